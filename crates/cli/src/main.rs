@@ -1,0 +1,120 @@
+//! `hearth`: the command-line front end of the Hearth zkVM.
+//!
+//! Today it builds guest programs and executes them; proving comes with the prover crates.
+
+mod execute;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use hearth_executor::Program;
+use hearth_guest_builder::{BuildOptions, build_guest};
+
+/// Exit statuses of `hearth`, also listed in `--help`.
+pub(crate) mod status {
+    /// The guest exited with a non-zero code.
+    pub const GUEST_FAILED: u8 = 1;
+    /// The guest faulted (illegal instruction, bad memory access, cycle limit, ...).
+    pub const GUEST_FAULT: u8 = 3;
+    /// Hearth could not do what was asked (bad ELF, unreadable file, failed build).
+    pub const ERROR: u8 = 4;
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success; 1 the guest exited with a non-zero code; 2 bad command line;
+3 the guest faulted; 4 any other error (bad ELF, unreadable input, failed build).
+
+Logging: set RUST_LOG (for example RUST_LOG=debug) to see what each stage does.";
+
+/// Hearth: a zkVM that proves Ethereum blocks were executed correctly.
+#[derive(Parser)]
+#[command(name = "hearth", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a guest ELF in the executor's fast mode and report cycles, exit code and output.
+    #[command(after_help = AFTER_HELP)]
+    Execute(execute::ExecuteArgs),
+
+    /// Build a guest crate for Hearth's RV64IM target and print each ELF's program hash.
+    ///
+    /// Uses Debian's Rust toolchain (install it with scripts/install-toolchain.sh). The build is
+    /// reproducible: the same source gives a byte-identical ELF in any directory.
+    #[command(after_help = AFTER_HELP)]
+    BuildGuest(BuildGuestArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildGuestArgs {
+    /// Directory of the guest crate (the one holding its Cargo.toml).
+    crate_dir: PathBuf,
+    /// Build only this binary (repeatable); all binaries by default.
+    #[arg(long = "bin", value_name = "NAME")]
+    bins: Vec<String>,
+    /// Cargo target directory (default: the guest workspace's `target`).
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+    /// Require Cargo.lock to be up to date.
+    #[arg(long)]
+    locked: bool,
+    /// Print one JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn build_guest_command(args: BuildGuestArgs) -> anyhow::Result<()> {
+    let options = BuildOptions {
+        target_dir: args.target_dir,
+        bins: args.bins,
+        locked: args.locked,
+        quiet: false,
+    };
+    let built = build_guest(&args.crate_dir, &options)?;
+    for guest in built {
+        let bytes = std::fs::read(&guest.elf)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", guest.elf.display()))?;
+        let program = Program::from_elf(&bytes)
+            .map_err(|e| anyhow::anyhow!("{} does not load: {e}", guest.elf.display()))?;
+        if args.json {
+            let line = serde_json::json!({
+                "name": guest.name,
+                "elf": guest.elf,
+                "size": bytes.len(),
+                "program_hash": program.hash().to_string(),
+            });
+            println!("{line}");
+        } else {
+            println!(
+                "{:<16} {}  {:>9} bytes  {}",
+                guest.name,
+                program.hash(),
+                bytes.len(),
+                guest.elf.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Execute(args) => execute::run(args),
+        Command::BuildGuest(args) => build_guest_command(args).map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(status::ERROR)
+    })
+}

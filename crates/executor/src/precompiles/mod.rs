@@ -1,0 +1,52 @@
+//! Syscall semantics: host I/O and the accelerators.
+//!
+//! Each accelerator is one module with its semantics, its event type (what the prover's chip for
+//! it will consume) and its size in that chip's trace. Adding one means a module here, a variant in
+//! [`PrecompileEvent`] and an arm in [`dispatch`], next to its [`Syscall`] number in `hearth-isa`.
+
+mod io;
+pub mod keccak;
+pub mod sha256;
+
+use hearth_isa::Syscall;
+
+use crate::{error::ExecutionError, machine::Machine, tracer::Tracer};
+
+pub use keccak::KeccakF1600Event;
+pub use sha256::Sha256CompressEvent;
+
+/// One accelerator call, as recorded in trace mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PrecompileEvent {
+    /// A Keccak-f\[1600\] permutation.
+    KeccakF1600(KeccakF1600Event),
+    /// A SHA-256 compression.
+    Sha256Compress(Sha256CompressEvent),
+}
+
+/// Runs `syscall` (whose number was already read from `a7`). Returns the exit code if it halted.
+pub(crate) fn dispatch<T: Tracer>(
+    m: &mut Machine<'_>,
+    t: &mut T,
+    syscall: Syscall,
+) -> Result<Option<u32>, ExecutionError> {
+    match syscall {
+        Syscall::Exit => return Ok(Some(io::exit(m, t))),
+        Syscall::Read => io::read(m, t)?,
+        Syscall::Write => io::write(m, t)?,
+        Syscall::InputLen => io::input_len(m, t),
+        Syscall::KeccakF1600 => keccak::execute(m, t)?,
+        Syscall::Sha256Compress => sha256::execute(m, t)?,
+    }
+    Ok(None)
+}
+
+/// A syscall argument error at the current pc.
+fn invalid(m: &Machine<'_>, syscall: Syscall, reason: &'static str) -> ExecutionError {
+    ExecutionError::InvalidSyscallArgument {
+        pc: m.pc(),
+        syscall,
+        reason,
+    }
+}
