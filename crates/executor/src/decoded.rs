@@ -102,6 +102,24 @@ pub(crate) struct Decoded {
 }
 
 impl Decoded {
+    /// Whether control may leave the straight line after this instruction.
+    pub fn ends_block(&self) -> bool {
+        matches!(
+            self.op,
+            Op::Jal
+                | Op::Jalr
+                | Op::Beq
+                | Op::Bne
+                | Op::Blt
+                | Op::Bge
+                | Op::Bltu
+                | Op::Bgeu
+                | Op::Ecall
+                | Op::Slow
+                | Op::OutOfCode
+        )
+    }
+
     pub const OUT_OF_CODE: Decoded = Decoded {
         op: Op::OutOfCode,
         rd: 0,

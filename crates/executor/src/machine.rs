@@ -31,6 +31,14 @@ pub(crate) enum Stop {
     Limit,
 }
 
+/// A tracer that records nothing but keeps `clk` exact: the fast mode's last stretch before its
+/// cycle limit.
+struct ExactCount;
+
+impl Tracer for ExactCount {
+    const HOOKS: bool = false;
+}
+
 /// Register number of `a0`.
 pub(crate) const A0: u8 = 10;
 /// Register number of `a7`.
@@ -119,69 +127,148 @@ impl<'p> Machine<'p> {
     }
 
     /// Runs until the guest exits or `clk` reaches `limit`.
+    ///
+    /// With an exact tracer `clk` advances and is checked every instruction. The fast mode (`()`)
+    /// settles `clk` once per basic block instead: it checks before entering a block that the
+    /// whole block fits under `limit`, and finishes near the limit one instruction at a time, so
+    /// the result is the same.
     pub fn run<T: Tracer>(&mut self, tracer: &mut T, limit: u64) -> Result<Stop, ExecutionError> {
         let program = self.program;
         let code: &[Decoded] = &program.code;
-        let mut index = self.index;
+        let run_len: &[u32] = &program.run_len;
+        assert!(
+            self.index < code.len(),
+            "the machine's index is always a valid code index"
+        );
+        if !T::EXACT && self.clk + run_len[self.index] as u64 > limit {
+            return self.run(&mut ExactCount, limit);
+        }
+        let base = code.as_ptr();
+        // Invariant: `ip` points into `code`. It starts at a valid index (asserted above);
+        // non-terminator ops step to the next entry and cannot be the last one (the `OutOfCode`
+        // sentinel, a terminator, is); static jump targets are validated when the program is
+        // decoded, and dynamic ones go through `Program::index_of`.
+        // SAFETY: `self.index < code.len()`.
+        let mut ip = unsafe { base.add(self.index) };
         let mut clk = self.clk;
+        // First instruction of the current basic block (fast mode only).
+        let mut block_start = ip;
+        let mut unaligned = 0u64;
+
+        macro_rules! index {
+            () => {
+                // SAFETY: both pointers are into `code` (see the invariant above).
+                unsafe { ip.offset_from(base) as usize }
+            };
+        }
+        macro_rules! at {
+            ($index:expr) => {{
+                let i: usize = $index;
+                debug_assert!(i < code.len());
+                // SAFETY: callers pass indices below `code.len()` (see the invariant above).
+                unsafe { base.add(i) }
+            }};
+        }
+        macro_rules! sync {
+            () => {{
+                self.index = index!();
+                self.clk = clk;
+                self.unaligned_accesses += unaligned;
+                unaligned = 0;
+                let _ = unaligned;
+            }};
+        }
+
         let result = loop {
-            if clk >= limit {
+            if T::EXACT && clk >= limit {
                 break Ok(Stop::Limit);
             }
-            let d = code[index];
-            tracer.start(clk, index);
-            let (rd, rs1, rs2) = (d.rd as usize & 63, d.rs1 as usize & 63, d.rs2 as usize & 63);
+            // SAFETY: `ip` points into `code` (see the invariant above).
+            let d = unsafe { *ip };
+            if T::HOOKS {
+                tracer.start(clk, index!());
+            }
+            let (rd, rs1, rs2) = (d.rd as usize, d.rs1 as usize, d.rs2 as usize);
             let imm = d.imm as i64 as u64;
 
-            macro_rules! x {
-                ($slot:expr, $r:expr, $field:expr) => {{
-                    let v = self.regs[$r];
-                    tracer.read_reg($slot, $field, v);
+            macro_rules! reg {
+                ($r:expr) => {
+                    // SAFETY: the decoder only produces register fields below 33 (`SINK`), and
+                    // `regs` has 64 entries.
+                    *unsafe { self.regs.get_unchecked_mut($r) }
+                };
+            }
+            macro_rules! a {
+                () => {{
+                    let v = reg!(rs1);
+                    tracer.read_reg(slot::READ_A, d.rs1, v);
                     v
                 }};
             }
-            macro_rules! a {
-                () => {
-                    x!(slot::READ_A, rs1, d.rs1)
-                };
-            }
             macro_rules! b {
-                () => {
-                    x!(slot::READ_B, rs2, d.rs2)
-                };
+                () => {{
+                    let v = reg!(rs2);
+                    tracer.read_reg(slot::READ_B, d.rs2, v);
+                    v
+                }};
             }
             macro_rules! write_rd {
                 ($v:expr) => {{
                     let v: u64 = $v;
-                    tracer.write_reg(d.rd, self.regs[rd], v);
-                    self.regs[rd] = v;
+                    tracer.write_reg(d.rd, reg!(rd), v);
+                    reg!(rd) = v;
                 }};
             }
             macro_rules! set {
                 ($v:expr) => {{
                     write_rd!($v);
-                    index + 1
+                    // SAFETY: a non-terminator is never the last entry of `code`.
+                    unsafe { ip.add(1) }
                 }};
             }
-            macro_rules! fault_mem {
-                ($addr:expr, $len:expr, $kind:expr) => {{
-                    self.index = index;
-                    self.clk = clk;
-                    break Err(ExecutionError::MemoryOutOfRange {
-                        pc: program.pc_of(index),
-                        addr: $addr,
-                        len: $len,
-                        kind: $kind,
-                    });
+            macro_rules! fault {
+                ($e:expr) => {{
+                    let e = $e;
+                    sync!();
+                    break Err(e);
+                }};
+            }
+            // Ends a basic block: settles `clk` and moves to code index `next`.
+            macro_rules! jump {
+                ($next:expr) => {{
+                    let next_index: usize = $next;
+                    let next = at!(next_index);
+                    if T::HOOKS {
+                        tracer.finish(next_index);
+                    }
+                    if T::EXACT {
+                        clk += 1;
+                    } else {
+                        // SAFETY: `block_start` and `ip` point into `code`.
+                        clk += unsafe { ip.offset_from(block_start) } as u64 + 1;
+                        block_start = next;
+                        if clk + run_len[next_index] as u64 > limit {
+                            ip = next;
+                            sync!();
+                            return self.run(&mut ExactCount, limit);
+                        }
+                    }
+                    ip = next;
+                    continue;
                 }};
             }
             macro_rules! load {
                 ($load:ident, $n:literal, $conv:expr) => {{
                     let addr = a!().wrapping_add(imm);
                     let Some(raw) = self.memory.$load(addr) else {
-                        fault_mem!(addr, $n, AccessKind::Load)
+                        fault!(ExecutionError::MemoryOutOfRange {
+                            pc: program.pc_of(index!()),
+                            addr,
+                            len: $n,
+                            kind: AccessKind::Load
+                        })
                     };
-                    self.unaligned_accesses += (addr & ($n - 1) != 0) as u64;
+                    unaligned += (addr & ($n - 1) != 0) as u64;
                     tracer.memory(&self.memory, addr, $n);
                     set!($conv(raw))
                 }};
@@ -191,48 +278,50 @@ impl<'p> Machine<'p> {
                     let addr = a!().wrapping_add(imm);
                     let value = b!() as $ty;
                     if !hearth_isa::memory::is_accessible(addr, $n) {
-                        fault_mem!(addr, $n, AccessKind::Store)
+                        fault!(ExecutionError::MemoryOutOfRange {
+                            pc: program.pc_of(index!()),
+                            addr,
+                            len: $n,
+                            kind: AccessKind::Store
+                        })
                     }
                     tracer.before_write(&self.memory, addr, $n);
                     let _ = self.memory.$store(addr, value);
-                    self.unaligned_accesses += (addr & ($n - 1) != 0) as u64;
+                    unaligned += (addr & ($n - 1) != 0) as u64;
                     tracer.memory(&self.memory, addr, $n);
-                    index + 1
+                    // SAFETY: a non-terminator is never the last entry of `code`.
+                    unsafe { ip.add(1) }
                 }};
             }
             macro_rules! branch {
                 ($cond:expr) => {{
                     let (x, y) = (a!(), b!());
-                    if $cond(x, y) {
+                    jump!(if $cond(x, y) {
                         d.imm as usize
                     } else {
-                        index + 1
-                    }
+                        index!() + 1
+                    })
                 }};
             }
 
             let next = match d.op {
                 Op::Lui => set!(imm),
-                Op::Auipc => set!(program.pc_of(index).wrapping_add(imm)),
+                Op::Auipc => set!(program.pc_of(index!()).wrapping_add(imm)),
                 Op::Jal => {
-                    write_rd!(program.pc_of(index + 1));
-                    d.imm as usize
+                    write_rd!(program.pc_of(index!() + 1));
+                    jump!(d.imm as usize)
                 }
                 Op::Jalr => {
                     let target = a!().wrapping_add(imm) & !1;
-                    let pc = program.pc_of(index);
+                    let pc = program.pc_of(index!());
                     if target & 3 != 0 {
-                        self.index = index;
-                        self.clk = clk;
-                        break Err(ExecutionError::MisalignedJump { pc, target });
+                        fault!(ExecutionError::MisalignedJump { pc, target });
                     }
                     let Some(next) = program.index_of(target) else {
-                        self.index = index;
-                        self.clk = clk;
-                        break Err(ExecutionError::FetchOutOfCode { pc, target });
+                        fault!(ExecutionError::FetchOutOfCode { pc, target });
                     };
                     write_rd!(pc + 4);
-                    next
+                    jump!(next)
                 }
                 Op::Beq => branch!(|x, y| x == y),
                 Op::Bne => branch!(|x, y| x != y),
@@ -292,14 +381,23 @@ impl<'p> Machine<'p> {
                 Op::Divuw => set!(divuw(a!(), b!())),
                 Op::Remw => set!(remw(a!(), b!())),
                 Op::Remuw => set!(remuw(a!(), b!())),
-                Op::Nop => index + 1,
+                // SAFETY: a non-terminator is never the last entry of `code`.
+                Op::Nop => unsafe { ip.add(1) },
                 Op::Ecall => {
-                    self.index = index;
-                    self.clk = clk;
+                    if !T::EXACT {
+                        // Settle the instructions before the ecall, so syscalls see the exact clk.
+                        // SAFETY: both point into `code`.
+                        clk += unsafe { ip.offset_from(block_start) } as u64;
+                        block_start = ip;
+                    }
+                    sync!();
+                    let index = index!();
                     match self.ecall(tracer) {
-                        Ok(None) => index + 1,
+                        Ok(None) => jump!(index + 1),
                         Ok(Some(code)) => {
-                            tracer.finish(index + 1);
+                            if T::HOOKS {
+                                tracer.finish(index + 1);
+                            }
                             self.clk = clk + 1;
                             self.index = index + 1;
                             return Ok(Stop::Exit(code));
@@ -308,30 +406,31 @@ impl<'p> Machine<'p> {
                     }
                 }
                 Op::Slow => {
-                    self.index = index;
-                    self.clk = clk;
-                    match self.slow_path(tracer, index) {
-                        Ok(next) => next,
+                    sync!();
+                    match self.slow_path(tracer, index!()) {
+                        Ok(next) => jump!(next),
                         Err(e) => break Err(e),
                     }
                 }
                 Op::OutOfCode => {
-                    self.index = index;
-                    self.clk = clk;
-                    let target = program.pc_of(index);
-                    break Err(ExecutionError::FetchOutOfCode {
+                    let target = program.pc_of(index!());
+                    fault!(ExecutionError::FetchOutOfCode {
                         pc: target.wrapping_sub(4),
-                        target,
+                        target
                     });
                 }
             };
-            tracer.finish(next);
-            index = next;
-            clk += 1;
+            if T::HOOKS {
+                // SAFETY: `next` points into `code`.
+                tracer.finish(unsafe { next.offset_from(base) } as usize);
+            }
+            ip = next;
+            if T::EXACT {
+                clk += 1;
+            }
         };
         if result.is_ok() {
-            self.index = index;
-            self.clk = clk;
+            sync!();
         }
         result
     }

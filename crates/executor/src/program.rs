@@ -74,6 +74,9 @@ pub struct Program {
     words: Vec<u32>,
     /// One pre-decoded entry per word, plus a trailing sentinel that faults.
     pub(crate) code: Vec<Decoded>,
+    /// For each entry of `code`, the number of instructions up to and including the next one that
+    /// may transfer control (the rest of its basic block).
+    pub(crate) run_len: Vec<u32>,
 }
 
 impl Program {
@@ -201,6 +204,12 @@ impl Program {
             })
             .collect();
         code.push(Decoded::OUT_OF_CODE);
+        let mut run_len = vec![1u32; code.len()];
+        for i in (0..code.len() - 1).rev() {
+            if !code[i].ends_block() {
+                run_len[i] = run_len[i + 1] + 1;
+            }
+        }
         let hash = hash_image(entry, &segments);
         Ok(Self {
             entry,
@@ -210,6 +219,7 @@ impl Program {
             code_base,
             words,
             code,
+            run_len,
         })
     }
 

@@ -30,6 +30,14 @@ pub(crate) trait Tracer {
     /// Whether syscall and accelerator events should be built at all.
     const RECORDS_EVENTS: bool = false;
 
+    /// Whether `start` and `finish` do anything (so the interpreter can skip computing their
+    /// arguments).
+    const HOOKS: bool = true;
+
+    /// Whether `clk` must be exact at every instruction. Only a tracer with no hooks may say no:
+    /// the interpreter then settles `clk` once per basic block.
+    const EXACT: bool = true;
+
     /// An instruction at code index `index` starts; `clk` counts the instructions before it.
     #[inline(always)]
     fn start(&mut self, clk: u64, index: usize) {}
@@ -63,5 +71,8 @@ pub(crate) trait Tracer {
     fn finish(&mut self, next: usize) {}
 }
 
-/// The fast mode: records nothing.
-impl Tracer for () {}
+/// The fast mode: records nothing, and lets the interpreter count cycles per basic block.
+impl Tracer for () {
+    const HOOKS: bool = false;
+    const EXACT: bool = false;
+}
