@@ -73,8 +73,12 @@ impl Memory {
     access!(load_u32, store_u32, u32, 4);
     access!(load_u64, store_u64, u64, 8);
 
-    /// The byte range `[addr, addr + len)` if it is accessible.
+    /// The byte range `[addr, addr + len)` if it is accessible. An empty range is accessible at
+    /// any address (a zero-length buffer may carry a dangling pointer).
     fn range(addr: u64, len: u64) -> Option<std::ops::Range<usize>> {
+        if len == 0 {
+            return Some(0..0);
+        }
         hearth_isa::memory::is_accessible(addr, len).then(|| addr as usize..(addr + len) as usize)
     }
 
@@ -129,5 +133,7 @@ mod tests {
         assert_eq!(m.load_u64(MEMORY_TOP - 8), Some(0));
         assert!(m.slice(MEMORY_TOP - 1, 2).is_none());
         assert!(m.slice(GUARD_END, 0).is_some());
+        assert_eq!(m.slice(1, 0), Some(&[][..]), "empty buffers may dangle");
+        assert_eq!(m.slice(u64::MAX, 0), Some(&[][..]));
     }
 }

@@ -249,7 +249,9 @@ fn cargo_metadata(toolchain: &Toolchain, manifest: &Path) -> Result<Metadata, Bu
 /// Compiler flags: the linker script, and path remappings from the most general prefix to the
 /// most specific (rustc applies the last one that matches).
 fn rustflags(toolchain: &Toolchain, sources: &Path, target_dir: &Path) -> Vec<String> {
+    // `-Zunstable-options` lets rustc load a custom target spec by name.
     let mut flags = vec![
+        "-Zunstable-options".to_string(),
         "-Clink-arg=-Thearth.ld".to_string(),
         "-Clink-arg=--build-id=none".to_string(),
     ];
@@ -307,5 +309,63 @@ mod tests {
         assert_eq!(spec["arch"], "riscv64");
         assert_eq!(spec["llvm-abiname"], "lp64");
         assert_eq!(spec["features"], "+m,+forced-atomics");
+    }
+}
+
+/// The guest programs bundled in this repository (`guest/programs`), for tests, benchmarks and
+/// examples.
+pub mod bundled {
+    use std::{
+        collections::BTreeMap,
+        path::{Path, PathBuf},
+        sync::OnceLock,
+    };
+
+    use super::{BuildOptions, build_guest};
+
+    /// Directory of the bundled programs crate.
+    pub fn programs_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../guest/programs")
+    }
+
+    /// Where bundled guests are built: `$HEARTH_GUEST_TARGET_DIR`, or `target/guest` in the
+    /// workspace.
+    pub fn target_dir() -> PathBuf {
+        std::env::var_os("HEARTH_GUEST_TARGET_DIR").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/guest"),
+            PathBuf::from,
+        )
+    }
+
+    /// Builds every bundled program (once per process) and returns name -> ELF path.
+    pub fn programs() -> Result<&'static BTreeMap<String, PathBuf>, String> {
+        static BUILT: OnceLock<Result<BTreeMap<String, PathBuf>, String>> = OnceLock::new();
+        BUILT
+            .get_or_init(|| {
+                let options = BuildOptions {
+                    target_dir: Some(target_dir()),
+                    bins: Vec::new(),
+                    locked: true,
+                    quiet: true,
+                };
+                build_guest(&programs_dir(), &options)
+                    .map(|built| built.into_iter().map(|g| (g.name, g.elf)).collect())
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The ELF bytes of bundled program `name`, building the programs first if needed.
+    ///
+    /// # Panics
+    /// If the programs cannot be built or `name` is not one of them: for tests and benches.
+    pub fn elf(name: &str) -> Vec<u8> {
+        let programs =
+            programs().unwrap_or_else(|e| panic!("cannot build the bundled guest programs: {e}"));
+        let path = programs
+            .get(name)
+            .unwrap_or_else(|| panic!("no bundled guest program `{name}`"));
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 }

@@ -25,13 +25,7 @@ static HEAP: BumpAllocator = BumpAllocator {
 };
 
 fn heap_bounds() -> (usize, usize) {
-    // SAFETY: only the addresses of the linker-script symbols are taken.
-    unsafe {
-        (
-            &raw const _heap_start as usize,
-            &raw const _heap_end as usize,
-        )
-    }
+    (&raw const _heap_start as usize, &raw const _heap_end as usize)
 }
 
 unsafe impl GlobalAlloc for BumpAllocator {
