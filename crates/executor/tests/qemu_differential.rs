@@ -10,7 +10,11 @@
 //! Many programs share one ELF (each resets the state), so thousands run per CI run in seconds.
 //! `HEARTH_QEMU_DIFF_BATCHES` raises the number of batches for longer soak runs.
 
-use std::{fmt::Write as _, path::Path, process::Command};
+mod common;
+
+use std::{fmt::Write as _, process::Command};
+
+use common::{assemble, run_tool};
 
 use hearth_executor::{DebugOutput, ExecutionOptions, Program, execute};
 use hearth_isa::{
@@ -286,43 +290,11 @@ fn generate(seed: u64) -> (String, Vec<String>) {
     (source, cases)
 }
 
-fn run(cmd: &mut Command) -> Vec<u8> {
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("cannot run {cmd:?}: {e}; install the toolchain with scripts/install-toolchain.sh")
-    });
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}): {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-fn build(dir: &Path, source: &str) -> std::path::PathBuf {
-    let s = dir.join("cases.s");
-    let elf = dir.join("cases.elf");
-    std::fs::write(&s, source).expect("write assembly");
-    run(Command::new("riscv64-unknown-elf-gcc")
-        .args([
-            "-march=rv64im",
-            "-mabi=lp64",
-            "-nostdlib",
-            "-nostartfiles",
-            "-static",
-            "-mno-relax",
-        ])
-        .args(["-Wl,-Ttext=0x1000000", "-Wl,--no-relax", "-o"])
-        .arg(&elf)
-        .arg(&s));
-    elf
-}
-
 fn check_batch(seed: u64) -> usize {
     let (source, cases) = generate(seed);
     let dir = tempfile::tempdir().expect("temp dir");
-    let elf = build(dir.path(), &source);
-    let qemu = run(Command::new("qemu-riscv64").arg(&elf));
+    let elf = assemble(dir.path(), &source, &[]);
+    let qemu = run_tool(Command::new("qemu-riscv64").arg(&elf));
 
     let program = Program::from_elf(&std::fs::read(&elf).expect("read ELF")).expect("load ELF");
     let options = ExecutionOptions {
