@@ -4,8 +4,7 @@ use std::{io::Read as _, path::PathBuf, process::ExitCode, time::Instant};
 
 use anyhow::{Context as _, bail};
 use hearth_executor::{
-    DEFAULT_MAX_CYCLES, DebugOutput, ExecutionError, ExecutionOptions, ExecutionSummary, Profile,
-    Program,
+    DEFAULT_MAX_CYCLES, DebugOutput, ExecutionError, ExecutionOptions, ExecutionSummary, Profile, Program,
 };
 use serde_json::json;
 
@@ -44,39 +43,32 @@ pub(crate) struct ExecuteArgs {
 
 fn read_input(args: &ExecuteArgs) -> anyhow::Result<Vec<u8>> {
     if let Some(hex) = &args.input_hex {
-        return hex::decode(hex.trim().trim_start_matches("0x"))
-            .context("--input-hex is not valid hex");
+        return hex::decode(hex.trim().trim_start_matches("0x")).context("--input-hex is not valid hex");
     }
     match &args.input {
         None => Ok(Vec::new()),
         Some(path) if path.as_os_str() == "-" => {
             let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read the input from stdin")?;
+            std::io::stdin().read_to_end(&mut bytes).context("cannot read the input from stdin")?;
             Ok(bytes)
         }
-        Some(path) => std::fs::read(path)
-            .with_context(|| format!("cannot read input file {}", path.display())),
+        Some(path) => {
+            std::fs::read(path).with_context(|| format!("cannot read input file {}", path.display()))
+        }
     }
 }
 
 pub(crate) fn run(args: ExecuteArgs) -> anyhow::Result<ExitCode> {
-    let bytes =
-        std::fs::read(&args.elf).with_context(|| format!("cannot read {}", args.elf.display()))?;
-    let program = Program::from_elf(&bytes)
-        .with_context(|| format!("{} is not a Hearth guest", args.elf.display()))?;
+    let bytes = std::fs::read(&args.elf).with_context(|| format!("cannot read {}", args.elf.display()))?;
+    let program =
+        Program::from_elf(&bytes).with_context(|| format!("{} is not a Hearth guest", args.elf.display()))?;
     let input = read_input(&args)?;
     if args.max_cycles == 0 {
         bail!("--max-cycles must be at least 1");
     }
     let options = ExecutionOptions {
         max_cycles: args.max_cycles,
-        debug: if args.quiet {
-            DebugOutput::Discard
-        } else {
-            DebugOutput::Stderr
-        },
+        debug: if args.quiet { DebugOutput::Discard } else { DebugOutput::Stderr },
     };
     let start = Instant::now();
     let result = if args.profile {
@@ -87,18 +79,8 @@ pub(crate) fn run(args: ExecuteArgs) -> anyhow::Result<ExitCode> {
     let wall = start.elapsed();
     match result {
         Ok((summary, profile)) => {
-            report_success(
-                &args,
-                &program,
-                &summary,
-                profile.as_ref(),
-                wall.as_secs_f64(),
-            );
-            Ok(if summary.exit_code == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(status::GUEST_FAILED)
-            })
+            report_success(&args, &program, &summary, profile.as_ref(), wall.as_secs_f64());
+            Ok(if summary.exit_code == 0 { ExitCode::SUCCESS } else { ExitCode::from(status::GUEST_FAILED) })
         }
         Err(fault) => {
             report_fault(&args, &program, &fault, wall.as_secs_f64());
@@ -116,11 +98,8 @@ fn report_success(
 ) {
     let rate = summary.cycles as f64 / wall_s.max(1e-9);
     if args.json {
-        let syscalls: serde_json::Map<String, serde_json::Value> = summary
-            .syscalls
-            .iter()
-            .map(|(s, n)| (s.name().to_string(), json!(n)))
-            .collect();
+        let syscalls: serde_json::Map<String, serde_json::Value> =
+            summary.syscalls.iter().map(|(s, n)| (s.name().to_string(), json!(n))).collect();
         let mut report = json!({
             "program_hash": program.hash().to_string(),
             "cycles": summary.cycles,
@@ -137,44 +116,17 @@ fn report_success(
         println!("{report}");
         return;
     }
-    let outcome = if summary.exit_code == 0 {
-        "success"
-    } else {
-        "failure"
-    };
+    let outcome = if summary.exit_code == 0 { "success" } else { "failure" };
     println!("program     {}", program.hash());
     println!("exit code   {} ({outcome})", summary.exit_code);
     println!("cycles      {}", summary.cycles);
     let shown = &summary.output[..summary.output.len().min(OUTPUT_PREVIEW)];
-    let more = if shown.len() < summary.output.len() {
-        "... (use --json for all of it)"
-    } else {
-        ""
-    };
-    println!(
-        "output      0x{}{more} ({} bytes)",
-        hex::encode(shown),
-        summary.output.len()
-    );
+    let more = if shown.len() < summary.output.len() { "... (use --json for all of it)" } else { "" };
+    println!("output      0x{}{more} ({} bytes)", hex::encode(shown), summary.output.len());
     println!("unaligned   {}", summary.unaligned_accesses);
-    let syscalls: Vec<String> = summary
-        .syscalls
-        .iter()
-        .map(|(s, n)| format!("{} x{n}", s.name()))
-        .collect();
-    println!(
-        "syscalls    {}",
-        if syscalls.is_empty() {
-            "none".to_string()
-        } else {
-            syscalls.join(", ")
-        }
-    );
-    println!(
-        "wall time   {:.3} ms ({:.1} M cycles/s)",
-        wall_s * 1e3,
-        rate / 1e6
-    );
+    let syscalls: Vec<String> = summary.syscalls.iter().map(|(s, n)| format!("{} x{n}", s.name())).collect();
+    println!("syscalls    {}", if syscalls.is_empty() { "none".to_string() } else { syscalls.join(", ") });
+    println!("wall time   {:.3} ms ({:.1} M cycles/s)", wall_s * 1e3, rate / 1e6);
     if let Some(profile) = profile {
         println!();
         println!("{:>12} {:>7}  function (own cycles)", "cycles", "share");
@@ -189,14 +141,8 @@ fn report_success(
 }
 
 fn report_fault(args: &ExecuteArgs, program: &Program, fault: &ExecutionError, wall_s: f64) {
-    let function = fault
-        .pc()
-        .and_then(|pc| program.symbol_at(pc))
-        .map(|s| s.name.clone());
-    let instruction = fault
-        .pc()
-        .and_then(|pc| program.instruction_at(pc))
-        .map(|i| i.to_string());
+    let function = fault.pc().and_then(|pc| program.symbol_at(pc)).map(|s| s.name.clone());
+    let instruction = fault.pc().and_then(|pc| program.instruction_at(pc)).map(|i| i.to_string());
     if args.json {
         let report = json!({
             "program_hash": program.hash().to_string(),

@@ -67,12 +67,8 @@ struct BuildGuestArgs {
 }
 
 fn build_guest_command(args: BuildGuestArgs) -> anyhow::Result<()> {
-    let options = BuildOptions {
-        target_dir: args.target_dir,
-        bins: args.bins,
-        locked: args.locked,
-        quiet: false,
-    };
+    let options =
+        BuildOptions { target_dir: args.target_dir, bins: args.bins, locked: args.locked, quiet: false };
     let built = build_guest(&args.crate_dir, &options)?;
     for guest in built {
         let bytes = std::fs::read(&guest.elf)

@@ -120,20 +120,8 @@ impl Decoded {
         )
     }
 
-    pub const OUT_OF_CODE: Decoded = Decoded {
-        op: Op::OutOfCode,
-        rd: 0,
-        rs1: 0,
-        rs2: 0,
-        imm: 0,
-    };
-    const SLOW: Decoded = Decoded {
-        op: Op::Slow,
-        rd: 0,
-        rs1: 0,
-        rs2: 0,
-        imm: 0,
-    };
+    pub const OUT_OF_CODE: Decoded = Decoded { op: Op::OutOfCode, rd: 0, rs1: 0, rs2: 0, imm: 0 };
+    const SLOW: Decoded = Decoded { op: Op::Slow, rd: 0, rs1: 0, rs2: 0, imm: 0 };
 
     /// Pre-decodes `word`, found at code index `index` of a program with `len` slots.
     pub fn new(word: u32, index: usize, len: usize) -> Decoded {
@@ -148,11 +136,7 @@ impl Decoded {
             }
             imm = target as i32;
         }
-        let rd = if ins.opcode.writes_rd() && ins.rd == 0 {
-            SINK
-        } else {
-            ins.rd
-        };
+        let rd = if ins.opcode.writes_rd() && ins.rd == 0 { SINK } else { ins.rd };
         let op = match ins.opcode {
             Opcode::Lui => Op::Lui,
             Opcode::Auipc => Op::Auipc,
@@ -220,12 +204,6 @@ impl Decoded {
             Opcode::Ecall => Op::Ecall,
             Opcode::Ebreak => return Self::SLOW,
         };
-        Decoded {
-            op,
-            rd,
-            rs1: ins.rs1,
-            rs2: ins.rs2,
-            imm,
-        }
+        Decoded { op, rd, rs1: ins.rs1, rs2: ins.rs2, imm }
     }
 }

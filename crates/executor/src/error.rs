@@ -10,9 +10,7 @@ pub enum ElfError {
     #[error("not a valid ELF file: {0}")]
     Malformed(String),
     /// The ELF is 32-bit, or not little-endian.
-    #[error(
-        "wrong ELF class or byte order: guests are 64-bit little-endian (ELFCLASS64, ELFDATA2LSB)"
-    )]
+    #[error("wrong ELF class or byte order: guests are 64-bit little-endian (ELFCLASS64, ELFDATA2LSB)")]
     WrongClass,
     /// `e_machine` is not RISC-V.
     #[error("wrong architecture: e_machine is {machine}, expected RISC-V ({expected})", expected = elf::abi::EM_RISCV)]
@@ -113,9 +111,7 @@ pub enum ExecutionError {
         pc: u64,
     },
     /// Control reached an address that holds no code.
-    #[error(
-        "instruction fetch from {target:#x}, outside the program's code (jumped from pc {pc:#x})"
-    )]
+    #[error("instruction fetch from {target:#x}, outside the program's code (jumped from pc {pc:#x})")]
     FetchOutOfCode {
         /// The instruction that transferred control (or the last one before falling off the end).
         pc: u64,

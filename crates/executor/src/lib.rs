@@ -49,10 +49,7 @@ pub struct ExecutionOptions {
 
 impl Default for ExecutionOptions {
     fn default() -> Self {
-        Self {
-            max_cycles: DEFAULT_MAX_CYCLES,
-            debug: DebugOutput::Stderr,
-        }
+        Self { max_cycles: DEFAULT_MAX_CYCLES, debug: DebugOutput::Stderr }
     }
 }
 
@@ -75,12 +72,8 @@ pub struct ExecutionSummary {
 
 impl ExecutionSummary {
     fn of(m: &Machine<'_>, exit_code: u32) -> Self {
-        let syscalls = Syscall::ALL
-            .iter()
-            .zip(m.syscall_counts)
-            .filter(|(_, n)| *n > 0)
-            .map(|(s, n)| (*s, n))
-            .collect();
+        let syscalls =
+            Syscall::ALL.iter().zip(m.syscall_counts).filter(|(_, n)| *n > 0).map(|(s, n)| (*s, n)).collect();
         Self {
             cycles: m.clk,
             exit_code,
@@ -99,10 +92,7 @@ fn run_to_exit<T: tracer::Tracer>(
 ) -> Result<u32, ExecutionError> {
     match m.run(tracer, max_cycles)? {
         Stop::Exit(code) => Ok(code),
-        Stop::Limit => Err(ExecutionError::CycleLimit {
-            pc: m.pc(),
-            limit: max_cycles,
-        }),
+        Stop::Limit => Err(ExecutionError::CycleLimit { pc: m.pc(), limit: max_cycles }),
     }
 }
 
@@ -126,14 +116,9 @@ pub fn profile(
     options: &ExecutionOptions,
 ) -> Result<(ExecutionSummary, Profile), ExecutionError> {
     let mut m = Machine::boot(program, input, options.debug);
-    let mut profiler = profile::Profiler {
-        counts: vec![0; program.code_len()],
-    };
+    let mut profiler = profile::Profiler { counts: vec![0; program.code_len()] };
     let exit = run_to_exit(&mut m, &mut profiler, options.max_cycles)?;
-    Ok((
-        ExecutionSummary::of(&m, exit),
-        Profile::from_counts(program, &profiler.counts),
-    ))
+    Ok((ExecutionSummary::of(&m, exit), Profile::from_counts(program, &profiler.counts)))
 }
 
 /// Drives a recorder over the whole run, one shard at a time.
@@ -154,10 +139,7 @@ fn run_sharded<const EVENTS: bool>(
         let exit = match stop {
             Stop::Exit(code) => Some(code),
             Stop::Limit if m.clk >= options.max_cycles => {
-                return Err(ExecutionError::CycleLimit {
-                    pc: m.pc(),
-                    limit: options.max_cycles,
-                });
+                return Err(ExecutionError::CycleLimit { pc: m.pc(), limit: options.max_cycles });
             }
             Stop::Limit => None,
         };
@@ -202,9 +184,7 @@ pub fn checkpoints(
     shard_cycles: u64,
 ) -> Result<(Vec<Checkpoint>, ExecutionSummary), ExecutionError> {
     let mut checkpoints = Vec::new();
-    let summary = run_sharded::<false>(program, input, options, shard_cycles, |s| {
-        checkpoints.push(s.start)
-    })?;
+    let summary = run_sharded::<false>(program, input, options, shard_cycles, |s| checkpoints.push(s.start))?;
     Ok((checkpoints, summary))
 }
 
@@ -219,9 +199,7 @@ pub fn replay_shard(
 ) -> Result<ShardRecord, ExecutionError> {
     let bad = |reason| ExecutionError::BadCheckpoint { reason };
     let mut m = Machine::empty(program, input, DebugOutput::Discard);
-    m.index = program
-        .index_of(checkpoint.pc)
-        .ok_or(bad("pc is not an instruction of the program"))?;
+    m.index = program.index_of(checkpoint.pc).ok_or(bad("pc is not an instruction of the program"))?;
     if checkpoint.registers[0] != 0 {
         return Err(bad("x0 is not zero"));
     }
@@ -232,7 +210,7 @@ pub fn replay_shard(
         .filter(|p| *p <= input.len())
         .ok_or(bad("input position beyond the input"))?;
     for word in &checkpoint.memory {
-        if word.addr % 8 != 0 || m.memory.set_word(word.addr, word.value).is_none() {
+        if !word.addr.is_multiple_of(8) || m.memory.set_word(word.addr, word.value).is_none() {
             return Err(bad("memory word misaligned or outside guest memory"));
         }
     }

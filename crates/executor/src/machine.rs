@@ -75,9 +75,7 @@ impl<'p> Machine<'p> {
                 .expect("segments are validated to lie in memory")
                 .copy_from_slice(&segment.data);
         }
-        machine.index = program
-            .index_of(program.entry())
-            .expect("entry is validated");
+        machine.index = program.index_of(program.entry()).expect("entry is validated");
         machine
     }
 
@@ -136,10 +134,7 @@ impl<'p> Machine<'p> {
         let program = self.program;
         let code: &[Decoded] = &program.code;
         let run_len: &[u32] = &program.run_len;
-        assert!(
-            self.index < code.len(),
-            "the machine's index is always a valid code index"
-        );
+        assert!(self.index < code.len(), "the machine's index is always a valid code index");
         if !T::EXACT && self.clk + run_len[self.index] as u64 > limit {
             return self.run(&mut ExactCount, limit);
         }
@@ -268,7 +263,7 @@ impl<'p> Machine<'p> {
                             kind: AccessKind::Load
                         })
                     };
-                    unaligned += (addr & ($n - 1) != 0) as u64;
+                    unaligned += u64::from(!addr.is_multiple_of($n));
                     tracer.memory(&self.memory, addr, $n);
                     set!($conv(raw))
                 }};
@@ -287,7 +282,7 @@ impl<'p> Machine<'p> {
                     }
                     tracer.before_write(&self.memory, addr, $n);
                     let _ = self.memory.$store(addr, value);
-                    unaligned += (addr & ($n - 1) != 0) as u64;
+                    unaligned += u64::from(!addr.is_multiple_of($n));
                     tracer.memory(&self.memory, addr, $n);
                     // SAFETY: a non-terminator is never the last entry of `code`.
                     unsafe { ip.add(1) }
@@ -296,11 +291,7 @@ impl<'p> Machine<'p> {
             macro_rules! branch {
                 ($cond:expr) => {{
                     let (x, y) = (a!(), b!());
-                    jump!(if $cond(x, y) {
-                        d.imm as usize
-                    } else {
-                        index!() + 1
-                    })
+                    jump!(if $cond(x, y) { d.imm as usize } else { index!() + 1 })
                 }};
             }
 
@@ -414,10 +405,7 @@ impl<'p> Machine<'p> {
                 }
                 Op::OutOfCode => {
                     let target = program.pc_of(index!());
-                    fault!(ExecutionError::FetchOutOfCode {
-                        pc: target.wrapping_sub(4),
-                        target
-                    });
+                    fault!(ExecutionError::FetchOutOfCode { pc: target.wrapping_sub(4), target });
                 }
             };
             if T::HOOKS {
@@ -438,18 +426,14 @@ impl<'p> Machine<'p> {
     /// Instructions the pre-decoder could not turn into a fast op: report the exact fault, or
     /// execute a branch whose (bad) target is not taken.
     #[cold]
-    fn slow_path<T: Tracer>(
-        &mut self,
-        tracer: &mut T,
-        index: usize,
-    ) -> Result<usize, ExecutionError> {
+    fn slow_path<T: Tracer>(&mut self, tracer: &mut T, index: usize) -> Result<usize, ExecutionError> {
         let pc = self.program.pc_of(index);
         let word = self.program.word(index);
         let Some(ins) = self.program.decoded_instruction(index) else {
             return Err(ExecutionError::IllegalInstruction { pc, word });
         };
         let target = pc.wrapping_add(ins.imm as i64 as u64);
-        let bad_target = if target % 4 != 0 {
+        let bad_target = if !target.is_multiple_of(4) {
             ExecutionError::MisalignedJump { pc, target }
         } else {
             ExecutionError::FetchOutOfCode { pc, target }
@@ -528,11 +512,7 @@ impl<'p> Machine<'p> {
             return Ok(());
         }
         tracer.before_write(&self.memory, addr, len);
-        update(
-            self.memory
-                .slice_mut(addr, len)
-                .expect("range checked above"),
-        );
+        update(self.memory.slice_mut(addr, len).expect("range checked above"));
         tracer.memory(&self.memory, addr, len);
         Ok(())
     }
@@ -558,25 +538,17 @@ fn mulhsu(a: u64, b: u64) -> u64 {
 
 #[inline(always)]
 fn div(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        u64::MAX
-    } else {
-        (a as i64).wrapping_div(b as i64) as u64
-    }
+    if b == 0 { u64::MAX } else { (a as i64).wrapping_div(b as i64) as u64 }
 }
 
 #[inline(always)]
 fn divu(a: u64, b: u64) -> u64 {
-    if b == 0 { u64::MAX } else { a / b }
+    a.checked_div(b).unwrap_or(u64::MAX)
 }
 
 #[inline(always)]
 fn rem(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        (a as i64).wrapping_rem(b as i64) as u64
-    }
+    if b == 0 { a } else { (a as i64).wrapping_rem(b as i64) as u64 }
 }
 
 #[inline(always)]
@@ -593,7 +565,7 @@ fn divw(a: u64, b: u64) -> u64 {
 #[inline(always)]
 fn divuw(a: u64, b: u64) -> u64 {
     let (a, b) = (a as u32, b as u32);
-    (if b == 0 { u32::MAX } else { a / b }) as i32 as i64 as u64
+    a.checked_div(b).unwrap_or(u32::MAX) as i32 as i64 as u64
 }
 
 #[inline(always)]

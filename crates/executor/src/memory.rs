@@ -13,9 +13,7 @@ pub struct Memory {
 
 impl std::fmt::Debug for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Memory")
-            .field("size", &self.bytes.len())
-            .finish()
+        f.debug_struct("Memory").field("size", &self.bytes.len()).finish()
     }
 }
 
@@ -63,9 +61,7 @@ macro_rules! access {
 impl Memory {
     /// A fresh, all-zero address space.
     pub fn new() -> Self {
-        Self {
-            bytes: vec![0u8; MEMORY_TOP as usize].into_boxed_slice(),
-        }
+        Self { bytes: vec![0u8; MEMORY_TOP as usize].into_boxed_slice() }
     }
 
     access!(load_u8, store_u8, u8, 1);

@@ -42,23 +42,15 @@ impl Profile {
         let mut total = 0;
         for (index, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
             let pc = program.code_base() + 4 * index as u64;
-            let name = program
-                .symbol_at(pc)
-                .map_or("<unknown>", |s| s.name.as_str());
+            let name = program.symbol_at(pc).map_or("<unknown>", |s| s.name.as_str());
             *by_name.entry(name).or_default() += count;
             total += count;
         }
         let mut functions: Vec<FunctionCycles> = by_name
             .into_iter()
-            .map(|(name, cycles)| FunctionCycles {
-                name: name.to_owned(),
-                cycles,
-            })
+            .map(|(name, cycles)| FunctionCycles { name: name.to_owned(), cycles })
             .collect();
         functions.sort_by(|a, b| b.cycles.cmp(&a.cycles).then_with(|| a.name.cmp(&b.name)));
-        Self {
-            functions,
-            total_cycles: total,
-        }
+        Self { functions, total_cycles: total }
     }
 }

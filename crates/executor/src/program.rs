@@ -88,32 +88,20 @@ impl Program {
         if bytes[abi::EI_CLASS] != abi::ELFCLASS64 || bytes[abi::EI_DATA] != abi::ELFDATA2LSB {
             return Err(ElfError::WrongClass);
         }
-        let file = ElfBytes::<LittleEndian>::minimal_parse(bytes)
-            .map_err(|e| ElfError::Malformed(e.to_string()))?;
+        let file =
+            ElfBytes::<LittleEndian>::minimal_parse(bytes).map_err(|e| ElfError::Malformed(e.to_string()))?;
         if file.ehdr.e_machine != abi::EM_RISCV {
-            return Err(ElfError::WrongMachine {
-                machine: file.ehdr.e_machine,
-            });
+            return Err(ElfError::WrongMachine { machine: file.ehdr.e_machine });
         }
         if file.ehdr.e_type != abi::ET_EXEC {
-            return Err(ElfError::NotExecutable {
-                e_type: file.ehdr.e_type,
-            });
+            return Err(ElfError::NotExecutable { e_type: file.ehdr.e_type });
         }
-        let headers = file
-            .segments()
-            .ok_or_else(|| ElfError::Malformed("no program headers".into()))?;
+        let headers = file.segments().ok_or_else(|| ElfError::Malformed("no program headers".into()))?;
         let mut segments = Vec::new();
-        for ph in headers
-            .iter()
-            .filter(|ph| ph.p_type == abi::PT_LOAD && ph.p_memsz > 0)
-        {
+        for ph in headers.iter().filter(|ph| ph.p_type == abi::PT_LOAD && ph.p_memsz > 0) {
             let vaddr = ph.p_vaddr;
             if !memory::is_accessible(vaddr, ph.p_memsz) {
-                return Err(ElfError::SegmentOutOfRange {
-                    vaddr,
-                    mem_size: ph.p_memsz,
-                });
+                return Err(ElfError::SegmentOutOfRange { vaddr, mem_size: ph.p_memsz });
             }
             let end = ph.p_offset.checked_add(ph.p_filesz);
             if ph.p_filesz > ph.p_memsz || end.is_none_or(|end| end > bytes.len() as u64) {
@@ -124,29 +112,20 @@ impl Program {
             if executable && writable {
                 return Err(ElfError::WritableAndExecutable { vaddr });
             }
-            if executable && vaddr % 4 != 0 {
+            if executable && !vaddr.is_multiple_of(4) {
                 return Err(ElfError::MisalignedCode { vaddr });
             }
             let data = bytes[ph.p_offset as usize..(ph.p_offset + ph.p_filesz) as usize].to_vec();
-            segments.push(Segment {
-                vaddr,
-                mem_size: ph.p_memsz,
-                data,
-                executable,
-                writable,
-            });
+            segments.push(Segment { vaddr, mem_size: ph.p_memsz, data, executable, writable });
         }
         segments.sort_by_key(|s| s.vaddr);
         for pair in segments.windows(2) {
             if pair[0].vaddr + pair[0].mem_size > pair[1].vaddr {
-                return Err(ElfError::OverlappingSegments {
-                    first: pair[0].vaddr,
-                    second: pair[1].vaddr,
-                });
+                return Err(ElfError::OverlappingSegments { first: pair[0].vaddr, second: pair[1].vaddr });
             }
         }
         let entry = file.ehdr.e_entry;
-        let entry_ok = entry % 4 == 0
+        let entry_ok = entry.is_multiple_of(4)
             && segments
                 .iter()
                 .any(|s| s.executable && (s.vaddr..s.vaddr + s.data.len() as u64).contains(&entry));
@@ -158,15 +137,9 @@ impl Program {
     }
 
     /// Builds a program from an already validated memory image.
-    fn from_segments(
-        entry: u64,
-        segments: Vec<Segment>,
-        symbols: Vec<Symbol>,
-    ) -> Result<Self, ElfError> {
+    fn from_segments(entry: u64, segments: Vec<Segment>, symbols: Vec<Symbol>) -> Result<Self, ElfError> {
         // Only file-backed executable bytes hold code: a zero-filled tail would be illegal anyway.
-        let mut exec = segments
-            .iter()
-            .filter(|s| s.executable && !s.data.is_empty());
+        let mut exec = segments.iter().filter(|s| s.executable && !s.data.is_empty());
         let first = exec.next().ok_or(ElfError::NoCode)?;
         let code_base = first.vaddr;
         let code_end = segments
@@ -177,10 +150,7 @@ impl Program {
             .unwrap_or(code_base);
         let size = code_end.next_multiple_of(4) - code_base;
         if size > MAX_CODE_BYTES {
-            return Err(ElfError::CodeTooLarge {
-                size,
-                limit: MAX_CODE_BYTES,
-            });
+            return Err(ElfError::CodeTooLarge { size, limit: MAX_CODE_BYTES });
         }
         let len = (size / 4) as usize;
         let mut words = vec![0u32; len];
@@ -195,13 +165,7 @@ impl Program {
             }
         }
         let mut code: Vec<Decoded> = (0..len)
-            .map(|i| {
-                if mapped[i] {
-                    Decoded::new(words[i], i, len)
-                } else {
-                    Decoded::OUT_OF_CODE
-                }
-            })
+            .map(|i| if mapped[i] { Decoded::new(words[i], i, len) } else { Decoded::OUT_OF_CODE })
             .collect();
         code.push(Decoded::OUT_OF_CODE);
         let mut run_len = vec![1u32; code.len()];
@@ -211,16 +175,7 @@ impl Program {
             }
         }
         let hash = hash_image(entry, &segments);
-        Ok(Self {
-            entry,
-            segments,
-            symbols,
-            hash,
-            code_base,
-            words,
-            code,
-            run_len,
-        })
+        Ok(Self { entry, segments, symbols, hash, code_base, words, code, run_len })
     }
 
     /// The entry point (`e_entry`).
@@ -263,7 +218,7 @@ impl Program {
     pub(crate) fn index_of(&self, pc: u64) -> Option<usize> {
         let offset = pc.checked_sub(self.code_base)?;
         let index = (offset / 4) as usize;
-        (offset % 4 == 0 && index < self.words.len()).then_some(index)
+        (offset.is_multiple_of(4) && index < self.words.len()).then_some(index)
     }
 
     /// The address of code index `index`.
@@ -316,11 +271,7 @@ fn read_symbols(file: &ElfBytes<'_, LittleEndian>) -> Vec<Symbol> {
         .filter_map(|s| {
             let raw = strings.get(s.st_name as usize).ok()?;
             let name = format!("{:#}", rustc_demangle::demangle(raw));
-            Some(Symbol {
-                addr: s.st_value,
-                size: s.st_size,
-                name,
-            })
+            Some(Symbol { addr: s.st_value, size: s.st_size, name })
         })
         .collect();
     symbols.sort_by(|a, b| a.addr.cmp(&b.addr).then(b.size.cmp(&a.size)));

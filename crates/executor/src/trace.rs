@@ -28,7 +28,7 @@ use crate::{
     decoded::SINK,
     machine::Machine,
     memory::Memory,
-    precompiles::PrecompileEvent,
+    precompiles::{PrecompileEvent, PrecompileEvents},
     program::Program,
     tracer::{SyscallReport, Tracer, slot},
 };
@@ -162,7 +162,7 @@ pub struct ShardRecord {
     /// Every `ecall`.
     pub syscalls: Vec<SyscallEvent>,
     /// Accelerator calls.
-    pub precompiles: Vec<PrecompileEvent>,
+    pub precompiles: PrecompileEvents,
     /// Public output written during the shard.
     pub output: Vec<u8>,
     /// Final value and timestamp of every word in `start.memory`, in the same order.
@@ -201,7 +201,7 @@ pub(crate) struct Recorder<'p, const EVENTS: bool> {
     register_accesses: Vec<RegisterAccess>,
     memory_accesses: Vec<MemoryAccess>,
     syscalls: Vec<SyscallEvent>,
-    precompiles: Vec<PrecompileEvent>,
+    precompiles: PrecompileEvents,
 }
 
 impl<'p, const EVENTS: bool> Recorder<'p, EVENTS> {
@@ -226,7 +226,7 @@ impl<'p, const EVENTS: bool> Recorder<'p, EVENTS> {
             register_accesses: Vec::new(),
             memory_accesses: Vec::new(),
             syscalls: Vec::new(),
-            precompiles: Vec::new(),
+            precompiles: PrecompileEvents::default(),
         }
     }
 
@@ -294,16 +294,9 @@ impl<'p, const EVENTS: bool> Recorder<'p, EVENTS> {
             return;
         }
         let timestamp = timestamp(self.clk, slot);
-        let prev_timestamp =
-            std::mem::replace(&mut self.register_timestamps[reg as usize], timestamp);
+        let prev_timestamp = std::mem::replace(&mut self.register_timestamps[reg as usize], timestamp);
         if EVENTS {
-            self.register_accesses.push(RegisterAccess {
-                reg,
-                prev_value,
-                value,
-                prev_timestamp,
-                timestamp,
-            });
+            self.register_accesses.push(RegisterAccess { reg, prev_value, value, prev_timestamp, timestamp });
         }
     }
 }
@@ -338,8 +331,7 @@ impl<const EVENTS: bool> Tracer for Recorder<'_, EVENTS> {
     fn before_write(&mut self, memory: &Memory, addr: u64, len: u64) {
         self.pending_base = addr & !7;
         self.pending_prev.clear();
-        self.pending_prev
-            .extend(word_range(addr, len).map(|w| memory.word(w)));
+        self.pending_prev.extend(word_range(addr, len).map(|w| memory.word(w)));
     }
 
     fn memory(&mut self, memory: &Memory, addr: u64, len: u64) {
@@ -353,11 +345,7 @@ impl<const EVENTS: bool> Tracer for Recorder<'_, EVENTS> {
             if self.word_shard[slot] != self.shard + 1 {
                 self.word_shard[slot] = self.shard + 1;
                 let start = self.start.as_mut().expect("accesses happen inside a shard");
-                start.memory.push(MemoryWord {
-                    addr: word,
-                    value: prev_value,
-                    timestamp: prev_timestamp,
-                });
+                start.memory.push(MemoryWord { addr: word, value: prev_value, timestamp: prev_timestamp });
             }
             if EVENTS {
                 self.memory_accesses.push(MemoryAccess {
@@ -387,10 +375,8 @@ impl<const EVENTS: bool> Tracer for Recorder<'_, EVENTS> {
     #[inline]
     fn finish(&mut self, next: usize) {
         if EVENTS {
-            let instruction = self
-                .program
-                .decoded_instruction(self.index)
-                .expect("only valid instructions complete");
+            let instruction =
+                self.program.decoded_instruction(self.index).expect("only valid instructions complete");
             self.instructions.push(InstructionEvent {
                 clk: self.clk,
                 pc: self.program.pc_of(self.index),

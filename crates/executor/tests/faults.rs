@@ -25,14 +25,7 @@ fn load(body: &str) -> Program {
 }
 
 fn run_with(body: &str, max_cycles: u64) -> Result<ExecutionSummary, ExecutionError> {
-    execute(
-        &load(body),
-        &[],
-        &ExecutionOptions {
-            max_cycles,
-            debug: DebugOutput::Discard,
-        },
-    )
+    execute(&load(body), &[], &ExecutionOptions { max_cycles, debug: DebugOutput::Discard })
 }
 
 fn run(body: &str) -> Result<ExecutionSummary, ExecutionError> {
@@ -47,21 +40,12 @@ fn word(ins: Instruction) -> String {
 
 #[test]
 fn illegal_instructions_fault_with_pc() {
-    assert_eq!(
-        run(".word 0"),
-        Err(ExecutionError::IllegalInstruction { pc: BASE, word: 0 })
-    );
+    assert_eq!(run(".word 0"), Err(ExecutionError::IllegalInstruction { pc: BASE, word: 0 }));
     assert_eq!(
         run(&format!("nop\nunimp\n{EXIT}")),
-        Err(ExecutionError::IllegalInstruction {
-            pc: BASE + 4,
-            word: 0xc000_1073
-        })
+        Err(ExecutionError::IllegalInstruction { pc: BASE + 4, word: 0xc000_1073 })
     );
-    assert_eq!(
-        run("nop\nnop\nebreak"),
-        Err(ExecutionError::Breakpoint { pc: BASE + 8 })
-    );
+    assert_eq!(run("nop\nnop\nebreak"), Err(ExecutionError::Breakpoint { pc: BASE + 8 }));
     // An illegal word that is never executed is harmless.
     assert!(run(&format!("{EXIT}\n.word 0xffffffff")).is_ok());
 }
@@ -70,58 +54,29 @@ fn illegal_instructions_fault_with_pc() {
 fn jumps_outside_code_or_misaligned_fault() {
     assert_eq!(
         run("lui t0, 0x100\njalr t0"),
-        Err(ExecutionError::FetchOutOfCode {
-            pc: BASE + 4,
-            target: 0x10_0000
-        })
+        Err(ExecutionError::FetchOutOfCode { pc: BASE + 4, target: 0x10_0000 })
     );
     assert_eq!(
         run("la t0, 1f\naddi t0, t0, 2\njr t0\n1: nop"),
-        Err(ExecutionError::MisalignedJump {
-            pc: BASE + 12,
-            target: BASE + 18
-        })
+        Err(ExecutionError::MisalignedJump { pc: BASE + 12, target: BASE + 18 })
     );
     // Static targets: a taken branch to pc + 6 is misaligned, an untaken one is fine.
     assert_eq!(
         run(&word(Instruction::s(Opcode::Beq, 0, 0, 6))),
-        Err(ExecutionError::MisalignedJump {
-            pc: BASE,
-            target: BASE + 6
-        })
+        Err(ExecutionError::MisalignedJump { pc: BASE, target: BASE + 6 })
     );
-    assert!(
-        run(&format!(
-            "{}\n{EXIT}",
-            word(Instruction::s(Opcode::Bne, 0, 0, 6))
-        ))
-        .is_ok()
-    );
+    assert!(run(&format!("{}\n{EXIT}", word(Instruction::s(Opcode::Bne, 0, 0, 6)))).is_ok());
     assert_eq!(
         run(&word(Instruction::i(Opcode::Jal, 1, 0, 0x8_0000))),
-        Err(ExecutionError::FetchOutOfCode {
-            pc: BASE,
-            target: BASE + 0x8_0000
-        })
+        Err(ExecutionError::FetchOutOfCode { pc: BASE, target: BASE + 0x8_0000 })
     );
     // Falling off the end of the code.
-    assert_eq!(
-        run("nop"),
-        Err(ExecutionError::FetchOutOfCode {
-            pc: BASE,
-            target: BASE + 4
-        })
-    );
+    assert_eq!(run("nop"), Err(ExecutionError::FetchOutOfCode { pc: BASE, target: BASE + 4 }));
 }
 
 #[test]
 fn memory_outside_the_address_space_faults() {
-    let load = |addr, len| ExecutionError::MemoryOutOfRange {
-        pc: BASE,
-        addr,
-        len,
-        kind: AccessKind::Load,
-    };
+    let load = |addr, len| ExecutionError::MemoryOutOfRange { pc: BASE, addr, len, kind: AccessKind::Load };
     assert_eq!(run("ld a0, 0(zero)"), Err(load(0, 8)));
     assert_eq!(run("lb a0, -1(zero)"), Err(load(u64::MAX, 1)));
     assert_eq!(
@@ -151,10 +106,7 @@ fn bad_syscalls_fault() {
     assert_eq!(
         run("li a7, 12345\necall"),
         // `li a7, 12345` is lui + addiw.
-        Err(ExecutionError::UnknownSyscall {
-            pc: BASE + 8,
-            number: 12345
-        })
+        Err(ExecutionError::UnknownSyscall { pc: BASE + 8, number: 12345 })
     );
     let invalid = |pc, syscall| move |e: &ExecutionError| matches!(e, ExecutionError::InvalidSyscallArgument { pc: p, syscall: s, .. } if *p == pc && *s == syscall);
     let e = run("li a7, 64\nli a0, 5\nli a2, 0\necall").unwrap_err();
@@ -163,8 +115,7 @@ fn bad_syscalls_fault() {
     assert!(invalid(BASE + 12, Syscall::Read)(&e), "{e}");
     let e = run("li a7, 0x2000\nlui a0, 0x1000\naddi a0, a0, 4\necall").unwrap_err();
     assert!(invalid(BASE + 12, Syscall::KeccakF1600)(&e), "{e}");
-    let e =
-        run("li a7, 0x2001\nlui a0, 0x2000\nlui a1, 0x2000\naddi a1, a1, 16\necall").unwrap_err();
+    let e = run("li a7, 0x2001\nlui a0, 0x2000\nlui a1, 0x2000\naddi a1, a1, 16\necall").unwrap_err();
     assert!(invalid(BASE + 20, Syscall::Sha256Compress)(&e), "{e}");
     assert_eq!(
         run("li a7, 64\nli a0, 1\nlui a1, 0x7ffff\nli a2, 100\necall"),
@@ -190,19 +141,10 @@ fn cycle_limit_is_exact() {
         });
         assert_eq!(result, limit(max));
     }
-    assert!(matches!(
-        run("1: j 1b"),
-        Err(ExecutionError::CycleLimit {
-            pc: BASE,
-            limit: 10_000
-        })
-    ));
+    assert!(matches!(run("1: j 1b"), Err(ExecutionError::CycleLimit { pc: BASE, limit: 10_000 })));
     // Trace mode agrees on the count and cuts shards exactly.
     let program = load(&body);
-    let options = ExecutionOptions {
-        max_cycles: 1000,
-        debug: DebugOutput::Discard,
-    };
+    let options = ExecutionOptions { max_cycles: 1000, debug: DebugOutput::Discard };
     let (shards, summary) = trace(&program, &[], &options, 7).expect("trace");
     assert_eq!(summary.cycles, 204);
     assert_eq!(shards.len(), 204usize.div_ceil(7));
@@ -219,36 +161,20 @@ fn unaligned_accesses_are_supported_and_counted() {
     let summary = run(&body).expect("runs");
     assert_eq!(summary.unaligned_accesses, 4);
     // sd of bytes 2..9 at offset 3, then sb of byte 2 at offset 1.
-    assert_eq!(
-        summary.output,
-        [1, 2, 3, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16]
-    );
+    assert_eq!(summary.output, [1, 2, 3, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16]);
 }
 
 #[test]
 fn malformed_elfs_are_errors() {
-    assert!(matches!(
-        Program::from_elf(&[]),
-        Err(ElfError::Malformed(_))
-    ));
-    assert!(matches!(
-        Program::from_elf(b"hello, world"),
-        Err(ElfError::Malformed(_))
-    ));
+    assert!(matches!(Program::from_elf(&[]), Err(ElfError::Malformed(_))));
+    assert!(matches!(Program::from_elf(b"hello, world"), Err(ElfError::Malformed(_))));
     let valid = elf(EXIT);
     for len in (0..valid.len()).step_by(7) {
-        assert!(
-            Program::from_elf(&valid[..len]).is_err(),
-            "truncated to {len} bytes"
-        );
+        assert!(Program::from_elf(&valid[..len]).is_err(), "truncated to {len} bytes");
     }
     // The host's own executable: a valid ELF for another machine.
-    let host =
-        std::fs::read(std::env::current_exe().expect("test binary")).expect("read test binary");
-    assert!(matches!(
-        Program::from_elf(&host),
-        Err(ElfError::WrongMachine { .. })
-    ));
+    let host = std::fs::read(std::env::current_exe().expect("test binary")).expect("read test binary");
+    assert!(matches!(Program::from_elf(&host), Err(ElfError::WrongMachine { .. })));
     // A 32-bit RISC-V ELF.
     let dir = tempfile::tempdir().expect("temp dir");
     let source = format!(".text\n.global _start\n_start:\n{EXIT}\n");
@@ -262,10 +188,7 @@ fn malformed_elfs_are_errors() {
             .arg(&s),
     );
     let rv32 = std::fs::read(rv32).expect("read");
-    assert_eq!(
-        Program::from_elf(&rv32).map(|_| ()),
-        Err(ElfError::WrongClass)
-    );
+    assert_eq!(Program::from_elf(&rv32).map(|_| ()), Err(ElfError::WrongClass));
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -281,40 +204,25 @@ fn invalid_layouts_are_rejected() {
     let valid = elf(EXIT);
     let mut dynamic = valid.clone();
     dynamic[16..18].copy_from_slice(&3u16.to_le_bytes());
-    assert_eq!(
-        Program::from_elf(&dynamic).map(|_| ()),
-        Err(ElfError::NotExecutable { e_type: 3 })
-    );
+    assert_eq!(Program::from_elf(&dynamic).map(|_| ()), Err(ElfError::NotExecutable { e_type: 3 }));
 
     let mut entry = valid.clone();
     entry[24..32].copy_from_slice(&0x2000_0000u64.to_le_bytes());
-    assert_eq!(
-        Program::from_elf(&entry).map(|_| ()),
-        Err(ElfError::BadEntry { entry: 0x2000_0000 })
-    );
+    assert_eq!(Program::from_elf(&entry).map(|_| ()), Err(ElfError::BadEntry { entry: 0x2000_0000 }));
     let mut misaligned_entry = valid.clone();
     misaligned_entry[24..32].copy_from_slice(&(BASE + 2).to_le_bytes());
-    assert!(matches!(
-        Program::from_elf(&misaligned_entry),
-        Err(ElfError::BadEntry { .. })
-    ));
+    assert!(matches!(Program::from_elf(&misaligned_entry), Err(ElfError::BadEntry { .. })));
 
     // Make the executable segment writable too.
-    let (phoff, phentsize, phnum) = (
-        u64_at(&valid, 32) as usize,
-        u16_at(&valid, 54) as usize,
-        u16_at(&valid, 56),
-    );
+    let (phoff, phentsize, phnum) =
+        (u64_at(&valid, 32) as usize, u16_at(&valid, 54) as usize, u16_at(&valid, 56));
     let text = (0..phnum as usize)
         .map(|i| phoff + i * phentsize)
         .find(|&ph| u16_at(&valid, ph) == 1 && valid[ph + 4] & 1 != 0)
         .expect("an executable PT_LOAD");
     let mut wx = valid.clone();
     wx[text + 4] |= 2;
-    assert!(matches!(
-        Program::from_elf(&wx),
-        Err(ElfError::WritableAndExecutable { .. })
-    ));
+    assert!(matches!(Program::from_elf(&wx), Err(ElfError::WritableAndExecutable { .. })));
 
     let dir = tempfile::tempdir().expect("temp dir");
     let low = format!(".text\n.global _start\n_start:\n{EXIT}\n");
@@ -323,22 +231,12 @@ fn invalid_layouts_are_rejected() {
     let low_elf = dir.path().join("low.elf");
     common::run_tool(
         std::process::Command::new("riscv64-unknown-elf-gcc")
-            .args([
-                "-march=rv64im",
-                "-mabi=lp64",
-                "-nostdlib",
-                "-static",
-                "-Wl,-Ttext=0x1000",
-                "-o",
-            ])
+            .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-Wl,-Ttext=0x1000", "-o"])
             .arg(&low_elf)
             .arg(&s),
     );
     let low = std::fs::read(low_elf).expect("read");
-    assert!(matches!(
-        Program::from_elf(&low),
-        Err(ElfError::SegmentOutOfRange { .. })
-    ));
+    assert!(matches!(Program::from_elf(&low), Err(ElfError::SegmentOutOfRange { .. })));
 }
 
 #[test]
@@ -347,10 +245,7 @@ fn corrupted_elfs_never_panic() {
         "li t0, 3\n1: addi t0, t0, -1\nbnez t0, 1b\nla a0, 2f\nld a1, 0(a0)\n{EXIT}\n.data\n2: .dword 7"
     ));
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let options = ExecutionOptions {
-        max_cycles: 10_000,
-        debug: DebugOutput::Discard,
-    };
+    let options = ExecutionOptions { max_cycles: 10_000, debug: DebugOutput::Discard };
     let (mut loaded, mut rejected) = (0, 0);
     for _ in 0..3000 {
         let mut bytes = valid.clone();
@@ -366,31 +261,20 @@ fn corrupted_elfs_never_panic() {
             Err(_) => rejected += 1,
         }
     }
-    assert!(
-        loaded > 100 && rejected > 100,
-        "mutations should hit both outcomes ({loaded}, {rejected})"
-    );
+    assert!(loaded > 100 && rejected > 100, "mutations should hit both outcomes ({loaded}, {rejected})");
 }
 
 #[test]
 fn bad_checkpoints_are_rejected() {
-    let program = load(&format!(
-        "li t0, 10\n1: addi t0, t0, -1\nbnez t0, 1b\n{EXIT}"
-    ));
-    let options = ExecutionOptions {
-        max_cycles: 1000,
-        debug: DebugOutput::Discard,
-    };
+    let program = load(&format!("li t0, 10\n1: addi t0, t0, -1\nbnez t0, 1b\n{EXIT}"));
+    let options = ExecutionOptions { max_cycles: 1000, debug: DebugOutput::Discard };
     let (found, _) = checkpoints(&program, &[], &options, 5).expect("checkpoints");
     let good = found[1].clone();
     assert!(replay_shard(&program, &[], &good, 5).is_ok());
     let bad = |mutate: fn(&mut hearth_executor::Checkpoint)| {
         let mut c = good.clone();
         mutate(&mut c);
-        matches!(
-            replay_shard(&program, &[], &c, 5),
-            Err(ExecutionError::BadCheckpoint { .. })
-        )
+        matches!(replay_shard(&program, &[], &c, 5), Err(ExecutionError::BadCheckpoint { .. }))
     };
     assert!(bad(|c| c.pc = 0x10));
     assert!(bad(|c| c.pc += 2));
@@ -401,9 +285,5 @@ fn bad_checkpoints_are_rejected() {
         value: 0,
         timestamp: 0
     })));
-    assert!(bad(|c| c.memory.push(hearth_executor::trace::MemoryWord {
-        addr: 8,
-        value: 0,
-        timestamp: 0
-    })));
+    assert!(bad(|c| c.memory.push(hearth_executor::trace::MemoryWord { addr: 8, value: 0, timestamp: 0 })));
 }

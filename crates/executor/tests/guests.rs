@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use hearth_executor::{
-    DebugOutput, ExecutionOptions, ExecutionSummary, Program, ShardRecord, checkpoints, execute,
-    precompiles::PrecompileEvent, profile, replay_shard, trace,
+    DebugOutput, ExecutionOptions, ExecutionSummary, Program, ShardRecord, checkpoints, execute, profile,
+    replay_shard, trace,
 };
 use hearth_guest_builder::bundled;
 use hearth_isa::Syscall;
@@ -19,10 +19,7 @@ fn program(name: &str) -> Program {
 }
 
 fn options() -> ExecutionOptions {
-    ExecutionOptions {
-        max_cycles: 1 << 32,
-        debug: DebugOutput::Capture,
-    }
+    ExecutionOptions { max_cycles: 1 << 32, debug: DebugOutput::Capture }
 }
 
 fn run(name: &str, input: &[u8]) -> ExecutionSummary {
@@ -40,12 +37,10 @@ fn sha256(data: &[u8]) -> [u8; 32] {
 /// Inputs around the Keccak rate (136) and SHA-256 block (64) boundaries, plus random ones.
 fn hash_inputs() -> Vec<Vec<u8>> {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let mut inputs: Vec<Vec<u8>> = [
-        0, 1, 55, 56, 63, 64, 65, 119, 120, 135, 136, 137, 271, 272, 273, 1000,
-    ]
-    .iter()
-    .map(|&n| (0..n).map(|i| (i * 7 + 3) as u8).collect())
-    .collect();
+    let mut inputs: Vec<Vec<u8>> = [0, 1, 55, 56, 63, 64, 65, 119, 120, 135, 136, 137, 271, 272, 273, 1000]
+        .iter()
+        .map(|&n| (0..n).map(|i| (i * 7 + 3) as u8).collect())
+        .collect();
     inputs.extend((0..4).map(|_| {
         let len = rng.random_range(0..5000);
         (0..len).map(|_| rng.random()).collect()
@@ -64,10 +59,7 @@ fn fibonacci_matches_host() {
         assert_eq!(summary.exit_code, 0);
         assert_eq!(summary.output, a.to_le_bytes(), "fib({n})");
         let debug = String::from_utf8_lossy(&summary.debug_output);
-        assert!(
-            debug.contains(&format!("fib({n}) mod 2^64 = {a}")),
-            "debug output: {debug}"
-        );
+        assert!(debug.contains(&format!("fib({n}) mod 2^64 = {a}")), "debug output: {debug}");
     }
 }
 
@@ -89,28 +81,10 @@ fn keccak_accelerator_matches_reference_and_software() {
     for input in hash_inputs() {
         let summary = run("keccak", &input);
         let expected = keccak256(&input);
-        assert_eq!(
-            summary.output[..32],
-            expected,
-            "accelerated keccak256 of {} bytes",
-            input.len()
-        );
-        assert_eq!(
-            summary.output[32..],
-            expected,
-            "software keccak256 of {} bytes",
-            input.len()
-        );
-        let calls = summary
-            .syscalls
-            .iter()
-            .find(|(s, _)| *s == Syscall::KeccakF1600)
-            .map(|(_, n)| *n);
-        assert_eq!(
-            calls,
-            Some(input.len() as u64 / 136 + 1),
-            "one permutation per block"
-        );
+        assert_eq!(summary.output[..32], expected, "accelerated keccak256 of {} bytes", input.len());
+        assert_eq!(summary.output[32..], expected, "software keccak256 of {} bytes", input.len());
+        let calls = summary.syscalls.iter().find(|(s, _)| *s == Syscall::KeccakF1600).map(|(_, n)| *n);
+        assert_eq!(calls, Some(input.len() as u64 / 136 + 1), "one permutation per block");
     }
 }
 
@@ -119,28 +93,10 @@ fn sha256_accelerator_matches_reference_and_software() {
     for input in hash_inputs() {
         let summary = run("sha256", &input);
         let expected = sha256(&input);
-        assert_eq!(
-            summary.output[..32],
-            expected,
-            "accelerated sha256 of {} bytes",
-            input.len()
-        );
-        assert_eq!(
-            summary.output[32..],
-            expected,
-            "software sha256 of {} bytes",
-            input.len()
-        );
-        let calls = summary
-            .syscalls
-            .iter()
-            .find(|(s, _)| *s == Syscall::Sha256Compress)
-            .map(|(_, n)| *n);
-        assert_eq!(
-            calls,
-            Some((input.len() as u64 + 8) / 64 + 1),
-            "one compression per padded block"
-        );
+        assert_eq!(summary.output[..32], expected, "accelerated sha256 of {} bytes", input.len());
+        assert_eq!(summary.output[32..], expected, "software sha256 of {} bytes", input.len());
+        let calls = summary.syscalls.iter().find(|(s, _)| *s == Syscall::Sha256Compress).map(|(_, n)| *n);
+        assert_eq!(calls, Some((input.len() as u64 + 8) / 64 + 1), "one compression per padded block");
     }
 }
 
@@ -159,20 +115,14 @@ fn panic_halts_with_code_101_and_message() {
     assert_eq!(summary.exit_code, hearth_isa::syscall::EXIT_PANIC);
     assert_eq!(summary.output, b"before the panic");
     let debug = String::from_utf8_lossy(&summary.debug_output);
-    assert!(
-        debug.contains("deliberate panic after reading 5 bytes"),
-        "debug output: {debug}"
-    );
+    assert!(debug.contains("deliberate panic after reading 5 bytes"), "debug output: {debug}");
     assert!(debug.contains("panic.rs"), "location missing: {debug}");
 }
 
 #[test]
 fn exit_codes_pass_through() {
     for code in [0u32, 1, 7, 255, 256, u32::MAX] {
-        assert_eq!(
-            run("exit_code", &(code as u64).to_le_bytes()).exit_code,
-            code
-        );
+        assert_eq!(run("exit_code", &(code as u64).to_le_bytes()).exit_code, code);
     }
 }
 
@@ -191,9 +141,7 @@ fn benchmark_guests_match_host() {
     assert_eq!(summary.output, (b ^ a.rotate_left(17)).to_le_bytes());
 
     let summary = run("keccak_sw", &20u64.to_le_bytes());
-    let buf: Vec<u8> = (0..1024)
-        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(7))
-        .collect();
+    let buf: Vec<u8> = (0..1024).map(|i| (i as u8).wrapping_mul(31).wrapping_add(7)).collect();
     let mut h = keccak256(&buf);
     for _ in 0..20 {
         h = keccak256(&h);
@@ -206,21 +154,10 @@ fn profile_attributes_cycles_to_functions() {
     let program = program("keccak_sw");
     let (summary, profile) = profile(&program, &50u64.to_le_bytes(), &options()).expect("runs");
     assert_eq!(profile.total_cycles, summary.cycles);
-    assert_eq!(
-        profile.functions.iter().map(|f| f.cycles).sum::<u64>(),
-        summary.cycles
-    );
+    assert_eq!(profile.functions.iter().map(|f| f.cycles).sum::<u64>(), summary.cycles);
     let top = &profile.functions[0];
-    assert!(
-        top.name.contains("keccak"),
-        "the permutation should dominate, got {top:?}"
-    );
-    assert!(
-        profile
-            .functions
-            .windows(2)
-            .all(|w| w[0].cycles >= w[1].cycles)
-    );
+    assert!(top.name.contains("keccak"), "the permutation should dominate, got {top:?}");
+    assert!(profile.functions.windows(2).all(|w| w[0].cycles >= w[1].cycles));
 }
 
 // ---- trace mode ----
@@ -235,53 +172,24 @@ fn check_shards(name: &str, input: &[u8], shard_cycles: u64) -> Vec<ShardRecord>
     assert_eq!(summary.exit_code, fast.exit_code);
     assert_eq!(summary.unaligned_accesses, fast.unaligned_accesses);
     assert_eq!(shards.len() as u64, fast.cycles.div_ceil(shard_cycles));
-    assert_eq!(
-        shards
-            .iter()
-            .map(|s| s.output.clone())
-            .collect::<Vec<_>>()
-            .concat(),
-        fast.output
-    );
-    assert_eq!(
-        shards.iter().map(ShardRecord::cycles).sum::<u64>(),
-        fast.cycles
-    );
-    assert_eq!(
-        shards.last().and_then(|s| s.end.exit_code),
-        Some(fast.exit_code)
-    );
+    assert_eq!(shards.iter().map(|s| s.output.clone()).collect::<Vec<_>>().concat(), fast.output);
+    assert_eq!(shards.iter().map(ShardRecord::cycles).sum::<u64>(), fast.cycles);
+    assert_eq!(shards.last().and_then(|s| s.end.exit_code), Some(fast.exit_code));
 
     for (i, pair) in shards.windows(2).enumerate() {
         let (end, next) = (&pair[0].end, &pair[1].start);
-        assert_eq!(
-            pair[0].cycles(),
-            shard_cycles,
-            "only the last shard may be short"
-        );
-        assert_eq!(
-            (end.clk, end.pc, end.registers),
-            (next.clk, next.pc, next.registers),
-            "hand-over {i}"
-        );
+        assert_eq!(pair[0].cycles(), shard_cycles, "only the last shard may be short");
+        assert_eq!((end.clk, end.pc, end.registers), (next.clk, next.pc, next.registers), "hand-over {i}");
         assert_eq!(end.register_timestamps, next.register_timestamps);
         assert_eq!(end.input_position, next.input_position);
         assert_eq!(end.exit_code, None);
     }
 
-    let (found, _) =
-        checkpoints(&program, input, &options(), shard_cycles).expect("checkpoint run");
-    assert_eq!(
-        found,
-        shards.iter().map(|s| s.start.clone()).collect::<Vec<_>>()
-    );
+    let (found, _) = checkpoints(&program, input, &options(), shard_cycles).expect("checkpoint run");
+    assert_eq!(found, shards.iter().map(|s| s.start.clone()).collect::<Vec<_>>());
     for shard in &shards {
         let replayed = replay_shard(&program, input, &shard.start, shard_cycles).expect("replay");
-        assert!(
-            replayed == *shard,
-            "shard {} of {name} re-executes differently",
-            shard.start.shard
-        );
+        assert!(replayed == *shard, "shard {} of {name} re-executes differently", shard.start.shard);
     }
     shards
 }
@@ -301,22 +209,15 @@ fn check_access_chains(program: &Program, shards: &[ShardRecord]) {
     let mut clk = 0;
     for shard in shards {
         for word in &shard.start.memory {
-            let expected = memory
-                .get(&word.addr)
-                .copied()
-                .unwrap_or((image.get(&word.addr).copied().unwrap_or(0), 0));
-            assert_eq!(
-                (word.value, word.timestamp),
-                expected,
-                "checkpoint word {:#x}",
-                word.addr
-            );
+            let expected =
+                memory.get(&word.addr).copied().unwrap_or((image.get(&word.addr).copied().unwrap_or(0), 0));
+            assert_eq!((word.value, word.timestamp), expected, "checkpoint word {:#x}", word.addr);
         }
         for event in &shard.instructions {
             assert_eq!(event.clk, clk);
             clk += 1;
-            for access in &shard.register_accesses
-                [event.registers.start as usize..event.registers.end as usize]
+            for access in
+                &shard.register_accesses[event.registers.start as usize..event.registers.end as usize]
             {
                 let r = access.reg as usize;
                 assert!(r > 0, "x0 is never recorded");
@@ -330,19 +231,12 @@ fn check_access_chains(program: &Program, shards: &[ShardRecord]) {
                 assert_eq!(access.timestamp / 4, event.clk + 1);
                 registers[r] = (access.value, access.timestamp);
             }
-            for access in
-                &shard.memory_accesses[event.memory.start as usize..event.memory.end as usize]
-            {
+            for access in &shard.memory_accesses[event.memory.start as usize..event.memory.end as usize] {
                 let prev = memory
                     .get(&access.addr)
                     .copied()
                     .unwrap_or((image.get(&access.addr).copied().unwrap_or(0), 0));
-                assert_eq!(
-                    (access.prev_value, access.prev_timestamp),
-                    prev,
-                    "word {:#x}",
-                    access.addr
-                );
+                assert_eq!((access.prev_value, access.prev_timestamp), prev, "word {:#x}", access.addr);
                 assert!(access.timestamp > access.prev_timestamp);
                 memory.insert(access.addr, (access.value, access.timestamp));
             }
@@ -351,10 +245,7 @@ fn check_access_chains(program: &Program, shards: &[ShardRecord]) {
             assert_eq!(pair[0].next_pc, pair[1].pc);
         }
         for word in &shard.final_memory {
-            assert_eq!(
-                memory.get(&word.addr).copied(),
-                Some((word.value, word.timestamp))
-            );
+            assert_eq!(memory.get(&word.addr).copied(), Some((word.value, word.timestamp)));
         }
     }
 }
@@ -380,28 +271,20 @@ fn trace_shards_replay_and_hand_over() {
 fn trace_records_accelerator_events() {
     let input = vec![1u8; 500];
     let (shards, _) = trace(&program("keccak"), &input, &options(), 1 << 20).expect("trace");
-    let events: Vec<_> = shards.iter().flat_map(|s| s.precompiles.iter()).collect();
+    let events: Vec<_> = shards.iter().flat_map(|s| s.precompiles.keccak_f1600.iter()).collect();
     assert_eq!(events.len(), 500 / 136 + 1);
+    assert!(shards.iter().all(|s| s.precompiles.sha256_compress.is_empty()));
     for event in events {
-        let PrecompileEvent::KeccakF1600(event) = event else {
-            panic!("unexpected {event:?}")
-        };
         let mut state = event.input;
         tiny_keccak::keccakf(&mut state);
-        assert_eq!(
-            state, event.output,
-            "Keccak-f output differs from tiny-keccak's"
-        );
+        assert_eq!(state, event.output, "Keccak-f output differs from tiny-keccak's");
     }
     let (shards, _) = trace(&program("sha256"), &input, &options(), 1 << 20).expect("trace");
-    let events: Vec<_> = shards.iter().flat_map(|s| s.precompiles.iter()).collect();
+    let events: Vec<_> = shards.iter().flat_map(|s| s.precompiles.sha256_compress.iter()).collect();
     assert_eq!(events.len(), (500 + 8) / 64 + 1);
     for event in events {
-        let PrecompileEvent::Sha256Compress(event) = event else {
-            panic!("unexpected {event:?}")
-        };
         let mut state = event.input;
-        sha2::block_api::compress256(&mut state, &[event.block.into()]);
+        sha2::block_api::compress256(&mut state, &[event.block]);
         assert_eq!(state, event.output);
     }
 }

@@ -73,11 +73,7 @@ fn reg(r: u8) -> &'static str {
 
 /// A register random code may write: anything but x0 (allowed, but rarely) and the base.
 fn dest(rng: &mut ChaCha8Rng) -> u8 {
-    if rng.random_range(0..40) == 0 {
-        0
-    } else {
-        rng.random_range(1..31)
-    }
+    if rng.random_range(0..40) == 0 { 0 } else { rng.random_range(1..31) }
 }
 
 fn source(rng: &mut ChaCha8Rng) -> u8 {
@@ -104,26 +100,15 @@ impl Generator {
     }
 
     /// One random instruction (occasionally a short sequence) for `opcode`.
-    fn instruction(
-        &mut self,
-        opcode: Opcode,
-        pending_labels: &mut Vec<(usize, String)>,
-        position: usize,
-    ) {
+    fn instruction(&mut self, opcode: Opcode, pending_labels: &mut Vec<(usize, String)>, position: usize) {
         let m = opcode.mnemonic();
-        let (rd, rs1, rs2) = (
-            dest(&mut self.rng),
-            source(&mut self.rng),
-            source(&mut self.rng),
-        );
+        let (rd, rs1, rs2) = (dest(&mut self.rng), source(&mut self.rng), source(&mut self.rng));
         let line = match opcode.format() {
             Format::R => format!("{m} {}, {}, {}", reg(rd), reg(rs1), reg(rs2)),
             Format::I if opcode.is_load() => {
                 let width = opcode.access_width() as i32;
                 if self.rng.random() {
-                    let off = self
-                        .rng
-                        .random_range(-(SCRATCH_BYTES / 2)..(SCRATCH_BYTES / 2 - width + 1));
+                    let off = self.rng.random_range(-(SCRATCH_BYTES / 2)..(SCRATCH_BYTES / 2 - width + 1));
                     format!("{m} {}, {off}({})", reg(rd), reg(BASE))
                 } else {
                     // Address through another register: base + a, then offset b.
@@ -136,27 +121,15 @@ impl Generator {
             }
             Format::S => {
                 let width = opcode.access_width() as i32;
-                let off = self
-                    .rng
-                    .random_range(-(SCRATCH_BYTES / 2)..(SCRATCH_BYTES / 2 - width + 1));
+                let off = self.rng.random_range(-(SCRATCH_BYTES / 2)..(SCRATCH_BYTES / 2 - width + 1));
                 format!("{m} {}, {off}({})", reg(rs2), reg(BASE))
             }
             Format::I => match opcode {
                 Opcode::Slli | Opcode::Srli | Opcode::Srai => {
-                    format!(
-                        "{m} {}, {}, {}",
-                        reg(rd),
-                        reg(rs1),
-                        self.rng.random_range(0..64)
-                    )
+                    format!("{m} {}, {}, {}", reg(rd), reg(rs1), self.rng.random_range(0..64))
                 }
                 Opcode::Slliw | Opcode::Srliw | Opcode::Sraiw => {
-                    format!(
-                        "{m} {}, {}, {}",
-                        reg(rd),
-                        reg(rs1),
-                        self.rng.random_range(0..32)
-                    )
+                    format!("{m} {}, {}, {}", reg(rd), reg(rs1), self.rng.random_range(0..32))
                 }
                 Opcode::Jalr => {
                     // Jump forward to a label, through a register, with bit 0 set (jalr clears it).
@@ -168,12 +141,7 @@ impl Generator {
                     self.line(format!("addi {}, {}, 1", reg(tmp), reg(tmp)));
                     format!("jalr {}, 0({})", reg(dest(&mut self.rng)), reg(tmp))
                 }
-                _ => format!(
-                    "{m} {}, {}, {}",
-                    reg(rd),
-                    reg(rs1),
-                    self.rng.random_range(-2048..2048)
-                ),
+                _ => format!("{m} {}, {}, {}", reg(rd), reg(rs1), self.rng.random_range(-2048..2048)),
             },
             Format::B | Format::J => {
                 let label = self.new_label();
@@ -203,7 +171,7 @@ impl Generator {
         self.line(format!("la t0, init{case}"));
         self.line("la t1, scratch");
         self.line(format!("li t2, {}", SCRATCH_BYTES / 8));
-        self.line(format!("1: ld t3, 0(t0)"));
+        self.line("1: ld t3, 0(t0)");
         self.line("sd t3, 0(t1)");
         self.line("addi t0, t0, 8");
         self.line("addi t1, t1, 8");
@@ -212,12 +180,7 @@ impl Generator {
         // Load x1..x30, then point the base at the middle of the scratch buffer.
         self.line(format!("la {}, regs{case}", reg(BASE)));
         for r in 1..31u8 {
-            self.line(format!(
-                "ld {}, {}({})",
-                reg(r),
-                8 * (r as i32 - 1),
-                reg(BASE)
-            ));
+            self.line(format!("ld {}, {}({})", reg(r), 8 * (r as i32 - 1), reg(BASE)));
         }
         self.line(format!("la {}, scratch + {}", reg(BASE), SCRATCH_BYTES / 2));
 
@@ -235,12 +198,7 @@ impl Generator {
 
         // Dump x1..x30 after the scratch buffer, then write buffer and dump to stdout.
         for r in 1..31u8 {
-            self.line(format!(
-                "sd {}, {}({})",
-                reg(r),
-                SCRATCH_BYTES / 2 + 8 * (r as i32 - 1),
-                reg(BASE)
-            ));
+            self.line(format!("sd {}, {}({})", reg(r), SCRATCH_BYTES / 2 + 8 * (r as i32 - 1), reg(BASE)));
         }
         self.line("li a7, 64");
         self.line("li a0, 1");
@@ -251,19 +209,12 @@ impl Generator {
 }
 
 fn join(values: &[u64]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:#x}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    values.iter().map(|v| format!("{v:#x}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Every opcode a random body may contain (not `ecall`/`ebreak`, which end or trap the run).
 fn body_opcodes() -> Vec<Opcode> {
-    Opcode::ALL
-        .into_iter()
-        .filter(|o| !matches!(o, Opcode::Ecall | Opcode::Ebreak))
-        .collect()
+    Opcode::ALL.into_iter().filter(|o| !matches!(o, Opcode::Ecall | Opcode::Ebreak)).collect()
 }
 
 fn generate(seed: u64) -> (String, Vec<String>) {
@@ -297,41 +248,25 @@ fn check_batch(seed: u64) -> usize {
     let qemu = run_tool(Command::new("qemu-riscv64").arg(&elf));
 
     let program = Program::from_elf(&std::fs::read(&elf).expect("read ELF")).expect("load ELF");
-    let options = ExecutionOptions {
-        max_cycles: 1 << 32,
-        debug: DebugOutput::Discard,
-    };
+    let options = ExecutionOptions { max_cycles: 1 << 32, debug: DebugOutput::Discard };
     let ours = execute(&program, &[], &options).expect("executor runs the batch");
     assert_eq!(ours.exit_code, 0);
 
     let chunk = (SCRATCH_BYTES + DUMP_BYTES) as usize;
     assert_eq!(qemu.len(), chunk * CASES_PER_BATCH, "QEMU output size");
     assert_eq!(ours.output.len(), qemu.len(), "executor output size");
-    for (case, (q, o)) in qemu
-        .chunks(chunk)
-        .zip(ours.output.chunks(chunk))
-        .enumerate()
-    {
+    for (case, (q, o)) in qemu.chunks(chunk).zip(ours.output.chunks(chunk)).enumerate() {
         if q == o {
             continue;
         }
-        let first = q
-            .iter()
-            .zip(o)
-            .position(|(a, b)| a != b)
-            .expect("chunks differ");
+        let first = q.iter().zip(o).position(|(a, b)| a != b).expect("chunks differ");
         let what = if first < SCRATCH_BYTES as usize {
             format!("scratch byte {}", first as i32 - SCRATCH_BYTES / 2)
         } else {
             let r = (first - SCRATCH_BYTES as usize) / 8 + 1;
             let at = SCRATCH_BYTES as usize + 8 * (r - 1);
             let word = |b: &[u8]| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
-            format!(
-                "register {} (qemu {:#x}, executor {:#x})",
-                reg(r as u8),
-                word(q),
-                word(o)
-            )
+            format!("register {} (qemu {:#x}, executor {:#x})", reg(r as u8), word(q), word(o))
         };
         panic!("seed {seed}, case {case}: {what} differs\n{}", cases[case]);
     }

@@ -10,10 +10,13 @@
 //! `core` and `alloc` are compiled from source (`-Zbuild-std`) by Debian's rustc, which ships the
 //! standard library source (`rust-web-src`); `scripts/install-toolchain.sh` installs it.
 //!
-//! Builds are reproducible: the codegen settings are fixed by the guest workspace's release
-//! profile, and every host path that could end up in the binary (the sources, the cargo registry,
-//! the standard library source, the target directory) is remapped to a fixed prefix, so the same
-//! source built in any directory gives a byte-identical ELF.
+//! Builds are reproducible: the codegen settings are fixed here ([`PROFILE_SETTINGS`], passed to
+//! cargo as configuration, which takes precedence over any manifest), and every host path that
+//! could end up in the binary (the sources, the cargo registry, the standard library source, the
+//! target directory) is remapped to a fixed prefix. Cargo derives symbol-name hashes from a path
+//! package's location relative to its workspace root, so a guest's path dependencies must live
+//! inside its workspace (Hearth's own guests are members of the root workspace for that reason).
+//! Then the same source built in any directory gives a byte-identical ELF.
 
 mod toolchain;
 
@@ -30,6 +33,19 @@ pub use toolchain::{Toolchain, ToolchainError};
 pub const TARGET_NAME: &str = "riscv64im-hearth-zkvm-elf";
 /// The target spec.
 pub const TARGET_SPEC: &str = include_str!("riscv64im-hearth-zkvm-elf.json");
+
+/// Release-profile settings every guest is built with, whatever its manifest says.
+pub const PROFILE_SETTINGS: &[(&str, &str)] = &[
+    ("opt-level", "3"),
+    ("lto", "\"fat\""),
+    ("codegen-units", "1"),
+    ("panic", "\"abort\""),
+    ("debug", "false"),
+    ("strip", "false"),
+    ("incremental", "false"),
+    ("overflow-checks", "false"),
+    ("debug-assertions", "false"),
+];
 
 /// Why a guest could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +67,7 @@ pub enum BuildError {
     #[error("guest build failed (cargo exited with {0})")]
     Cargo(std::process::ExitStatus),
     /// Filesystem error.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Io {
         /// What was being done.
         context: String,
@@ -68,7 +84,7 @@ fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildE
 /// What to build and where.
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
-    /// Cargo target directory; defaults to `<workspace>/target`.
+    /// Cargo target directory; defaults to `<workspace>/target/guest`.
     pub target_dir: Option<PathBuf>,
     /// Binaries to build; all binaries of the crate when empty.
     pub bins: Vec<String>,
@@ -108,29 +124,18 @@ struct Target {
 }
 
 /// Builds the binaries of the guest crate at `crate_dir` (in release mode) and returns their ELFs.
-pub fn build_guest(
-    crate_dir: &Path,
-    options: &BuildOptions,
-) -> Result<Vec<BuiltGuest>, BuildError> {
+pub fn build_guest(crate_dir: &Path, options: &BuildOptions) -> Result<Vec<BuiltGuest>, BuildError> {
     let toolchain = Toolchain::detect()?;
-    let crate_dir = crate_dir
-        .canonicalize()
-        .map_err(io_error(format!("cannot open {}", crate_dir.display())))?;
+    let crate_dir =
+        crate_dir.canonicalize().map_err(io_error(format!("cannot open {}", crate_dir.display())))?;
     let manifest = crate_dir.join("Cargo.toml");
     if !manifest.is_file() {
         return Err(BuildError::NotACrate(crate_dir));
     }
     let metadata = cargo_metadata(&toolchain, &manifest)?;
-    let package = metadata
-        .packages
-        .iter()
-        .find(|p| p.manifest_path == manifest)
-        .ok_or_else(|| {
-            BuildError::Metadata(format!(
-                "{} is a workspace, not a package",
-                manifest.display()
-            ))
-        })?;
+    let package = metadata.packages.iter().find(|p| p.manifest_path == manifest).ok_or_else(|| {
+        BuildError::Metadata(format!("{} is a workspace, not a package", manifest.display()))
+    })?;
     let all_bins: Vec<&str> = package
         .targets
         .iter()
@@ -151,21 +156,15 @@ pub fn build_guest(
     if bins.is_empty() {
         return Err(BuildError::NoBinaries(crate_dir, String::new()));
     }
-    let target_dir = options
-        .target_dir
-        .clone()
-        .unwrap_or(metadata.target_directory.clone());
+    let target_dir = options.target_dir.clone().unwrap_or(metadata.target_directory.clone());
     std::fs::create_dir_all(&target_dir)
         .map_err(io_error(format!("cannot create {}", target_dir.display())))?;
-    let target_dir = target_dir
-        .canonicalize()
-        .map_err(io_error("cannot resolve the target directory"))?;
+    let target_dir = target_dir.canonicalize().map_err(io_error("cannot resolve the target directory"))?;
 
     // The target spec is looked up by name through RUST_TARGET_PATH, so no host path reaches the
     // compiler's command line except through the remappings below.
     let spec_dir = target_dir.join("hearth-target-spec");
-    std::fs::create_dir_all(&spec_dir)
-        .map_err(io_error("cannot create the target spec directory"))?;
+    std::fs::create_dir_all(&spec_dir).map_err(io_error("cannot create the target spec directory"))?;
     let spec = spec_dir.join(format!("{TARGET_NAME}.json"));
     if std::fs::read_to_string(&spec).ok().as_deref() != Some(TARGET_SPEC) {
         std::fs::write(&spec, TARGET_SPEC).map_err(io_error("cannot write the target spec"))?;
@@ -190,12 +189,11 @@ pub fn build_guest(
         .env("RUST_TARGET_PATH", &spec_dir)
         .env("CARGO_ENCODED_RUSTFLAGS", rustflags.join("\x1f"))
         .env("CARGO_TARGET_DIR", &target_dir)
-        .args(["build", "--release", "--target", TARGET_NAME])
-        .args([
-            "-Zbuild-std=core,alloc",
-            "-Zbuild-std-features=compiler-builtins-mem",
-            "-Zjson-target-spec",
-        ])
+        .args(["build", "--release", "--target", TARGET_NAME]);
+    for (key, value) in PROFILE_SETTINGS {
+        cmd.arg("--config").arg(format!("profile.release.{key}={value}"));
+    }
+    cmd.args(["-Zbuild-std=core,alloc", "-Zbuild-std-features=compiler-builtins-mem", "-Zjson-target-spec"])
         .arg("--manifest-path")
         .arg(&manifest);
     for bin in &bins {
@@ -208,21 +206,12 @@ pub fn build_guest(
         cmd.arg("--quiet");
     }
     tracing::debug!(?cmd, "building guest");
-    let status = cmd.status().map_err(io_error(format!(
-        "cannot run {}",
-        toolchain.cargo.display()
-    )))?;
+    let status = cmd.status().map_err(io_error(format!("cannot run {}", toolchain.cargo.display())))?;
     if !status.success() {
         return Err(BuildError::Cargo(status));
     }
     let out_dir = target_dir.join(TARGET_NAME).join("release");
-    Ok(bins
-        .into_iter()
-        .map(|name| BuiltGuest {
-            elf: out_dir.join(&name),
-            name,
-        })
-        .collect())
+    Ok(bins.into_iter().map(|name| BuiltGuest { elf: out_dir.join(&name), name }).collect())
 }
 
 fn cargo_metadata(toolchain: &Toolchain, manifest: &Path) -> Result<Metadata, BuildError> {
@@ -234,14 +223,9 @@ fn cargo_metadata(toolchain: &Toolchain, manifest: &Path) -> Result<Metadata, Bu
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(manifest)
         .output()
-        .map_err(io_error(format!(
-            "cannot run {}",
-            toolchain.cargo.display()
-        )))?;
+        .map_err(io_error(format!("cannot run {}", toolchain.cargo.display())))?;
     if !output.status.success() {
-        return Err(BuildError::Metadata(
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
+        return Err(BuildError::Metadata(String::from_utf8_lossy(&output.stderr).into_owned()));
     }
     serde_json::from_slice(&output.stdout).map_err(|e| BuildError::Metadata(e.to_string()))
 }
@@ -255,17 +239,14 @@ fn rustflags(toolchain: &Toolchain, sources: &Path, target_dir: &Path) -> Vec<St
         "-Clink-arg=-Thearth.ld".to_string(),
         "-Clink-arg=--build-id=none".to_string(),
     ];
-    let mut remaps: Vec<(OsString, &str)> = vec![(sources.as_os_str().to_owned(), "/guest-src")];
+    let mut remaps: Vec<(OsString, &str)> = vec![(sources.as_os_str().to_owned(), "/src")];
     if let Some(cargo_home) = toolchain::cargo_home() {
         remaps.push((cargo_home.into_os_string(), "/cargo"));
     }
     remaps.push((toolchain.rust_src.as_os_str().to_owned(), "/rust-src"));
     remaps.push((target_dir.as_os_str().to_owned(), "/target"));
     for (from, to) in remaps {
-        flags.push(format!(
-            "--remap-path-prefix={}={to}",
-            from.to_string_lossy()
-        ));
+        flags.push(format!("--remap-path-prefix={}={to}", from.to_string_lossy()));
     }
     flags
 }
@@ -296,10 +277,7 @@ mod tests {
         let b = Path::new("/x/repo/crates/isa");
         let c = Path::new("/x/repo/guest");
         assert_eq!(common_ancestor(&[a, b, c]), PathBuf::from("/x/repo"));
-        assert_eq!(
-            common_ancestor(&[a]),
-            PathBuf::from("/x/repo/guest/programs")
-        );
+        assert_eq!(common_ancestor(&[a]), PathBuf::from("/x/repo/guest/programs"));
         assert_eq!(common_ancestor(&[a, Path::new("/y")]), PathBuf::from("/"));
     }
 
@@ -331,10 +309,8 @@ pub mod bundled {
     /// Where bundled guests are built: `$HEARTH_GUEST_TARGET_DIR`, or `target/guest` in the
     /// workspace.
     pub fn target_dir() -> PathBuf {
-        std::env::var_os("HEARTH_GUEST_TARGET_DIR").map_or_else(
-            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/guest"),
-            PathBuf::from,
-        )
+        std::env::var_os("HEARTH_GUEST_TARGET_DIR")
+            .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/guest"), PathBuf::from)
     }
 
     /// Builds every bundled program (once per process) and returns name -> ELF path.
@@ -361,11 +337,8 @@ pub mod bundled {
     /// # Panics
     /// If the programs cannot be built or `name` is not one of them: for tests and benches.
     pub fn elf(name: &str) -> Vec<u8> {
-        let programs =
-            programs().unwrap_or_else(|e| panic!("cannot build the bundled guest programs: {e}"));
-        let path = programs
-            .get(name)
-            .unwrap_or_else(|| panic!("no bundled guest program `{name}`"));
+        let programs = programs().unwrap_or_else(|e| panic!("cannot build the bundled guest programs: {e}"));
+        let path = programs.get(name).unwrap_or_else(|| panic!("no bundled guest program `{name}`"));
         std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 }

@@ -55,10 +55,7 @@ impl Toolchain {
             .map_or_else(|| PathBuf::from("/usr/bin/cargo"), PathBuf::from);
         for (what, path) in [("rustc", &rustc), ("cargo", &cargo)] {
             if !path.is_file() {
-                return Err(ToolchainError::Missing {
-                    what,
-                    path: path.clone(),
-                });
+                return Err(ToolchainError::Missing { what, path: path.clone() });
             }
         }
         let version = version_of(&rustc)?;
@@ -69,10 +66,7 @@ impl Toolchain {
             .ok()
             .filter(|o| o.status.success())
             .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-            .ok_or_else(|| ToolchainError::Broken {
-                program: rustc.clone(),
-                reason: "no sysroot".into(),
-            })?;
+            .ok_or_else(|| ToolchainError::Broken { program: rustc.clone(), reason: "no sysroot".into() })?;
         let rust_src = sysroot.join("lib/rustlib/src/rust");
         if !rust_src.join("library/core/Cargo.toml").is_file() {
             return Err(ToolchainError::Missing {
@@ -81,29 +75,15 @@ impl Toolchain {
             });
         }
         if !in_path("rust-lld") {
-            return Err(ToolchainError::Missing {
-                what: "rust-lld",
-                path: PathBuf::from("$PATH"),
-            });
+            return Err(ToolchainError::Missing { what: "rust-lld", path: PathBuf::from("$PATH") });
         }
-        Ok(Self {
-            cargo,
-            rustc,
-            rust_src,
-            version,
-        })
+        Ok(Self { cargo, rustc, rust_src, version })
     }
 }
 
 fn version_of(program: &Path) -> Result<String, ToolchainError> {
-    let broken = |reason: String| ToolchainError::Broken {
-        program: program.to_path_buf(),
-        reason,
-    };
-    let output = Command::new(program)
-        .arg("--version")
-        .output()
-        .map_err(|e| broken(e.to_string()))?;
+    let broken = |reason: String| ToolchainError::Broken { program: program.to_path_buf(), reason };
+    let output = Command::new(program).arg("--version").output().map_err(|e| broken(e.to_string()))?;
     if !output.status.success() {
         return Err(broken(String::from_utf8_lossy(&output.stderr).into_owned()));
     }

@@ -93,11 +93,10 @@ impl Opcode {
     pub const ALL: [Opcode; 65] = {
         use Opcode::*;
         [
-            Lui, Auipc, Jal, Jalr, Beq, Bne, Blt, Bge, Bltu, Bgeu, Lb, Lh, Lw, Ld, Lbu, Lhu, Lwu,
-            Sb, Sh, Sw, Sd, Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai, Add, Sub, Sll,
-            Slt, Sltu, Xor, Srl, Sra, Or, And, Addiw, Slliw, Srliw, Sraiw, Addw, Subw, Sllw, Srlw,
-            Sraw, Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu, Mulw, Divw, Divuw, Remw, Remuw,
-            Fence, Ecall, Ebreak,
+            Lui, Auipc, Jal, Jalr, Beq, Bne, Blt, Bge, Bltu, Bgeu, Lb, Lh, Lw, Ld, Lbu, Lhu, Lwu, Sb, Sh, Sw,
+            Sd, Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai, Add, Sub, Sll, Slt, Sltu, Xor, Srl,
+            Sra, Or, And, Addiw, Slliw, Srliw, Sraiw, Addw, Subw, Sllw, Srlw, Sraw, Mul, Mulh, Mulhsu, Mulhu,
+            Div, Divu, Rem, Remu, Mulw, Divw, Divuw, Remw, Remuw, Fence, Ecall, Ebreak,
         ]
     };
 
@@ -181,12 +180,13 @@ impl Opcode {
             Jal => Format::J,
             Beq | Bne | Blt | Bge | Bltu | Bgeu => Format::B,
             Sb | Sh | Sw | Sd => Format::S,
-            Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addw | Subw | Sllw
-            | Srlw | Sraw | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw
-            | Divuw | Remw | Remuw => Format::R,
+            Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addw | Subw | Sllw | Srlw | Sraw
+            | Mul | Mulh | Mulhsu | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw | Remw | Remuw => {
+                Format::R
+            }
             Fence | Ecall | Ebreak => Format::System,
-            Jalr | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Addi | Slti | Sltiu | Xori | Ori
-            | Andi | Slli | Srli | Srai | Addiw | Slliw | Srliw | Sraiw => Format::I,
+            Jalr | Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli
+            | Srli | Srai | Addiw | Slliw | Srliw | Sraiw => Format::I,
         }
     }
 
@@ -194,13 +194,7 @@ impl Opcode {
     pub const fn is_load(self) -> bool {
         matches!(
             self,
-            Opcode::Lb
-                | Opcode::Lh
-                | Opcode::Lw
-                | Opcode::Ld
-                | Opcode::Lbu
-                | Opcode::Lhu
-                | Opcode::Lwu
+            Opcode::Lb | Opcode::Lh | Opcode::Lw | Opcode::Ld | Opcode::Lbu | Opcode::Lhu | Opcode::Lwu
         )
     }
 
@@ -211,10 +205,7 @@ impl Opcode {
 
     /// Conditional branches.
     pub const fn is_branch(self) -> bool {
-        matches!(
-            self,
-            Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu
-        )
+        matches!(self, Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu)
     }
 
     /// Width in bytes of a load or store, 0 for other opcodes.
@@ -291,35 +282,17 @@ pub struct Instruction {
 impl Instruction {
     /// An R-type instruction.
     pub const fn r(opcode: Opcode, rd: u8, rs1: u8, rs2: u8) -> Self {
-        Self {
-            opcode,
-            rd,
-            rs1,
-            rs2,
-            imm: 0,
-        }
+        Self { opcode, rd, rs1, rs2, imm: 0 }
     }
 
     /// An I-type (or U/J-type when `rs1` is 0) instruction.
     pub const fn i(opcode: Opcode, rd: u8, rs1: u8, imm: i32) -> Self {
-        Self {
-            opcode,
-            rd,
-            rs1,
-            rs2: 0,
-            imm,
-        }
+        Self { opcode, rd, rs1, rs2: 0, imm }
     }
 
     /// An S/B-type instruction.
     pub const fn s(opcode: Opcode, rs1: u8, rs2: u8, imm: i32) -> Self {
-        Self {
-            opcode,
-            rd: 0,
-            rs1,
-            rs2,
-            imm,
-        }
+        Self { opcode, rd: 0, rs1, rs2, imm }
     }
 }
 
@@ -498,13 +471,7 @@ pub const fn decode(word: u32) -> Result<Instruction, DecodeError> {
             if funct3 != 0 {
                 return err;
             }
-            return Ok(Instruction {
-                opcode: Fence,
-                rd,
-                rs1,
-                rs2: 0,
-                imm: imm_i(word),
-            });
+            return Ok(Instruction { opcode: Fence, rd, rs1, rs2: 0, imm: imm_i(word) });
         }
         0x73 => {
             return match word {
@@ -528,11 +495,7 @@ const fn encode_r(opcode: u32, funct3: u32, funct7: u32, rd: u8, rs1: u8, rs2: u
 }
 
 const fn encode_i(opcode: u32, funct3: u32, rd: u8, rs1: u8, imm: i32) -> u32 {
-    ((imm as u32 & 0xfff) << 20)
-        | ((rs1 as u32) << 15)
-        | (funct3 << 12)
-        | ((rd as u32) << 7)
-        | opcode
+    ((imm as u32 & 0xfff) << 20) | ((rs1 as u32) << 15) | (funct3 << 12) | ((rd as u32) << 7) | opcode
 }
 
 const fn encode_s(opcode: u32, funct3: u32, rs1: u8, rs2: u8, imm: i32) -> u32 {
@@ -571,13 +534,7 @@ const fn encode_j(rd: u8, imm: i32) -> u32 {
 /// to the width of their field, so `decode(encode(i)) == i` exactly when `i` is representable.
 pub const fn encode(ins: &Instruction) -> u32 {
     use Opcode::*;
-    let Instruction {
-        opcode,
-        rd,
-        rs1,
-        rs2,
-        imm,
-    } = *ins;
+    let Instruction { opcode, rd, rs1, rs2, imm } = *ins;
     let shamt6 = imm & 0x3f;
     let shamt5 = imm & 0x1f;
     match opcode {
@@ -651,9 +608,8 @@ pub const fn encode(ins: &Instruction) -> u32 {
 
 /// ABI names of the integer registers, indexed by register number.
 pub const REGISTER_NAMES: [&str; 32] = [
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
-    "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
-    "t5", "t6",
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6",
+    "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 ];
 
 fn reg(r: u8) -> &'static str {
@@ -663,13 +619,7 @@ fn reg(r: u8) -> &'static str {
 /// Disassembly in the GNU assembler's syntax (without pseudo-instructions).
 impl fmt::Display for Instruction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Instruction {
-            opcode,
-            rd,
-            rs1,
-            rs2,
-            imm,
-        } = *self;
+        let Instruction { opcode, rd, rs1, rs2, imm } = *self;
         let m = opcode.mnemonic();
         match opcode.format() {
             Format::R => write!(f, "{m} {}, {}, {}", reg(rd), reg(rs1), reg(rs2)),
@@ -700,9 +650,7 @@ mod tests {
         let rs2 = rng.random_range(0..32);
         use Opcode::*;
         match opcode {
-            Lui | Auipc => {
-                Instruction::i(opcode, rd, 0, (rng.random::<u32>() & 0xffff_f000) as i32)
-            }
+            Lui | Auipc => Instruction::i(opcode, rd, 0, (rng.random::<u32>() & 0xffff_f000) as i32),
             Jal => Instruction::i(opcode, rd, 0, rng.random_range(-(1 << 19)..(1 << 19)) * 2),
             Slli | Srli | Srai => Instruction::i(opcode, rd, rs1, rng.random_range(0..64)),
             Slliw | Srliw | Sraiw => Instruction::i(opcode, rd, rs1, rng.random_range(0..32)),

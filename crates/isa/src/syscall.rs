@@ -101,10 +101,7 @@ mod tests {
         for (i, s) in Syscall::ALL.iter().enumerate() {
             assert_eq!(Syscall::from_number(s.number()), Some(*s));
             if i > 0 {
-                assert!(
-                    Syscall::ALL[i - 1].number() < s.number(),
-                    "ALL must be sorted and unique"
-                );
+                assert!(Syscall::ALL[i - 1].number() < s.number(), "ALL must be sorted and unique");
             }
         }
         assert_eq!(Syscall::from_number(0), None);

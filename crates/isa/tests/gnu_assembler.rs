@@ -52,25 +52,13 @@ fn run(cmd: &mut Command) {
     let out = cmd.output().unwrap_or_else(|e| {
         panic!("cannot run {cmd:?}: {e}; install the toolchain with scripts/install-toolchain.sh")
     });
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn assemble(dir: &Path, source: &str) -> Vec<u32> {
-    let (s, o, elf, bin) = (
-        dir.join("t.s"),
-        dir.join("t.o"),
-        dir.join("t.elf"),
-        dir.join("t.bin"),
-    );
+    let (s, o, elf, bin) = (dir.join("t.s"), dir.join("t.o"), dir.join("t.elf"), dir.join("t.bin"));
     std::fs::write(&s, source).expect("write assembly");
-    run(Command::new("riscv64-unknown-elf-as")
-        .args(["-march=rv64im", "-mno-relax", "-o"])
-        .arg(&o)
-        .arg(&s));
+    run(Command::new("riscv64-unknown-elf-as").args(["-march=rv64im", "-mno-relax", "-o"]).arg(&o).arg(&s));
     run(Command::new("riscv64-unknown-elf-ld")
         .arg(format!("-Ttext={TEXT_BASE:#x}"))
         .args(["--no-relax", "-e", "0", "-o"])
@@ -81,10 +69,7 @@ fn assemble(dir: &Path, source: &str) -> Vec<u32> {
         .arg(&elf)
         .arg(&bin));
     let bytes = std::fs::read(&bin).expect("read binary");
-    bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
+    bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
 #[test]
@@ -107,12 +92,7 @@ fn encodings_match_gnu_assembler() {
     let words = assemble(dir.path(), &source);
     assert_eq!(words.len(), instructions.len());
     for (ins, &word) in instructions.iter().zip(&words) {
-        assert_eq!(
-            encode(ins),
-            word,
-            "`{}`: GNU as gives {word:#010x}",
-            gnu_syntax(ins)
-        );
+        assert_eq!(encode(ins), word, "`{}`: GNU as gives {word:#010x}", gnu_syntax(ins));
         assert_eq!(decode(word), Ok(*ins));
     }
 }

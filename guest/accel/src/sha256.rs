@@ -2,16 +2,8 @@
 
 use hearth_runtime::syscall::{Aligned, sha256_compress};
 
-const INITIAL_STATE: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
+const INITIAL_STATE: [u32; 8] =
+    [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
 /// Incremental SHA-256.
 #[derive(Clone, Debug)]
@@ -26,12 +18,7 @@ pub struct Sha256 {
 
 impl Default for Sha256 {
     fn default() -> Self {
-        Self {
-            state: Aligned(INITIAL_STATE),
-            block: Aligned([0; 64]),
-            filled: 0,
-            length: 0,
-        }
+        Self { state: Aligned(INITIAL_STATE), block: Aligned([0; 64]), filled: 0, length: 0 }
     }
 }
 

@@ -20,9 +20,7 @@ struct BumpAllocator {
 unsafe impl Sync for BumpAllocator {}
 
 #[global_allocator]
-static HEAP: BumpAllocator = BumpAllocator {
-    next: UnsafeCell::new(0),
-};
+static HEAP: BumpAllocator = BumpAllocator { next: UnsafeCell::new(0) };
 
 fn heap_bounds() -> (usize, usize) {
     (&raw const _heap_start as usize, &raw const _heap_end as usize)

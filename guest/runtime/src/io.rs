@@ -22,14 +22,7 @@ pub fn read_input_into(buf: &mut [u8]) -> usize {
     while filled < buf.len() {
         let rest = &mut buf[filled..];
         // SAFETY: `rest` is writable for its length.
-        let n = unsafe {
-            ecall(
-                Syscall::Read,
-                FD_INPUT,
-                rest.as_mut_ptr() as u64,
-                rest.len() as u64,
-            )
-        };
+        let n = unsafe { ecall(Syscall::Read, FD_INPUT, rest.as_mut_ptr() as u64, rest.len() as u64) };
         if n as i64 <= 0 {
             break;
         }
@@ -81,27 +74,13 @@ pub fn read_input() -> &'static [u8] {
 /// Appends `bytes` to the public output, which a proof commits to.
 pub fn write_output(bytes: &[u8]) {
     // SAFETY: `bytes` is readable for its length.
-    unsafe {
-        ecall(
-            Syscall::Write,
-            FD_PUBLIC_OUTPUT,
-            bytes.as_ptr() as u64,
-            bytes.len() as u64,
-        )
-    };
+    unsafe { ecall(Syscall::Write, FD_PUBLIC_OUTPUT, bytes.as_ptr() as u64, bytes.len() as u64) };
 }
 
 /// Writes `bytes` to the debug stream (the host's stderr), which no proof commits to.
 pub fn debug_write(bytes: &[u8]) {
     // SAFETY: `bytes` is readable for its length.
-    unsafe {
-        ecall(
-            Syscall::Write,
-            FD_DEBUG,
-            bytes.as_ptr() as u64,
-            bytes.len() as u64,
-        )
-    };
+    unsafe { ecall(Syscall::Write, FD_DEBUG, bytes.as_ptr() as u64, bytes.len() as u64) };
 }
 
 /// `core::fmt` sink for the debug stream; used by [`crate::print!`] and the panic handler.

@@ -17,6 +17,9 @@
 //! stream and exits with [`EXIT_PANIC`]. The `ecall` ABI is in `docs/abi.md`.
 #![no_std]
 
+#[cfg(not(target_arch = "riscv64"))]
+compile_error!("hearth-runtime only builds for the RV64IM guest target: use `hearth build-guest`");
+
 extern crate alloc;
 
 mod allocator;
@@ -69,13 +72,7 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     let mut out = io::DebugWriter;
     match info.location() {
         Some(loc) => {
-            let _ = writeln!(
-                out,
-                "guest panicked at {}:{}: {}",
-                loc.file(),
-                loc.line(),
-                info.message()
-            );
+            let _ = writeln!(out, "guest panicked at {}:{}: {}", loc.file(), loc.line(), info.message());
         }
         None => {
             let _ = writeln!(out, "guest panicked: {}", info.message());

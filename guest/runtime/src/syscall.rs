@@ -46,14 +46,7 @@ pub fn keccak_f1600(state: &mut [u64; 25]) {
 /// The executor requires both buffers to be 8-byte aligned and disjoint; the types guarantee it.
 pub fn sha256_compress(state: &mut Aligned<[u32; 8]>, block: &Aligned<[u8; 64]>) {
     // SAFETY: both are valid, aligned and disjoint (one is borrowed mutably, the other shared).
-    unsafe {
-        ecall(
-            Syscall::Sha256Compress,
-            state.0.as_mut_ptr() as u64,
-            block.0.as_ptr() as u64,
-            0,
-        )
-    };
+    unsafe { ecall(Syscall::Sha256Compress, state.0.as_mut_ptr() as u64, block.0.as_ptr() as u64, 0) };
 }
 
 /// A value aligned to 8 bytes, as accelerator arguments must be.

@@ -18,11 +18,7 @@ const A2: u8 = 12;
 
 fn report<T: Tracer>(t: &mut T, syscall: Syscall, args: [u64; 3], result: Option<u64>) {
     if T::RECORDS_EVENTS {
-        t.syscall(SyscallReport {
-            number: syscall.number(),
-            args,
-            result,
-        });
+        t.syscall(SyscallReport { number: syscall.number(), args, result });
     }
 }
 
@@ -43,19 +39,13 @@ pub(super) fn read<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> Result<(), Exec
     let buf = m.syscall_reg(t, slot::READ_B, A1);
     let len = m.syscall_reg(t, slot::READ_B, A2);
     if fd != FD_INPUT {
-        return Err(invalid(
-            m,
-            Syscall::Read,
-            "only fd 0 (the input stream) can be read",
-        ));
+        return Err(invalid(m, Syscall::Read, "only fd 0 (the input stream) can be read"));
     }
     let remaining = (m.input.len() - m.input_position) as u64;
     let n = len.min(remaining);
     let start = m.input_position;
     let input = m.input;
-    m.update_for_syscall(t, buf, n, |bytes| {
-        bytes.copy_from_slice(&input[start..start + n as usize])
-    })?;
+    m.update_for_syscall(t, buf, n, |bytes| bytes.copy_from_slice(&input[start..start + n as usize]))?;
     m.input_position += n as usize;
     m.set_syscall_reg(t, A0, n);
     report(t, Syscall::Read, [fd, buf, len], Some(n));
@@ -75,11 +65,7 @@ pub(super) fn write<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> Result<(), Exe
         FD_DEBUG => {
             // Debug text is not part of the proven computation: read without tracing.
             let Some(bytes) = m.memory.slice(buf, len) else {
-                return Err(invalid(
-                    m,
-                    Syscall::Write,
-                    "debug buffer outside guest memory",
-                ));
+                return Err(invalid(m, Syscall::Write, "debug buffer outside guest memory"));
             };
             match m.debug {
                 DebugOutput::Stderr => {

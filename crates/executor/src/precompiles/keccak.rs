@@ -32,9 +32,7 @@ pub struct KeccakF1600Event {
 }
 
 fn lanes(bytes: &[u8]) -> [u64; 25] {
-    std::array::from_fn(|i| {
-        u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"))
-    })
+    std::array::from_fn(|i| u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes")))
 }
 
 /// Applies Keccak-f\[1600\] to 25 lanes.
@@ -44,12 +42,8 @@ pub fn keccak_f1600(state: &mut [u64; 25]) {
 
 pub(super) fn execute<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> Result<(), ExecutionError> {
     let state_addr = m.syscall_reg(t, slot::READ_B, A0);
-    if state_addr % 8 != 0 {
-        return Err(invalid(
-            m,
-            Syscall::KeccakF1600,
-            "state must be 8-byte aligned",
-        ));
+    if !state_addr.is_multiple_of(8) {
+        return Err(invalid(m, Syscall::KeccakF1600, "state must be 8-byte aligned"));
     }
     let mut input = [0u64; 25];
     let mut output = [0u64; 25];

@@ -15,14 +15,45 @@ use crate::{error::ExecutionError, machine::Machine, tracer::Tracer};
 pub use keccak::KeccakF1600Event;
 pub use sha256::Sha256CompressEvent;
 
-/// One accelerator call, as recorded in trace mode.
+/// One accelerator call, as handed to the trace recorder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(clippy::large_enum_variant, reason = "each event is moved once, into its typed vector")]
 pub enum PrecompileEvent {
     /// A Keccak-f\[1600\] permutation.
     KeccakF1600(KeccakF1600Event),
     /// A SHA-256 compression.
     Sha256Compress(Sha256CompressEvent),
+}
+
+/// A shard's accelerator calls, one vector per accelerator (what each prover chip consumes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PrecompileEvents {
+    /// Keccak-f\[1600\] permutations.
+    pub keccak_f1600: Vec<KeccakF1600Event>,
+    /// SHA-256 compressions.
+    pub sha256_compress: Vec<Sha256CompressEvent>,
+}
+
+impl PrecompileEvents {
+    /// Files `event` under its accelerator.
+    pub(crate) fn push(&mut self, event: PrecompileEvent) {
+        match event {
+            PrecompileEvent::KeccakF1600(e) => self.keccak_f1600.push(e),
+            PrecompileEvent::Sha256Compress(e) => self.sha256_compress.push(e),
+        }
+    }
+
+    /// Total calls.
+    pub fn len(&self) -> usize {
+        self.keccak_f1600.len() + self.sha256_compress.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Runs `syscall` (whose number was already read from `a7`). Returns the exit code if it halted.
@@ -44,9 +75,5 @@ pub(crate) fn dispatch<T: Tracer>(
 
 /// A syscall argument error at the current pc.
 fn invalid(m: &Machine<'_>, syscall: Syscall, reason: &'static str) -> ExecutionError {
-    ExecutionError::InvalidSyscallArgument {
-        pc: m.pc(),
-        syscall,
-        reason,
-    }
+    ExecutionError::InvalidSyscallArgument { pc: m.pc(), syscall, reason }
 }

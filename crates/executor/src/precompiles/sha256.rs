@@ -38,39 +38,26 @@ pub struct Sha256CompressEvent {
 }
 
 fn words(bytes: &[u8]) -> [u32; 8] {
-    std::array::from_fn(|i| {
-        u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("4 bytes"))
-    })
+    std::array::from_fn(|i| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("4 bytes")))
 }
 
 /// Runs the SHA-256 compression function on one block.
 pub fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
-    sha2::block_api::compress256(state, std::slice::from_ref(block.into()));
+    sha2::block_api::compress256(state, std::slice::from_ref(block));
 }
 
 pub(super) fn execute<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> Result<(), ExecutionError> {
     let state_addr = m.syscall_reg(t, slot::READ_B, A0);
     let block_addr = m.syscall_reg(t, slot::READ_B, A1);
-    if state_addr % 8 != 0 || block_addr % 8 != 0 {
-        return Err(invalid(
-            m,
-            Syscall::Sha256Compress,
-            "state and block must be 8-byte aligned",
-        ));
+    if !state_addr.is_multiple_of(8) || !block_addr.is_multiple_of(8) {
+        return Err(invalid(m, Syscall::Sha256Compress, "state and block must be 8-byte aligned"));
     }
     let overlap = state_addr < block_addr.saturating_add(BLOCK_BYTES)
         && block_addr < state_addr.saturating_add(STATE_BYTES);
     if overlap {
-        return Err(invalid(
-            m,
-            Syscall::Sha256Compress,
-            "state and block overlap",
-        ));
+        return Err(invalid(m, Syscall::Sha256Compress, "state and block overlap"));
     }
-    let block: [u8; 64] = m
-        .read_for_syscall(t, block_addr, BLOCK_BYTES)?
-        .try_into()
-        .expect("64 bytes");
+    let block: [u8; 64] = m.read_for_syscall(t, block_addr, BLOCK_BYTES)?.try_into().expect("64 bytes");
     let mut input = [0u32; 8];
     let mut output = [0u32; 8];
     m.update_for_syscall(t, state_addr, STATE_BYTES, |bytes| {

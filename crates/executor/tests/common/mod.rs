@@ -28,14 +28,7 @@ pub fn assemble(dir: &Path, source: &str, extra: &[&str]) -> PathBuf {
     std::fs::write(&s, source).expect("write assembly");
     run_tool(
         Command::new("riscv64-unknown-elf-gcc")
-            .args([
-                "-march=rv64im",
-                "-mabi=lp64",
-                "-nostdlib",
-                "-nostartfiles",
-                "-static",
-                "-mno-relax",
-            ])
+            .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-nostartfiles", "-static", "-mno-relax"])
             .args(["-Wl,-Ttext=0x1000000", "-Wl,--no-relax"])
             .args(extra)
             .arg("-o")
