@@ -1,0 +1,58 @@
+//! `hearth-bench`: end-to-end benchmarks that write JSON, so results can be compared run to run.
+//!
+//! `hearth-bench executor` measures the executor's fast mode against `qemu-riscv64` on the same
+//! ELFs and inputs, interleaving the runs so both see the same machine load, and reports medians.
+
+mod executor;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+/// Hearth benchmarks (results as JSON).
+#[derive(Parser)]
+#[command(name = "hearth-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fast-mode speed (instructions per second) on compute-heavy guests, side by side with
+    /// qemu-riscv64 running the same ELF on the same input.
+    Executor(executor::Args),
+}
+
+/// Where a benchmark writes its JSON.
+#[derive(clap::Args)]
+pub(crate) struct Output {
+    /// Write the JSON report here as well as to stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+impl Output {
+    pub(crate) fn write(&self, report: &serde_json::Value) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(report)?;
+        println!("{text}");
+        if let Some(path) = &self.out {
+            std::fs::write(path, text + "\n")?;
+            eprintln!("wrote {}", path.display());
+        }
+        Ok(())
+    }
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Executor(args) => executor::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
