@@ -55,7 +55,7 @@ struct BuildGuestArgs {
     /// Build only this binary (repeatable); all binaries by default.
     #[arg(long = "bin", value_name = "NAME")]
     bins: Vec<String>,
-    /// Cargo target directory (default: the guest workspace's `target`).
+    /// Cargo target directory (default: `target/guest` in the guest's workspace).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
     /// Require Cargo.lock to be up to date.

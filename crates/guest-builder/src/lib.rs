@@ -156,7 +156,7 @@ pub fn build_guest(crate_dir: &Path, options: &BuildOptions) -> Result<Vec<Built
     if bins.is_empty() {
         return Err(BuildError::NoBinaries(crate_dir, String::new()));
     }
-    let target_dir = options.target_dir.clone().unwrap_or(metadata.target_directory.clone());
+    let target_dir = options.target_dir.clone().unwrap_or_else(|| metadata.target_directory.join("guest"));
     std::fs::create_dir_all(&target_dir)
         .map_err(io_error(format!("cannot create {}", target_dir.display())))?;
     let target_dir = target_dir.canonicalize().map_err(io_error("cannot resolve the target directory"))?;
