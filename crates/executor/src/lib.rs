@@ -38,10 +38,15 @@ use trace::Recorder;
 /// Default cycle limit: far above any block, low enough to stop a runaway guest in minutes.
 pub const DEFAULT_MAX_CYCLES: u64 = 1 << 36;
 
+/// No run is longer than this, whatever its options say, so timestamps (4 per cycle) never
+/// overflow.
+pub const CYCLE_CEILING: u64 = 1 << 60;
+
 /// How to run a guest.
 #[derive(Clone, Copy, Debug)]
 pub struct ExecutionOptions {
-    /// Fault with [`ExecutionError::CycleLimit`] if the guest has not exited after this many.
+    /// Fault with [`ExecutionError::CycleLimit`] if the guest has not exited after this many
+    /// (at most [`CYCLE_CEILING`]).
     pub max_cycles: u64,
     /// Where the guest's debug stream goes.
     pub debug: DebugOutput,
@@ -90,6 +95,7 @@ fn run_to_exit<T: tracer::Tracer>(
     tracer: &mut T,
     max_cycles: u64,
 ) -> Result<u32, ExecutionError> {
+    let max_cycles = max_cycles.min(CYCLE_CEILING);
     match m.run(tracer, max_cycles)? {
         Stop::Exit(code) => Ok(code),
         Stop::Limit => Err(ExecutionError::CycleLimit { pc: m.pc(), limit: max_cycles }),
@@ -130,16 +136,17 @@ fn run_sharded<const EVENTS: bool>(
     mut on_shard: impl FnMut(ShardRecord),
 ) -> Result<ExecutionSummary, ExecutionError> {
     assert!(shard_cycles > 0, "shards must have at least one cycle");
+    let max_cycles = options.max_cycles.min(CYCLE_CEILING);
     let mut m = Machine::boot(program, input, options.debug);
     let mut recorder = Recorder::<EVENTS>::new(program);
     loop {
         recorder.begin_shard(&m);
-        let limit = m.clk.saturating_add(shard_cycles).min(options.max_cycles);
+        let limit = m.clk.saturating_add(shard_cycles).min(max_cycles);
         let stop = m.run(&mut recorder, limit)?;
         let exit = match stop {
             Stop::Exit(code) => Some(code),
-            Stop::Limit if m.clk >= options.max_cycles => {
-                return Err(ExecutionError::CycleLimit { pc: m.pc(), limit: options.max_cycles });
+            Stop::Limit if m.clk >= max_cycles => {
+                return Err(ExecutionError::CycleLimit { pc: m.pc(), limit: max_cycles });
             }
             Stop::Limit => None,
         };
@@ -203,6 +210,9 @@ pub fn replay_shard(
     if checkpoint.registers[0] != 0 {
         return Err(bad("x0 is not zero"));
     }
+    if checkpoint.clk >= CYCLE_CEILING {
+        return Err(bad("clk beyond the cycle ceiling"));
+    }
     m.regs[..32].copy_from_slice(&checkpoint.registers);
     m.clk = checkpoint.clk;
     m.input_position = usize::try_from(checkpoint.input_position)
@@ -217,7 +227,7 @@ pub fn replay_shard(
     let mut recorder = Recorder::<true>::new(program);
     recorder.restore(checkpoint);
     recorder.begin_shard(&m);
-    let limit = checkpoint.clk.saturating_add(shard_cycles);
+    let limit = checkpoint.clk.saturating_add(shard_cycles).min(CYCLE_CEILING);
     let exit = match m.run(&mut recorder, limit)? {
         Stop::Exit(code) => Some(code),
         Stop::Limit => None,

@@ -280,6 +280,7 @@ fn bad_checkpoints_are_rejected() {
     assert!(bad(|c| c.pc += 2));
     assert!(bad(|c| c.registers[0] = 1));
     assert!(bad(|c| c.input_position = 1));
+    assert!(bad(|c| c.clk = u64::MAX));
     assert!(bad(|c| c.memory.push(hearth_executor::trace::MemoryWord {
         addr: 0x1_0004,
         value: 0,
