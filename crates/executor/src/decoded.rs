@@ -15,6 +15,9 @@ use crate::program::has_static_target;
 pub(crate) const SINK: u8 = 32;
 
 /// The operation of a pre-decoded instruction.
+///
+/// It repeats [`Opcode`]'s variants on purpose: one flat enum dispatches through a single jump
+/// table, while `enum { Run(Opcode), Slow, OutOfCode }` measured 15-20% slower.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 #[allow(missing_docs)]
