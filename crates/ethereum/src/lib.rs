@@ -22,6 +22,8 @@ pub mod codec;
 pub mod consensus;
 pub mod crypto;
 #[cfg(feature = "std")]
+pub mod eest;
+#[cfg(feature = "std")]
 pub mod formats;
 pub mod input;
 pub mod output;
@@ -33,4 +35,7 @@ pub mod witness;
 pub use chain::ChainConfig;
 pub use input::StatelessInput;
 pub use output::{PublicOutput, Status};
-pub use validate::{MAX_ANCESTORS, Outcome, Validated, ValidationError, validate, validate_encoded};
+pub use validate::{
+    MAX_ANCESTORS, Outcome, PostState, Validated, ValidationError, validate, validate_encoded,
+    validate_with_post_state,
+};

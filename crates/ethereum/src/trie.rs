@@ -240,8 +240,7 @@ impl Trie {
         reference.as_hash().unwrap_or_else(|| keccak256(reference.as_ref()))
     }
 
-    /// Every node of the trie with its RLP, for building witnesses (the root first). The trie must
-    /// be fully revealed.
+    /// The RLP of every revealed node (the root first), for building witnesses.
     pub fn nodes(&mut self) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         if !self.root.is_empty() {
@@ -444,7 +443,11 @@ fn encode_branch_with_value(stack: &[RlpNode], mask: TrieMask, value: &[u8], buf
 }
 
 /// Appends the RLP of the root and of every node referred to by hash, parents before children.
+/// Unrevealed subtrees contribute nothing.
 fn collect_nodes(node: &mut Node, out: &mut Vec<Vec<u8>>, is_root: bool) {
+    if matches!(node.kind, Kind::Hash(_)) {
+        return;
+    }
     let hashed = reference(node).is_hash();
     if is_root || hashed {
         let mut buf = Vec::new();

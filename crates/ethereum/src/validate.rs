@@ -18,6 +18,9 @@ use alloc::{borrow::Cow, collections::BTreeMap, format, string::String, vec::Vec
 
 use alloy_consensus::transaction::Recovered;
 use alloy_consensus::{Block, BlockHeader, Header, ReceiptEnvelope, TxEnvelope, TxReceipt, proofs};
+use alloy_eips::{
+    eip7002::WITHDRAWAL_REQUEST_PREDEPLOY_ADDRESS, eip7251::CONSOLIDATION_REQUEST_PREDEPLOY_ADDRESS,
+};
 use alloy_evm::{
     EvmEnv, EvmFactory,
     block::{BlockExecutionError, BlockExecutor, BlockExecutorFactory},
@@ -25,7 +28,8 @@ use alloy_evm::{
         EthBlockExecutionCtx, EthBlockExecutorFactory, EthEvmFactory, receipt_builder::AlloyReceiptBuilder,
     },
 };
-use alloy_primitives::{B256, Bloom, keccak256};
+use alloy_hardforks::EthereumHardforks;
+use alloy_primitives::{B256, Bloom, KECCAK256_EMPTY, keccak256};
 use alloy_rlp::Decodable;
 use revm::database::{State, states::bundle_state::BundleRetention};
 
@@ -196,16 +200,33 @@ pub fn validate_encoded(bytes: &[u8]) -> Outcome {
 
 /// Validates a block against its witness.
 pub fn validate(input: &StatelessInput<'_>) -> Outcome {
+    validate_with_post_state(input, false).0
+}
+
+/// The state after a valid block, for chaining blocks whose witnesses are the whole state.
+#[derive(Clone, Debug, Default)]
+pub struct PostState {
+    /// Nodes of every trie the block read or changed, as they are after the block.
+    pub nodes: Vec<Vec<u8>>,
+    /// Bytecode the block deployed.
+    pub codes: Vec<Vec<u8>>,
+}
+
+/// Validates a block and, if `collect` and the block is valid, returns the post-state's nodes.
+pub fn validate_with_post_state(input: &StatelessInput<'_>, collect: bool) -> (Outcome, Option<PostState>) {
     crypto::install();
     let mut known = Known::default();
-    let result = run(input, &mut known);
-    Outcome {
+    let mut post = collect.then(PostState::default);
+    let result = run(input, &mut known, post.as_mut());
+    let outcome = Outcome {
         chain: Some(input.chain.clone()),
         header: known.header,
         hash: known.hash,
         pre_state_root: known.pre_state_root,
         result,
-    }
+    };
+    let post = post.filter(|_| outcome.result.is_ok());
+    (outcome, post)
 }
 
 /// What validation has learnt about the block so far, reported even when it fails later.
@@ -216,7 +237,11 @@ struct Known {
     pre_state_root: Option<B256>,
 }
 
-fn run(input: &StatelessInput<'_>, outcome: &mut Known) -> Result<Validated, ValidationError> {
+fn run(
+    input: &StatelessInput<'_>,
+    outcome: &mut Known,
+    post: Option<&mut PostState>,
+) -> Result<Validated, ValidationError> {
     let chain = &input.chain;
     let block = scope(phase::DECODE, || {
         let mut rlp = input.block;
@@ -270,6 +295,10 @@ fn run(input: &StatelessInput<'_>, outcome: &mut Known) -> Result<Validated, Val
     let post_state_root = scope(phase::STATE_ROOT, || witness.apply(&bundle))?;
     if post_state_root != header.state_root {
         return Err(mismatch("state root", header.state_root, post_state_root));
+    }
+    if let Some(post) = post {
+        post.nodes = witness.revealed_nodes();
+        post.codes = bundle.contracts.values().map(|code| code.original_bytes().to_vec()).collect();
     }
     Ok(Validated {
         hash,
@@ -359,6 +388,21 @@ fn execute(
             });
         }
     };
+    // EIP-7002 and EIP-7251: from Prague on, a block is invalid if either request contract has no
+    // code when the end-of-block system calls run (alloy-evm calls it regardless).
+    if chain.is_prague_active_at_timestamp(header.timestamp) {
+        for contract in [WITHDRAWAL_REQUEST_PREDEPLOY_ADDRESS, CONSOLIDATION_REQUEST_PREDEPLOY_ADDRESS] {
+            let account = revm::Database::basic(&mut state, contract);
+            let has_code = matches!(&account, Ok(Some(info)) if info.code_hash != KECCAK256_EMPTY);
+            if !has_code {
+                drop(state);
+                return Err(match witness.failure() {
+                    Some(failure) => ValidationError::Witness(failure.clone()),
+                    None => ValidationError::Execution(format!("system contract {contract} has no code")),
+                });
+            }
+        }
+    }
     state.merge_transitions(BundleRetention::PlainState);
     let bundle = state.take_bundle();
     drop(state);

@@ -181,6 +181,20 @@ impl<'w> WitnessState<'w> {
     }
 }
 
+impl WitnessState<'_> {
+    /// The nodes of the state trie and of every storage trie revealed so far, as they are now:
+    /// after [`WitnessState::apply`], what a witness of the new state needs for these tries.
+    pub fn revealed_nodes(&mut self) -> Vec<Vec<u8>> {
+        let mut nodes = self.state.nodes();
+        for account in self.accounts.values_mut() {
+            if let Some(storage) = &mut account.storage {
+                nodes.extend(storage.nodes());
+            }
+        }
+        nodes
+    }
+}
+
 impl Database for WitnessState<'_> {
     type Error = WitnessError;
 
