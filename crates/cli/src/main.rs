@@ -1,8 +1,10 @@
 //! `hearth`: the command-line front end of the Hearth zkVM.
 //!
-//! Today it builds guest programs and executes them; proving comes with the prover crates.
+//! Today it builds guest programs, executes them, and validates Ethereum blocks (natively or as
+//! the RV64IM guest); proving comes with the prover crates.
 
 mod execute;
+mod validate;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -39,6 +41,17 @@ enum Command {
     /// Run a guest ELF in the executor's fast mode and report cycles, exit code and output.
     #[command(after_help = AFTER_HELP)]
     Execute(execute::ExecuteArgs),
+
+    /// Validate an Ethereum block statelessly: in the executor (the RV64IM guest) or natively.
+    ///
+    /// Prints the verdict (valid, invalid with the reason, or undecidable), the post-state root,
+    /// gas used and, in the executor, cycles and cycles per gas.
+    #[command(after_help = AFTER_HELP)]
+    Validate(validate::ValidateArgs),
+
+    /// Run Ethereum execution-spec-tests blockchain fixtures and count passes and failures.
+    #[command(after_help = AFTER_HELP)]
+    Eest(validate::EestArgs),
 
     /// Build a guest crate for Hearth's RV64IM target and print each ELF's program hash.
     ///
@@ -107,6 +120,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Execute(args) => execute::run(args),
+        Command::Validate(args) => validate::validate(args),
+        Command::Eest(args) => validate::eest(args),
         Command::BuildGuest(args) => build_guest_command(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {

@@ -28,7 +28,7 @@ use tracing::instrument;
 pub use error::{AccessKind, ElfError, ExecutionError};
 pub use machine::DebugOutput;
 pub use memory::Memory;
-pub use profile::{FunctionCycles, Profile};
+pub use profile::{FunctionCycles, Profile, ScopeCycles};
 pub use program::{MAX_CODE_BYTES, Program, ProgramHash, Segment, Symbol};
 pub use trace::{Checkpoint, ShardRecord};
 
@@ -122,9 +122,9 @@ pub fn profile(
     options: &ExecutionOptions,
 ) -> Result<(ExecutionSummary, Profile), ExecutionError> {
     let mut m = Machine::boot(program, input, options.debug);
-    let mut profiler = profile::Profiler { counts: vec![0; program.code_len()] };
+    let mut profiler = profile::Profiler::new(program.code_len());
     let exit = run_to_exit(&mut m, &mut profiler, options.max_cycles)?;
-    Ok((ExecutionSummary::of(&m, exit), Profile::from_counts(program, &profiler.counts)))
+    Ok((ExecutionSummary::of(&m, exit), Profile::from_profiler(program, profiler)))
 }
 
 /// Drives a recorder over the whole run, one shard at a time.

@@ -66,6 +66,10 @@ pub(crate) trait Tracer {
     #[inline(always)]
     fn precompile(&mut self, event: PrecompileEvent) {}
 
+    /// The guest entered (`enter`) or left a named profile scope at cycle `clk`.
+    #[inline(always)]
+    fn profile_scope(&mut self, clk: u64, name: &str, enter: bool) {}
+
     /// The instruction finished; execution continues at code index `next`.
     #[inline(always)]
     fn finish(&mut self, next: usize) {}

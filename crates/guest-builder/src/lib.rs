@@ -290,8 +290,8 @@ mod tests {
     }
 }
 
-/// The guest programs bundled in this repository (`guest/programs`), for tests, benchmarks and
-/// examples.
+/// The guests bundled in this repository (`guest/programs`, `guest/stateless`), for tests,
+/// benchmarks, examples and the CLI.
 pub mod bundled {
     use std::{
         collections::BTreeMap,
@@ -301,35 +301,47 @@ pub mod bundled {
 
     use super::{BuildOptions, build_guest};
 
-    /// Directory of the bundled programs crate.
+    /// Root of the repository these crates were built from.
+    pub fn repo_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Directory of the small test and benchmark programs.
     pub fn programs_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../guest/programs")
+        repo_dir().join("guest/programs")
+    }
+
+    /// Directory of the Ethereum stateless validation guest.
+    pub fn stateless_dir() -> PathBuf {
+        repo_dir().join("guest/stateless")
     }
 
     /// Where bundled guests are built: `$HEARTH_GUEST_TARGET_DIR`, or `target/guest` in the
     /// workspace.
     pub fn target_dir() -> PathBuf {
         std::env::var_os("HEARTH_GUEST_TARGET_DIR")
-            .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/guest"), PathBuf::from)
+            .map_or_else(|| repo_dir().join("target/guest"), PathBuf::from)
+    }
+
+    fn build(dir: PathBuf) -> Result<BTreeMap<String, PathBuf>, String> {
+        let options =
+            BuildOptions { target_dir: Some(target_dir()), bins: Vec::new(), locked: true, quiet: true };
+        build_guest(&dir, &options)
+            .map(|built| built.into_iter().map(|g| (g.name, g.elf)).collect())
+            .map_err(|e| e.to_string())
     }
 
     /// Builds every bundled program (once per process) and returns name -> ELF path.
     pub fn programs() -> Result<&'static BTreeMap<String, PathBuf>, String> {
         static BUILT: OnceLock<Result<BTreeMap<String, PathBuf>, String>> = OnceLock::new();
-        BUILT
-            .get_or_init(|| {
-                let options = BuildOptions {
-                    target_dir: Some(target_dir()),
-                    bins: Vec::new(),
-                    locked: true,
-                    quiet: true,
-                };
-                build_guest(&programs_dir(), &options)
-                    .map(|built| built.into_iter().map(|g| (g.name, g.elf)).collect())
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+        BUILT.get_or_init(|| build(programs_dir())).as_ref().map_err(Clone::clone)
+    }
+
+    /// Builds the stateless validation guest (once per process) and returns its ELF path.
+    pub fn stateless() -> Result<PathBuf, String> {
+        static BUILT: OnceLock<Result<BTreeMap<String, PathBuf>, String>> = OnceLock::new();
+        let built = BUILT.get_or_init(|| build(stateless_dir())).as_ref().map_err(Clone::clone)?;
+        built.get("stateless").cloned().ok_or_else(|| "guest/stateless has no `stateless` binary".to_string())
     }
 
     /// The ELF bytes of bundled program `name`, building the programs first if needed.

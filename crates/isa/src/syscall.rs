@@ -35,6 +35,10 @@ pub enum Syscall {
     Exit = 93,
     /// `input_len() -> a0`: the total length of the input stream in bytes.
     InputLen = 0x1000,
+    /// `profile_scope(name = a0, len = a1, enter = a2)`: marks the start (`enter` = 1) or end
+    /// (`enter` = 0) of a named phase for cycle profiles. No effect on the computation; the
+    /// prover treats it as a no-op.
+    ProfileScope = 0x1001,
     /// `keccak_f1600(state = a0)`: applies the Keccak-f\[1600\] permutation in place to the 25
     /// little-endian 64-bit lanes at `state` (8-byte aligned).
     KeccakF1600 = 0x2000,
@@ -46,11 +50,12 @@ pub enum Syscall {
 
 impl Syscall {
     /// Every syscall, in number order.
-    pub const ALL: [Syscall; 6] = [
+    pub const ALL: [Syscall; 7] = [
         Syscall::Read,
         Syscall::Write,
         Syscall::Exit,
         Syscall::InputLen,
+        Syscall::ProfileScope,
         Syscall::KeccakF1600,
         Syscall::Sha256Compress,
     ];
@@ -67,6 +72,7 @@ impl Syscall {
             64 => Syscall::Write,
             93 => Syscall::Exit,
             0x1000 => Syscall::InputLen,
+            0x1001 => Syscall::ProfileScope,
             0x2000 => Syscall::KeccakF1600,
             0x2001 => Syscall::Sha256Compress,
             _ => return None,
@@ -80,6 +86,7 @@ impl Syscall {
             Syscall::Write => "write",
             Syscall::Exit => "exit",
             Syscall::InputLen => "input_len",
+            Syscall::ProfileScope => "profile_scope",
             Syscall::KeccakF1600 => "keccak_f1600",
             Syscall::Sha256Compress => "sha256_compress",
         }

@@ -9,7 +9,9 @@
 
 mod c_abi;
 pub mod keccak;
+pub mod secp256k1;
 pub mod sha256;
 
 pub use keccak::{Keccak256, keccak256};
+pub use secp256k1::ecrecover;
 pub use sha256::{Sha256, sha256};

@@ -25,6 +25,7 @@ extern crate alloc;
 mod allocator;
 mod atomics;
 pub mod io;
+pub mod profile;
 mod start;
 pub mod syscall;
 

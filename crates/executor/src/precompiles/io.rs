@@ -87,3 +87,18 @@ pub(super) fn write<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> Result<(), Exe
     report(t, Syscall::Write, [fd, buf, len], Some(len));
     Ok(())
 }
+
+/// Longest profile scope name kept.
+const MAX_SCOPE_NAME: u64 = 64;
+
+pub(super) fn profile_scope<T: Tracer>(m: &mut Machine<'_>, t: &mut T) {
+    let name = m.syscall_reg(t, slot::READ_B, A0);
+    let len = m.syscall_reg(t, slot::READ_B, A1).min(MAX_SCOPE_NAME);
+    let enter = m.syscall_reg(t, slot::READ_B, A2) != 0;
+    // Like the debug stream, the name is not part of the computation: read without tracing, and a
+    // bad pointer just gives an empty name.
+    let bytes = m.memory.slice(name, len).unwrap_or_default();
+    let name = core::str::from_utf8(bytes).unwrap_or("<invalid name>");
+    t.profile_scope(m.clk, name, enter);
+    report(t, Syscall::ProfileScope, [0, len, u64::from(enter)], None);
+}

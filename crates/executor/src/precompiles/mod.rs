@@ -67,6 +67,7 @@ pub(crate) fn dispatch<T: Tracer>(
         Syscall::Read => io::read(m, t)?,
         Syscall::Write => io::write(m, t)?,
         Syscall::InputLen => io::input_len(m, t),
+        Syscall::ProfileScope => io::profile_scope(m, t),
         Syscall::KeccakF1600 => keccak::execute(m, t)?,
         Syscall::Sha256Compress => sha256::execute(m, t)?,
     }
