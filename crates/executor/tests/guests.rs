@@ -288,3 +288,46 @@ fn trace_records_accelerator_events() {
         assert_eq!(state, event.output);
     }
 }
+
+#[test]
+fn accelerated_ecrecover_matches_k256() {
+    use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut records = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..40 {
+        let msg: [u8; 32] = rng.random();
+        let (sig, recid) = if i % 4 == 3 {
+            // Random r, s and recovery id: mostly invalid, sometimes a valid key.
+            let sig: [u8; 64] = core::array::from_fn(|_| rng.random());
+            (sig, rng.random_range(0..4u8))
+        } else {
+            let key = SigningKey::from_bytes(&rng.random::<[u8; 32]>().into()).expect("key");
+            let (sig, recid) = key.sign_prehash_recoverable(&msg);
+            (sig.to_bytes().into(), recid.to_byte())
+        };
+        records.extend_from_slice(&msg);
+        records.extend_from_slice(&sig);
+        records.push(recid);
+        let recovered = Signature::from_slice(&sig)
+            .ok()
+            .zip(RecoveryId::from_byte(recid))
+            .and_then(|(s, r)| VerifyingKey::recover_from_prehash(&msg, &s, r).ok());
+        match recovered {
+            Some(key) => {
+                expected.push(1);
+                expected.extend_from_slice(&key.to_sec1_point(false).as_bytes()[1..]);
+            }
+            None => expected.extend_from_slice(&[0; 65]),
+        }
+    }
+    let summary = run("ecrecover", &records);
+    assert_eq!(summary.exit_code, 0);
+    assert!(expected.iter().step_by(65).filter(|b| **b == 1).count() >= 30);
+    for (i, (got, want)) in summary.output.chunks(65).zip(expected.chunks(65)).enumerate() {
+        assert_eq!(got, want, "record {i}");
+    }
+    let adds = summary.syscalls.iter().find(|(s, _)| *s == Syscall::Secp256k1Add).map_or(0, |(_, n)| *n);
+    assert!(adds > 0, "recovery should use the accelerators");
+    eprintln!("{} cycles for 40 recoveries", summary.cycles);
+}

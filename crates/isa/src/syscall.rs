@@ -46,11 +46,21 @@ pub enum Syscall {
     /// eight 32-bit words at `state` (4-byte aligned, host order: little-endian words) with the
     /// 64-byte message block at `block`, updating `state` in place.
     Sha256Compress = 0x2001,
+    /// `secp256k1_add(p = a0, q = a1)`: `p = p + q` for affine secp256k1 points (64 bytes each:
+    /// x then y, 32-byte little-endian integers; 8-byte aligned). Both must be on the curve with
+    /// different x coordinates (the guest handles doubling and the identity).
+    Secp256k1Add = 0x2002,
+    /// `secp256k1_double(p = a0)`: `p = 2p` for an affine secp256k1 point on the curve.
+    Secp256k1Double = 0x2003,
+    /// `secp256k1_decompress(p = a0, parity = a1) -> a0`: given x in the first 32 bytes of `p`,
+    /// writes the y with that parity into the last 32 and returns 0; returns 1 (leaving `p`
+    /// unchanged) when no curve point has that x.
+    Secp256k1Decompress = 0x2004,
 }
 
 impl Syscall {
     /// Every syscall, in number order.
-    pub const ALL: [Syscall; 7] = [
+    pub const ALL: [Syscall; 10] = [
         Syscall::Read,
         Syscall::Write,
         Syscall::Exit,
@@ -58,6 +68,9 @@ impl Syscall {
         Syscall::ProfileScope,
         Syscall::KeccakF1600,
         Syscall::Sha256Compress,
+        Syscall::Secp256k1Add,
+        Syscall::Secp256k1Double,
+        Syscall::Secp256k1Decompress,
     ];
 
     /// The number that selects this syscall in `a7`.
@@ -75,6 +88,9 @@ impl Syscall {
             0x1001 => Syscall::ProfileScope,
             0x2000 => Syscall::KeccakF1600,
             0x2001 => Syscall::Sha256Compress,
+            0x2002 => Syscall::Secp256k1Add,
+            0x2003 => Syscall::Secp256k1Double,
+            0x2004 => Syscall::Secp256k1Decompress,
             _ => return None,
         })
     }
@@ -89,13 +105,23 @@ impl Syscall {
             Syscall::ProfileScope => "profile_scope",
             Syscall::KeccakF1600 => "keccak_f1600",
             Syscall::Sha256Compress => "sha256_compress",
+            Syscall::Secp256k1Add => "secp256k1_add",
+            Syscall::Secp256k1Double => "secp256k1_double",
+            Syscall::Secp256k1Decompress => "secp256k1_decompress",
         }
     }
 
     /// Whether this is an accelerator (a precompiled function with its own chip in the prover),
     /// as opposed to host I/O.
     pub const fn is_accelerator(self) -> bool {
-        matches!(self, Syscall::KeccakF1600 | Syscall::Sha256Compress)
+        matches!(
+            self,
+            Syscall::KeccakF1600
+                | Syscall::Sha256Compress
+                | Syscall::Secp256k1Add
+                | Syscall::Secp256k1Double
+                | Syscall::Secp256k1Decompress
+        )
     }
 }
 

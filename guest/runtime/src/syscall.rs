@@ -53,3 +53,26 @@ pub fn sha256_compress(state: &mut Aligned<[u32; 8]>, block: &Aligned<[u8; 64]>)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(C, align(8))]
 pub struct Aligned<T>(pub T);
+
+/// An affine secp256k1 point as the accelerators take it: x then y, each a 32-byte little-endian
+/// integer (four little-endian 64-bit limbs).
+pub type Secp256k1Point = Aligned<[u64; 8]>;
+
+/// `p = p + q`. Both must be on the curve with different x coordinates.
+pub fn secp256k1_add(p: &mut Secp256k1Point, q: &Secp256k1Point) {
+    // SAFETY: both points are valid, aligned and disjoint (one is borrowed mutably).
+    unsafe { ecall(Syscall::Secp256k1Add, p.0.as_mut_ptr() as u64, q.0.as_ptr() as u64, 0) };
+}
+
+/// `p = 2p`. `p` must be on the curve.
+pub fn secp256k1_double(p: &mut Secp256k1Point) {
+    // SAFETY: `p` is valid and aligned.
+    unsafe { ecall(Syscall::Secp256k1Double, p.0.as_mut_ptr() as u64, 0, 0) };
+}
+
+/// Fills in the y coordinate with parity `y_odd` for the x already in `p`. Returns `false` (and
+/// leaves `p` unchanged) if no curve point has that x.
+pub fn secp256k1_decompress(p: &mut Secp256k1Point, y_odd: bool) -> bool {
+    // SAFETY: `p` is valid and aligned.
+    unsafe { ecall(Syscall::Secp256k1Decompress, p.0.as_mut_ptr() as u64, u64::from(y_odd), 0) == 0 }
+}

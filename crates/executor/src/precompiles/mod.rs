@@ -6,6 +6,7 @@
 
 mod io;
 pub mod keccak;
+pub mod secp256k1;
 pub mod sha256;
 
 use hearth_isa::Syscall;
@@ -13,6 +14,7 @@ use hearth_isa::Syscall;
 use crate::{error::ExecutionError, machine::Machine, tracer::Tracer};
 
 pub use keccak::KeccakF1600Event;
+pub use secp256k1::{Secp256k1Event, Secp256k1Op};
 pub use sha256::Sha256CompressEvent;
 
 /// One accelerator call, as handed to the trace recorder.
@@ -24,6 +26,8 @@ pub enum PrecompileEvent {
     KeccakF1600(KeccakF1600Event),
     /// A SHA-256 compression.
     Sha256Compress(Sha256CompressEvent),
+    /// A secp256k1 point addition, doubling or decompression.
+    Secp256k1(Secp256k1Event),
 }
 
 /// A shard's accelerator calls, one vector per accelerator (what each prover chip consumes).
@@ -34,6 +38,8 @@ pub struct PrecompileEvents {
     pub keccak_f1600: Vec<KeccakF1600Event>,
     /// SHA-256 compressions.
     pub sha256_compress: Vec<Sha256CompressEvent>,
+    /// secp256k1 point operations.
+    pub secp256k1: Vec<Secp256k1Event>,
 }
 
 impl PrecompileEvents {
@@ -42,12 +48,13 @@ impl PrecompileEvents {
         match event {
             PrecompileEvent::KeccakF1600(e) => self.keccak_f1600.push(e),
             PrecompileEvent::Sha256Compress(e) => self.sha256_compress.push(e),
+            PrecompileEvent::Secp256k1(e) => self.secp256k1.push(e),
         }
     }
 
     /// Total calls.
     pub fn len(&self) -> usize {
-        self.keccak_f1600.len() + self.sha256_compress.len()
+        self.keccak_f1600.len() + self.sha256_compress.len() + self.secp256k1.len()
     }
 
     /// Whether there are none.
@@ -70,6 +77,9 @@ pub(crate) fn dispatch<T: Tracer>(
         Syscall::ProfileScope => io::profile_scope(m, t),
         Syscall::KeccakF1600 => keccak::execute(m, t)?,
         Syscall::Sha256Compress => sha256::execute(m, t)?,
+        Syscall::Secp256k1Add => secp256k1::add(m, t)?,
+        Syscall::Secp256k1Double => secp256k1::double(m, t)?,
+        Syscall::Secp256k1Decompress => secp256k1::decompress(m, t)?,
     }
     Ok(None)
 }
