@@ -40,6 +40,9 @@ pub(crate) struct ValidateArgs {
     /// Fault if the guest has not exited after this many cycles.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
+    /// Also write the guest's encoded input to this file (for `hearth execute --input`).
+    #[arg(long, value_name = "FILE")]
+    emit_input: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -154,6 +157,9 @@ fn status_name(status: Status) -> &'static str {
 pub(crate) fn validate(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let file = load_block_file(&args.block)?;
     let input = file.input();
+    if let Some(path) = &args.emit_input {
+        std::fs::write(path, input.encode()).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     if args.native {
         return validate_native(&args, &input, file.format);
     }

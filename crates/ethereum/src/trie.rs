@@ -47,6 +47,10 @@ pub struct Node {
     cached: Option<RlpNode>,
 }
 
+/// A branch's children; `None` for an empty slot. Boxed children keep a branch at 128 bytes
+/// instead of sixteen inline nodes.
+type Children = [Option<Box<Node>>; 16];
+
 #[derive(Clone, Debug)]
 enum Kind {
     Empty,
@@ -59,11 +63,25 @@ enum Kind {
         child: Box<Node>,
     },
     Branch {
-        children: Box<[Node; 16]>,
+        children: Box<Children>,
         value: Option<Vec<u8>>,
     },
     /// A subtree the witness does not reveal.
     Hash(B256),
+}
+
+fn no_children() -> Box<Children> {
+    Box::new(core::array::from_fn(|_| None))
+}
+
+/// Takes child `i` out of `children` (leaving the slot empty).
+fn take_child(children: &mut Children, i: usize) -> Node {
+    children[i].take().map_or(Node::EMPTY, |child| *child)
+}
+
+/// Puts `node` in slot `i`, leaving the slot empty for an empty node.
+fn put_child(children: &mut Children, i: usize, node: Node) {
+    children[i] = (!node.is_empty()).then(|| Box::new(node));
 }
 
 impl Node {
@@ -151,13 +169,13 @@ fn decode_node(
             Kind::Extension { key: ext.key, child: Box::new(child) }
         }
         TrieNode::Branch(branch) => {
-            let mut children: Box<[Node; 16]> = Box::new(core::array::from_fn(|_| Node::EMPTY));
+            let mut children = no_children();
             let mut stack = branch.stack.iter();
             for (i, child) in children.iter_mut().enumerate() {
                 if branch.state_mask.is_bit_set(i as u8) {
                     let reference =
                         stack.next().ok_or(malformed(hash, "branch mask and children disagree"))?;
-                    *child = reveal(reference, nodes, depth + 1)?;
+                    *child = Some(Box::new(reveal(reference, nodes, depth + 1)?));
                 }
             }
             Kind::Branch { children, value: None }
@@ -207,7 +225,10 @@ impl Trie {
                     if at == path.len() {
                         return Ok(value.as_deref());
                     }
-                    node = &children[path.get_unchecked(at) as usize];
+                    match &children[path.get_unchecked(at) as usize] {
+                        Some(child) => node = child,
+                        None => return Ok(None),
+                    }
                     at += 1;
                 }
             }
@@ -273,7 +294,7 @@ fn insert(node: Node, path: Nibbles, value: Vec<u8>) -> Result<Node, TrieError> 
             let mut branch = Branch::new();
             // The rest of the old extension, below the new branch.
             let old = Node::extension(key.slice(common + 1..), *child);
-            branch.children[key.get_unchecked(common) as usize] = old;
+            put_child(&mut branch.children, key.get_unchecked(common) as usize, old);
             branch.put(path.slice(common..), value);
             Node::extension(path.slice(..common), branch.into_node())
         }
@@ -282,8 +303,8 @@ fn insert(node: Node, path: Nibbles, value: Vec<u8>) -> Result<Node, TrieError> 
                 return Ok(Node::new(Kind::Branch { children, value: Some(value) }));
             }
             let i = path.get_unchecked(0) as usize;
-            let child = core::mem::replace(&mut children[i], Node::EMPTY);
-            children[i] = insert(child, path.slice(1..), value)?;
+            let child = take_child(&mut children, i);
+            put_child(&mut children, i, insert(child, path.slice(1..), value)?);
             Node::new(Kind::Branch { children, value: branch_value })
         }
     })
@@ -291,13 +312,13 @@ fn insert(node: Node, path: Nibbles, value: Vec<u8>) -> Result<Node, TrieError> 
 
 /// A branch under construction.
 struct Branch {
-    children: Box<[Node; 16]>,
+    children: Box<Children>,
     value: Option<Vec<u8>>,
 }
 
 impl Branch {
     fn new() -> Self {
-        Self { children: Box::new(core::array::from_fn(|_| Node::EMPTY)), value: None }
+        Self { children: no_children(), value: None }
     }
 
     /// Places `value` at `path` relative to the branch.
@@ -305,7 +326,7 @@ impl Branch {
         if path.is_empty() {
             self.value = Some(value);
         } else {
-            self.children[path.get_unchecked(0) as usize] = Node::leaf(path.slice(1..), value);
+            put_child(&mut self.children, path.get_unchecked(0) as usize, Node::leaf(path.slice(1..), value));
         }
     }
 
@@ -353,17 +374,17 @@ fn remove(node: Node, path: Nibbles) -> Result<Node, TrieError> {
                 value = None;
             } else {
                 let i = path.get_unchecked(0) as usize;
-                let child = core::mem::replace(&mut children[i], Node::EMPTY);
-                children[i] = remove(child, path.slice(1..))?;
+                let child = take_child(&mut children, i);
+                put_child(&mut children, i, remove(child, path.slice(1..))?);
             }
-            let mut remaining = children.iter().enumerate().filter(|(_, c)| !c.is_empty());
+            let mut remaining = children.iter().enumerate().filter(|(_, c)| c.is_some());
             match (remaining.next(), remaining.next(), &value) {
                 // Nothing left but the branch's own value: a leaf with an empty key.
                 (None, _, Some(_)) => Node::leaf(Nibbles::new(), value.take().unwrap_or_default()),
                 (None, _, None) => Node::EMPTY,
                 // One child and no value: the branch collapses into its child.
                 (Some((i, _)), None, None) => {
-                    let child = core::mem::replace(&mut children[i], Node::EMPTY);
+                    let child = take_child(&mut children, i);
                     prefixed(Nibbles::from_nibbles_unchecked([i as u8]), child)?
                 }
                 _ => Node::new(Kind::Branch { children, value }),
@@ -407,7 +428,7 @@ fn encode(node: &mut Node, buf: &mut Vec<u8>) {
             let mut stack = Vec::with_capacity(16);
             let mut mask = TrieMask::default();
             for (i, child) in children.iter_mut().enumerate() {
-                if !child.is_empty() {
+                if let Some(child) = child {
                     stack.push(reference(child));
                     mask.set_bit(i as u8);
                 }
@@ -457,7 +478,7 @@ fn collect_nodes(node: &mut Node, out: &mut Vec<Vec<u8>>, is_root: bool) {
     match &mut node.kind {
         Kind::Extension { child, .. } => collect_nodes(child, out, false),
         Kind::Branch { children, .. } => {
-            for child in children.iter_mut().filter(|c| !c.is_empty()) {
+            for child in children.iter_mut().flatten() {
                 collect_nodes(child, out, false);
             }
         }

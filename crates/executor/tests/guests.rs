@@ -331,3 +331,41 @@ fn accelerated_ecrecover_matches_k256() {
     assert!(adds > 0, "recovery should use the accelerators");
     eprintln!("{} cycles for 40 recoveries", summary.cycles);
 }
+
+/// The same operations as `guest/programs/src/bin/memops.rs`, with the host's own memory
+/// functions.
+fn memops_on_host(seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const LEN: usize = 4096;
+    let mut buf: Vec<u8> = (0..LEN).map(|i| i as u8).collect();
+    let mut compares = Vec::new();
+    for _ in 0..2000 {
+        let n = (next() % 300) as usize;
+        let a = (next() as usize) % (LEN - n);
+        let b = (next() as usize) % (LEN - n);
+        match next() % 4 {
+            0 => buf.copy_within(a..a + n, b),
+            1 if a + n <= b || b + n <= a => buf.copy_within(a..a + n, b),
+            2 => {
+                let v = next() as u8;
+                buf[a..a + n].fill(v);
+            }
+            _ => compares.push(buf[a..a + n].cmp(&buf[b..b + n]) as i8 as u8 & 3),
+        }
+    }
+    buf.extend(compares);
+    buf
+}
+
+#[test]
+fn guest_memory_functions_match_the_host() {
+    for seed in [1u64, 2, 0xdead_beef] {
+        assert_eq!(run("memops", &seed.to_le_bytes()).output, memops_on_host(seed), "seed {seed}");
+    }
+}

@@ -24,28 +24,31 @@ impl Keccak256 {
         self.state[i / 8] ^= (byte as u64) << (8 * (i % 8));
     }
 
-    /// Absorbs `data`.
+    /// Absorbs `data`: whole 8-byte lanes at a time where the position allows, bytes otherwise.
     pub fn update(&mut self, mut data: &[u8]) {
-        while !data.is_empty() {
-            if self.offset == 0 && data.len() >= RATE {
-                let (block, rest) = data.split_at(RATE);
-                for (lane, chunk) in self.state.iter_mut().zip(block.chunks_exact(8)) {
-                    *lane ^= u64::from_le_bytes(chunk.try_into().expect("8-byte chunk"));
-                }
-                keccak_f1600(&mut self.state);
-                data = rest;
-                continue;
-            }
-            let take = (RATE - self.offset).min(data.len());
-            for (i, &byte) in data[..take].iter().enumerate() {
-                self.xor_byte(self.offset + i, byte);
-            }
-            self.offset += take;
-            data = &data[take..];
+        while self.offset % 8 != 0 {
+            let Some((&byte, rest)) = data.split_first() else { return };
+            self.xor_byte(self.offset, byte);
+            self.offset += 1;
+            data = rest;
             if self.offset == RATE {
                 keccak_f1600(&mut self.state);
                 self.offset = 0;
             }
+        }
+        let mut lanes = data.chunks_exact(8);
+        for lane in &mut lanes {
+            self.state[self.offset / 8] ^= u64::from_le_bytes(lane.try_into().expect("8-byte chunk"));
+            self.offset += 8;
+            if self.offset == RATE {
+                keccak_f1600(&mut self.state);
+                self.offset = 0;
+            }
+        }
+        // Fewer than 8 bytes remain, and the offset is lane-aligned, so they fit before RATE.
+        for &byte in lanes.remainder() {
+            self.xor_byte(self.offset, byte);
+            self.offset += 1;
         }
     }
 

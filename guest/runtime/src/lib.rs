@@ -25,6 +25,7 @@ extern crate alloc;
 mod allocator;
 mod atomics;
 pub mod io;
+mod mem;
 pub mod profile;
 mod start;
 pub mod syscall;
