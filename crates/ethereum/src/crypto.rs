@@ -135,7 +135,37 @@ impl Crypto for HearthCrypto {
     }
 }
 
-/// Installs Hearth's crypto hook into revm (once per process; later calls do nothing).
+/// alloy's signature-recovery hook, used where alloy-evm recovers signatures itself (EIP-7702
+/// authorization lists).
+impl alloy_consensus::crypto::backend::CryptoProvider for HearthCrypto {
+    fn recover_signer_unchecked(
+        &self,
+        sig: &[u8; 65],
+        msg: &[u8; 32],
+    ) -> Result<Address, alloy_consensus::crypto::RecoveryError> {
+        let rs: &[u8; 64] = sig[..64].try_into().expect("64 bytes");
+        let public = ecrecover(msg, rs, sig[64]).ok_or_else(alloy_consensus::crypto::RecoveryError::new)?;
+        Ok(Address::from_slice(&keccak256(public)[12..]))
+    }
+
+    fn verify_and_compute_signer_unchecked(
+        &self,
+        pubkey: &[u8; 65],
+        sig: &[u8; 64],
+        msg: &[u8; 32],
+    ) -> Result<Address, alloy_consensus::crypto::RecoveryError> {
+        use k256::ecdsa::{Signature as EcdsaSignature, VerifyingKey, signature::hazmat::PrehashVerifier};
+        let error = alloy_consensus::crypto::RecoveryError::new;
+        let key = VerifyingKey::from_sec1_bytes(pubkey).map_err(|_| error())?;
+        let signature = EcdsaSignature::from_slice(sig).map_err(|_| error())?;
+        key.verify_prehash(msg, &signature).map_err(|_| error())?;
+        Ok(Address::from_slice(&keccak256(&pubkey[1..])[12..]))
+    }
+}
+
+/// Installs Hearth's crypto hooks into revm and alloy (once per process; later calls do
+/// nothing).
 pub fn install() {
     let _ = install_crypto(HearthCrypto);
+    let _ = alloy_consensus::crypto::backend::install_default_provider(alloc::sync::Arc::new(HearthCrypto));
 }
