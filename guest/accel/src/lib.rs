@@ -7,6 +7,8 @@
 //! `zkvm_keccak256` and `zkvm_sha256`.
 #![no_std]
 
+extern crate alloc;
+
 mod c_abi;
 pub mod keccak;
 pub mod secp256k1;
