@@ -9,16 +9,16 @@
 //! see them through its [`Crypto`] hook, wrapped in the [`phase::PRECOMPILE`] profile scope, and
 //! alloy's own signature recovery (EIP-7702 authorities) goes to [`ecrecover`] too.
 
-use alloy_primitives::{Address, B256, Signature, U256, keccak256};
 use alloc::vec::Vec;
+use alloy_primitives::{Address, B256, Signature, U256, keccak256};
 
+#[cfg(not(feature = "zkvm"))]
+use revm::precompile::DefaultCrypto;
 use revm::precompile::{
     Crypto, PrecompileHalt,
     bls12_381::{G1Point, G1PointScalar, G2Point, G2PointScalar},
     install_crypto,
 };
-#[cfg(not(feature = "zkvm"))]
-use revm::precompile::DefaultCrypto;
 
 use crate::profile::{phase, scope};
 
@@ -32,7 +32,12 @@ const SECP256K1N_HALF: U256 = U256::from_be_bytes([
 #[cfg(feature = "zkvm")]
 mod zkvm {
     unsafe extern "C" {
-        pub fn zkvm_secp256k1_ecrecover(msg: *const [u8; 32], sig: *const [u8; 64], recid: u8, output: *mut [u8; 64]) -> i32;
+        pub fn zkvm_secp256k1_ecrecover(
+            msg: *const [u8; 32],
+            sig: *const [u8; 64],
+            recid: u8,
+            output: *mut [u8; 64],
+        ) -> i32;
         pub fn zkvm_sha256(data: *const u8, len: usize, output: *mut [u8; 32]) -> i32;
         pub fn zkvm_ripemd160(data: *const u8, len: usize, output: *mut [u8; 32]) -> i32;
         pub fn zkvm_modexp(
@@ -45,9 +50,19 @@ mod zkvm {
             output: *mut u8,
         ) -> i32;
         pub fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 64], result: *mut [u8; 64]) -> i32;
-        pub fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *const [u8; 32], result: *mut [u8; 64]) -> i32;
+        pub fn zkvm_bn254_g1_mul(
+            point: *const [u8; 64],
+            scalar: *const [u8; 32],
+            result: *mut [u8; 64],
+        ) -> i32;
         pub fn zkvm_bn254_pairing(pairs: *const u8, num_pairs: usize, verified: *mut bool) -> i32;
-        pub fn zkvm_blake2f(rounds: u32, h: *mut [u64; 8], m: *const [u64; 16], t: *const [u64; 2], f: u8) -> i32;
+        pub fn zkvm_blake2f(
+            rounds: u32,
+            h: *mut [u64; 8],
+            m: *const [u64; 16],
+            t: *const [u64; 2],
+            f: u8,
+        ) -> i32;
         pub fn zkvm_kzg_point_eval(
             commitment: *const [u8; 48],
             z: *const [u8; 32],
@@ -55,7 +70,12 @@ mod zkvm {
             proof: *const [u8; 48],
             verified: *mut bool,
         ) -> i32;
-        pub fn zkvm_secp256r1_verify(msg: *const [u8; 32], sig: *const [u8; 64], pubkey: *const [u8; 64], verified: *mut bool) -> i32;
+        pub fn zkvm_secp256r1_verify(
+            msg: *const [u8; 32],
+            sig: *const [u8; 64],
+            pubkey: *const [u8; 64],
+            verified: *mut bool,
+        ) -> i32;
         pub fn zkvm_bls12_g1_add(p1: *const [u8; 96], p2: *const [u8; 96], result: *mut [u8; 96]) -> i32;
         pub fn zkvm_bls12_g1_msm(pairs: *const u8, num_pairs: usize, result: *mut [u8; 96]) -> i32;
         pub fn zkvm_bls12_g2_add(p1: *const [u8; 192], p2: *const [u8; 192], result: *mut [u8; 192]) -> i32;
@@ -125,7 +145,12 @@ impl Crypto for HearthCrypto {
         scope(phase::PRECOMPILE, || DefaultCrypto.bn254_pairing_check(pairs))
     }
 
-    fn secp256k1_ecrecover(&self, sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Result<[u8; 32], PrecompileHalt> {
+    fn secp256k1_ecrecover(
+        &self,
+        sig: &[u8; 64],
+        recid: u8,
+        msg: &[u8; 32],
+    ) -> Result<[u8; 32], PrecompileHalt> {
         scope(phase::PRECOMPILE, || ecrecover_address_word(sig, recid, msg))
     }
 
@@ -200,7 +225,8 @@ mod zkvm_crypto {
     use zkvm::*;
 
     /// Any failure of an accelerator: the precompile call fails (every halt reason costs the same).
-    const FAILED: PrecompileHalt = PrecompileHalt::Other(alloc::borrow::Cow::Borrowed("accelerator rejected the input"));
+    const FAILED: PrecompileHalt =
+        PrecompileHalt::Other(alloc::borrow::Cow::Borrowed("accelerator rejected the input"));
 
     fn status(code: i32) -> Result<(), PrecompileHalt> {
         if code == 0 { Ok(()) } else { Err(FAILED) }
@@ -279,7 +305,12 @@ mod zkvm_crypto {
             })
         }
 
-        fn secp256k1_ecrecover(&self, sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Result<[u8; 32], PrecompileHalt> {
+        fn secp256k1_ecrecover(
+            &self,
+            sig: &[u8; 64],
+            recid: u8,
+            msg: &[u8; 32],
+        ) -> Result<[u8; 32], PrecompileHalt> {
             scope(phase::PRECOMPILE, || ecrecover_address_word(sig, recid, msg))
         }
 

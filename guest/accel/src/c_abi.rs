@@ -134,7 +134,8 @@ pub unsafe extern "C" fn zkvm_modexp(
     output: *mut u8,
 ) -> i32 {
     // SAFETY: forwarded from the caller.
-    let (base, exp, modulus) = unsafe { (slice(base, base_len), slice(exp, exp_len), slice(modulus, mod_len)) };
+    let (base, exp, modulus) =
+        unsafe { (slice(base, base_len), slice(exp, exp_len), slice(modulus, mod_len)) };
     let Ok(result) = DefaultCrypto.modexp(base, exp, modulus) else { return EFAIL };
     if result.len() > mod_len {
         return EFAIL;
@@ -154,7 +155,11 @@ pub unsafe extern "C" fn zkvm_modexp(
 /// # Safety
 /// Points are 64 bytes each.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 64], result: *mut [u8; 64]) -> i32 {
+pub unsafe extern "C" fn zkvm_bn254_g1_add(
+    p1: *const [u8; 64],
+    p2: *const [u8; 64],
+    result: *mut [u8; 64],
+) -> i32 {
     // SAFETY: forwarded from the caller.
     unsafe { finish(result, DefaultCrypto.bn254_g1_add(&*p1, &*p2).ok()) }
 }
@@ -164,7 +169,11 @@ pub unsafe extern "C" fn zkvm_bn254_g1_add(p1: *const [u8; 64], p2: *const [u8; 
 /// # Safety
 /// `point` and `result` are 64 bytes, `scalar` 32.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *const [u8; 32], result: *mut [u8; 64]) -> i32 {
+pub unsafe extern "C" fn zkvm_bn254_g1_mul(
+    point: *const [u8; 64],
+    scalar: *const [u8; 32],
+    result: *mut [u8; 64],
+) -> i32 {
     // SAFETY: forwarded from the caller.
     unsafe { finish(result, DefaultCrypto.bn254_g1_mul(&*point, &*scalar).ok()) }
 }
@@ -178,7 +187,8 @@ pub unsafe extern "C" fn zkvm_bn254_g1_mul(point: *const [u8; 64], scalar: *cons
 pub unsafe extern "C" fn zkvm_bn254_pairing(pairs: *const u8, num_pairs: usize, verified: *mut bool) -> i32 {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { slice(pairs, 192 * num_pairs) };
-    let pairs: alloc::vec::Vec<(&[u8], &[u8])> = bytes.chunks_exact(192).map(|p| (&p[..64], &p[64..])).collect();
+    let pairs: alloc::vec::Vec<(&[u8], &[u8])> =
+        bytes.chunks_exact(192).map(|p| (&p[..64], &p[64..])).collect();
     // SAFETY: forwarded from the caller.
     unsafe { finish(verified, DefaultCrypto.bn254_pairing_check(&pairs).ok()) }
 }
@@ -189,7 +199,13 @@ pub unsafe extern "C" fn zkvm_bn254_pairing(pairs: *const u8, num_pairs: usize, 
 /// # Safety
 /// `h` writable for 64 bytes, `m` readable for 128, `t` for 16.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zkvm_blake2f(rounds: u32, h: *mut [u64; 8], m: *const [u64; 16], t: *const [u64; 2], f: u8) -> i32 {
+pub unsafe extern "C" fn zkvm_blake2f(
+    rounds: u32,
+    h: *mut [u64; 8],
+    m: *const [u64; 16],
+    t: *const [u64; 2],
+    f: u8,
+) -> i32 {
     assert!(!h.is_null() && !m.is_null() && !t.is_null(), "zkvm_blake2f: null pointer");
     // SAFETY: checked non-null; the caller guarantees the sizes.
     unsafe { DefaultCrypto.blake2_compress(rounds, &mut *h, &*m, &*t, f != 0) };
@@ -248,7 +264,11 @@ fn g2(bytes: &[u8]) -> G2 {
 /// # Safety
 /// Points are 96 bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zkvm_bls12_g1_add(p1: *const [u8; 96], p2: *const [u8; 96], result: *mut [u8; 96]) -> i32 {
+pub unsafe extern "C" fn zkvm_bls12_g1_add(
+    p1: *const [u8; 96],
+    p2: *const [u8; 96],
+    result: *mut [u8; 96],
+) -> i32 {
     // SAFETY: forwarded from the caller.
     unsafe { finish(result, DefaultCrypto.bls12_381_g1_add(g1(&*p1), g1(&*p2)).ok()) }
 }
@@ -262,7 +282,8 @@ pub unsafe extern "C" fn zkvm_bls12_g1_add(p1: *const [u8; 96], p2: *const [u8; 
 pub unsafe extern "C" fn zkvm_bls12_g1_msm(pairs: *const u8, num_pairs: usize, result: *mut [u8; 96]) -> i32 {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { slice(pairs, 128 * num_pairs) };
-    let mut pairs = bytes.chunks_exact(128).map(|p| Ok((g1(&p[..96]), p[96..].try_into().expect("32 bytes"))));
+    let mut pairs =
+        bytes.chunks_exact(128).map(|p| Ok((g1(&p[..96]), p[96..].try_into().expect("32 bytes"))));
     // SAFETY: forwarded from the caller.
     unsafe { finish(result, DefaultCrypto.bls12_381_g1_msm(&mut pairs).ok()) }
 }
@@ -272,7 +293,11 @@ pub unsafe extern "C" fn zkvm_bls12_g1_msm(pairs: *const u8, num_pairs: usize, r
 /// # Safety
 /// Points are 192 bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zkvm_bls12_g2_add(p1: *const [u8; 192], p2: *const [u8; 192], result: *mut [u8; 192]) -> i32 {
+pub unsafe extern "C" fn zkvm_bls12_g2_add(
+    p1: *const [u8; 192],
+    p2: *const [u8; 192],
+    result: *mut [u8; 192],
+) -> i32 {
     // SAFETY: forwarded from the caller.
     unsafe { finish(result, DefaultCrypto.bls12_381_g2_add(g2(&*p1), g2(&*p2)).ok()) }
 }
@@ -283,10 +308,15 @@ pub unsafe extern "C" fn zkvm_bls12_g2_add(p1: *const [u8; 192], p2: *const [u8;
 /// # Safety
 /// `pairs` readable for `224 * num_pairs` bytes, `result` writable for 192.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zkvm_bls12_g2_msm(pairs: *const u8, num_pairs: usize, result: *mut [u8; 192]) -> i32 {
+pub unsafe extern "C" fn zkvm_bls12_g2_msm(
+    pairs: *const u8,
+    num_pairs: usize,
+    result: *mut [u8; 192],
+) -> i32 {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { slice(pairs, 224 * num_pairs) };
-    let mut pairs = bytes.chunks_exact(224).map(|p| Ok((g2(&p[..192]), p[192..].try_into().expect("32 bytes"))));
+    let mut pairs =
+        bytes.chunks_exact(224).map(|p| Ok((g2(&p[..192]), p[192..].try_into().expect("32 bytes"))));
     // SAFETY: forwarded from the caller.
     unsafe { finish(result, DefaultCrypto.bls12_381_g2_msm(&mut pairs).ok()) }
 }
@@ -300,7 +330,8 @@ pub unsafe extern "C" fn zkvm_bls12_g2_msm(pairs: *const u8, num_pairs: usize, r
 pub unsafe extern "C" fn zkvm_bls12_pairing(pairs: *const u8, num_pairs: usize, verified: *mut bool) -> i32 {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { slice(pairs, 288 * num_pairs) };
-    let pairs: alloc::vec::Vec<(G1, G2)> = bytes.chunks_exact(288).map(|p| (g1(&p[..96]), g2(&p[96..]))).collect();
+    let pairs: alloc::vec::Vec<(G1, G2)> =
+        bytes.chunks_exact(288).map(|p| (g1(&p[..96]), g2(&p[96..]))).collect();
     // SAFETY: forwarded from the caller.
     unsafe { finish(verified, DefaultCrypto.bls12_381_pairing_check(&pairs).ok()) }
 }

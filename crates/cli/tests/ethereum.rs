@@ -1,0 +1,121 @@
+//! `hearth validate` and `hearth eest` end to end: the real blocks and the EEST fixtures validate
+//! in the executor (the RV64IM guest) with the same verdict as natively.
+
+use std::{
+    path::PathBuf,
+    process::{Command, Output},
+};
+
+use hearth_ethereum::formats::{load_block_file, read_json};
+use hearth_guest_builder::bundled;
+
+fn fixtures() -> PathBuf {
+    std::env::var_os("HEARTH_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"))
+}
+
+fn guest_elf() -> String {
+    bundled::stateless().expect("the validation guest builds").to_string_lossy().into_owned()
+}
+
+fn hearth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hearth")).args(args).output().expect("run hearth")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+const BLOCKS: [&str; 4] = [
+    "blocks/mainnet-24628607.json.gz",
+    "blocks/mainnet-24647140.json.gz",
+    "blocks/other-formats/zkpig-mainnet-22615247.json.gz",
+    "blocks/other-formats/ethrex-replay-hoodi-1265656.json.gz",
+];
+
+#[test]
+fn real_blocks_validate_in_the_executor() {
+    let elf = guest_elf();
+    for name in BLOCKS {
+        let path = fixtures().join(name);
+        let path = path.to_str().expect("utf-8");
+        let out = hearth(&["validate", path, "--json", "--elf", &elf]);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let report = json(&out);
+        assert_eq!(report["status"], "valid", "{name}");
+        let file = load_block_file(&fixtures().join(name)).expect("loads");
+        let header = hearth_ethereum::validate(&file.input()).result.expect("valid natively").header;
+        assert_eq!(report["post_state_root"], header.state_root.to_string(), "{name}");
+        assert_eq!(report["gas_used"], header.gas_used, "{name}");
+        assert!(report["cycles"].as_u64().expect("cycles") > 1_000_000);
+
+        let native = json(&hearth(&["validate", path, "--json", "--native"]));
+        for field in ["status", "block_hash", "post_state_root", "pre_state_root", "gas_used"] {
+            assert_eq!(native[field], report[field], "{name}: {field}");
+        }
+    }
+}
+
+#[test]
+fn an_invalid_block_is_reported_with_its_reason() {
+    // The canonical fixture with its header's state root replaced.
+    let original = read_json(&fixtures().join(BLOCKS[0])).expect("JSON");
+    let mut file = load_block_file(&fixtures().join(BLOCKS[0])).expect("loads");
+    let mut block: alloy_consensus::Block<alloy_consensus::TxEnvelope> =
+        alloy_rlp::Decodable::decode(&mut file.block.as_slice()).expect("decodes");
+    block.header.state_root = alloy_primitives::B256::repeat_byte(0x42);
+    file.block = alloy_rlp::encode(&block);
+    let mut tampered = original.clone();
+    tampered["block_rlp"] = serde_json::Value::String(format!("0x{}", hex::encode(&file.block)));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tampered.json");
+    std::fs::write(&path, tampered.to_string()).expect("write");
+    let path = path.to_str().expect("utf-8");
+
+    let elf = guest_elf();
+    for extra in [&["--elf", elf.as_str()][..], &["--native"][..]] {
+        let out = hearth(&[&["validate", path, "--json"][..], extra].concat());
+        assert_eq!(out.status.code(), Some(1), "an invalid block exits with 1");
+        let report = json(&out);
+        assert_eq!(report["status"], "invalid");
+        assert!(report["reason"].as_str().expect("reason").contains("state root mismatch"), "{report}");
+    }
+}
+
+#[test]
+fn profile_breaks_cycles_down_by_phase() {
+    let path = fixtures().join(BLOCKS[2]);
+    let out = hearth(&["validate", path.to_str().expect("utf-8"), "--profile", "--elf", &guest_elf()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for phase in [
+        "input decoding",
+        "witness and trie verification",
+        "signature recovery",
+        "transaction execution (excl. precompiles)",
+        "precompiles",
+        "post-state root",
+        "cycles/gas",
+    ] {
+        assert!(text.contains(phase), "missing {phase}:\n{text}");
+    }
+}
+
+/// Every EEST Prague and Osaka blockchain test, natively and in the executor.
+#[test]
+fn eest_fixtures_pass_in_the_executor() {
+    let dir = fixtures().join("eest/blockchain_tests");
+    let out = hearth(&["eest", dir.to_str().expect("utf-8"), "--json", "--elf", &guest_elf()]);
+    let report = json(&out);
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report["failed"], 0, "{report}");
+    assert_eq!(report["errors"], 0, "{report}");
+    assert!(report["passed"].as_u64().expect("passed") >= 900, "{report}");
+}
