@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# The main job, for now: build the `hearth` CLI and the bundled guest programs, then execute two
-# of them (Keccak-256 and SHA-256 of this README through the accelerators, and a profiled run of a
-# compute-heavy guest). A later release turns this into proving a mainnet block end to end.
+# The main job, for now: validate a real mainnet block statelessly inside Hearth's executor (the
+# RV64IM guest) and show where its cycles go, then the same block natively. Proving comes next:
+# this script will then prove the block end to end.
+#
+# Fixtures are read from $HEARTH_FIXTURES (default ../shared/fixtures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fixtures="${HEARTH_FIXTURES:-../shared/fixtures}"
+block="$fixtures/blocks/mainnet-24628607.json.gz"
+[ -f "$block" ] || { echo "demo: $block not found (set HEARTH_FIXTURES)" >&2; exit 1; }
 
 bash scripts/install-toolchain.sh
 cargo build --release --locked -p hearth-cli
 hearth=target/release/hearth
 
-echo "== building the bundled guests (RV64IM, reproducible)"
-$hearth build-guest guest/programs --locked
-elf=target/guest/riscv64im-hearth-zkvm-elf/release
+echo "== building the validation guest (RV64IM, reproducible)"
+$hearth build-guest guest/stateless --locked
 
-echo "== keccak256 and sha256 of README.md, through the accelerators and in software"
-$hearth execute $elf/keccak --input README.md
-$hearth execute $elf/sha256 --input README.md --json
+echo "== mainnet block 24,628,607 (Osaka, 66 transactions), validated in the executor"
+$hearth validate "$block" --elf target/guest/riscv64im-hearth-zkvm-elf/release/stateless --profile
 
-echo "== where the cycles go: 2000 rounds of software Keccak-256"
-$hearth execute $elf/keccak_sw --input-hex "$(printf '%016x' 2000 | fold -w2 | tac | tr -d '\n')" --profile --top 8
+echo "== the same block, natively"
+$hearth validate "$block" --native

@@ -3,6 +3,7 @@
 //! `hearth-bench executor` measures the executor's fast mode against `qemu-riscv64` on the same
 //! ELFs and inputs, interleaving the runs so both see the same machine load, and reports medians.
 
+mod blocks;
 mod executor;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -22,6 +23,9 @@ enum Command {
     /// Fast-mode speed (instructions per second) on compute-heavy guests, side by side with
     /// qemu-riscv64 running the same ELF on the same input.
     Executor(executor::Args),
+    /// Ethereum block validation in the executor: cycles, cycles per gas, the breakdown by phase,
+    /// and wall time natively vs in the executor, for each real block.
+    Blocks(blocks::Args),
 }
 
 /// Where a benchmark writes its JSON.
@@ -47,6 +51,7 @@ impl Output {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Executor(args) => executor::run(args),
+        Command::Blocks(args) => blocks::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -246,7 +246,7 @@ pub fn validate_body(
         let used = body
             .transactions
             .iter()
-            .filter_map(|tx| alloy_consensus::Transaction::blob_gas_used(tx))
+            .filter_map(alloy_consensus::Transaction::blob_gas_used)
             .fold(0u64, u64::saturating_add);
         if used != header_blob_gas {
             return Err(ConsensusError::TransactionBlobGas { used, header: header_blob_gas });

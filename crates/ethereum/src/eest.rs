@@ -241,9 +241,15 @@ fn number(value: &Value) -> Result<U256, FormatError> {
     U256::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|e| field(format!("bad number {s}: {e}")))
 }
 
-/// The full state of a fixture's `pre` / `postState` allocation: every trie node, every
-/// bytecode, and the root.
-fn build_state(alloc: &Value) -> Result<(B256, Vec<Vec<u8>>, Vec<Vec<u8>>), FormatError> {
+/// A whole state: its root, every trie node and every bytecode.
+struct FullState {
+    root: B256,
+    nodes: Vec<Vec<u8>>,
+    codes: Vec<Vec<u8>>,
+}
+
+/// The full state of a fixture's `pre` / `postState` allocation.
+fn build_state(alloc: &Value) -> Result<FullState, FormatError> {
     let accounts = alloc.as_object().ok_or_else(|| field("allocation is not an object"))?;
     let mut state = Trie::empty();
     let mut nodes = Vec::new();
@@ -280,7 +286,7 @@ fn build_state(alloc: &Value) -> Result<(B256, Vec<Vec<u8>>, Vec<Vec<u8>>), Form
     }
     let root = state.root();
     nodes.extend(state.nodes());
-    Ok((root, nodes, codes))
+    Ok(FullState { root, nodes, codes })
 }
 
 /// Runs one case, handing each block's input and native outcome to `check` (which may, for
@@ -300,7 +306,7 @@ pub fn run_case(
             Err(e) => return CaseResult::Error(format!("genesis does not decode: {e}")),
         };
     let genesis_rlp = alloy_rlp::encode(&genesis);
-    let (root, mut nodes, mut codes) = match build_state(&case.pre) {
+    let FullState { root, mut nodes, mut codes } = match build_state(&case.pre) {
         Ok(state) => state,
         Err(e) => return CaseResult::Error(format!("pre-state: {e}")),
     };
@@ -349,15 +355,15 @@ pub fn run_case(
             }
         }
     }
-    if let Some(expected) = case.last_block_hash {
-        if last_valid.0 != expected {
-            return CaseResult::Fail(format!("last valid block {}, expected {expected}", last_valid.0));
-        }
+    if let Some(expected) = case.last_block_hash
+        && last_valid.0 != expected
+    {
+        return CaseResult::Fail(format!("last valid block {}, expected {expected}", last_valid.0));
     }
     if let Some(post) = &case.post_state {
         match build_state(post) {
-            Ok((root, _, _)) if root == last_valid.1.state_root => {}
-            Ok((root, _, _)) => {
+            Ok(state) if state.root == last_valid.1.state_root => {}
+            Ok(FullState { root, .. }) => {
                 return CaseResult::Fail(format!(
                     "postState root {root} differs from the last state root {}",
                     last_valid.1.state_root

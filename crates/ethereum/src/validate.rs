@@ -423,10 +423,10 @@ fn check_results(
     if result.gas_used != header.gas_used {
         return Err(mismatch("gas used", header.gas_used, result.gas_used));
     }
-    if let Some(blob_gas_used) = header.blob_gas_used {
-        if result.blob_gas_used != blob_gas_used {
-            return Err(mismatch("blob gas used", blob_gas_used, result.blob_gas_used));
-        }
+    if let Some(blob_gas_used) = header.blob_gas_used
+        && result.blob_gas_used != blob_gas_used
+    {
+        return Err(mismatch("blob gas used", blob_gas_used, result.blob_gas_used));
     }
     let receipts_root = proofs::calculate_receipt_root(&result.receipts);
     if receipts_root != header.receipts_root {

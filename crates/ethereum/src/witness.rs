@@ -199,7 +199,7 @@ impl Database for WitnessState<'_> {
     type Error = WitnessError;
 
     fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, Self::Error> {
-        let Some(leaf) = self.account(address)?.leaf.clone() else {
+        let Some(leaf) = self.account(address)?.leaf else {
             return Ok(None);
         };
         let code = if leaf.code_hash == KECCAK256_EMPTY { Some(Bytecode::default()) } else { None };

@@ -20,7 +20,6 @@ pub use sha256::Sha256CompressEvent;
 /// One accelerator call, as handed to the trace recorder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-#[expect(clippy::large_enum_variant, reason = "each event is moved once, into its typed vector")]
 pub enum PrecompileEvent {
     /// A Keccak-f\[1600\] permutation.
     KeccakF1600(KeccakF1600Event),
