@@ -26,7 +26,7 @@ use crate::{chain::ChainConfig, input::StatelessInput};
 #[non_exhaustive]
 pub enum FormatError {
     /// Reading the file failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         /// The file.
         path: String,
