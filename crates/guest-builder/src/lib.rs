@@ -286,7 +286,13 @@ mod tests {
         let spec: serde_json::Value = serde_json::from_str(TARGET_SPEC).expect("valid JSON");
         assert_eq!(spec["arch"], "riscv64");
         assert_eq!(spec["llvm-abiname"], "lp64");
-        assert_eq!(spec["features"], "+m,+forced-atomics");
+        let features: Vec<&str> = spec["features"].as_str().expect("features").split(',').collect();
+        for required in ["+m", "+forced-atomics", "+unaligned-scalar-mem"] {
+            assert!(features.contains(&required), "missing {required}");
+        }
+        for excluded in ["+a", "+c", "+f", "+d"] {
+            assert!(!features.contains(&excluded), "{excluded} is outside RV64IM");
+        }
     }
 }
 
