@@ -1,0 +1,313 @@
+//! Proving and verifying a batch of tables, behind a backend trait so that a GPU prover can
+//! take the CPU's place without touching the machine or the verifier.
+
+use p3_air::Air;
+use p3_air::symbolic::AirLayout;
+use p3_batch_stark::folder::{ProverConstraintFolderWithLookups, VerifierConstraintFolderWithLookups};
+use p3_batch_stark::symbolic::{get_max_constraint_degree, get_symbolic_constraints};
+use p3_batch_stark::{BatchProof, CommonData, ProverData, StarkInstance};
+use p3_lookup::{InteractionSymbolicBuilder, LogUpGadget};
+use p3_matrix::Matrix;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_uni_stark::OpeningShape;
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use crate::config::{Challenge, EXTENSION_DEGREE, HearthConfig, Val, make_config};
+use crate::params::ProofParams;
+use crate::security::{FieldSpec, LookupSpec, SecurityInputs};
+
+#[cfg(debug_assertions)]
+use p3_air::DebugConstraintBuilder;
+
+/// The Merkle root committing to a set of traces.
+pub type Commitment = p3_batch_stark::Commitment<HearthConfig>;
+
+/// Bounds an AIR needs to be proven (in debug builds the prover also runs the constraint
+/// checker, which needs one more).
+#[cfg(debug_assertions)]
+pub trait ProvableAir:
+    for<'a> Air<DebugConstraintBuilder<'a, Val, Challenge>>
+    + Air<InteractionSymbolicBuilder<Val, Challenge>>
+    + for<'a> Air<ProverConstraintFolderWithLookups<'a, HearthConfig>>
+    + for<'a> Air<VerifierConstraintFolderWithLookups<'a, HearthConfig>>
+    + Clone
+{
+}
+#[cfg(debug_assertions)]
+impl<A> ProvableAir for A where
+    A: for<'a> Air<DebugConstraintBuilder<'a, Val, Challenge>>
+        + Air<InteractionSymbolicBuilder<Val, Challenge>>
+        + for<'a> Air<ProverConstraintFolderWithLookups<'a, HearthConfig>>
+        + for<'a> Air<VerifierConstraintFolderWithLookups<'a, HearthConfig>>
+        + Clone
+{
+}
+/// Bounds an AIR needs to be proven and verified.
+#[cfg(not(debug_assertions))]
+pub trait ProvableAir:
+    Air<InteractionSymbolicBuilder<Val, Challenge>>
+    + for<'a> Air<ProverConstraintFolderWithLookups<'a, HearthConfig>>
+    + for<'a> Air<VerifierConstraintFolderWithLookups<'a, HearthConfig>>
+    + Clone
+{
+}
+#[cfg(not(debug_assertions))]
+impl<A> ProvableAir for A where
+    A: Air<InteractionSymbolicBuilder<Val, Challenge>>
+        + for<'a> Air<ProverConstraintFolderWithLookups<'a, HearthConfig>>
+        + for<'a> Air<VerifierConstraintFolderWithLookups<'a, HearthConfig>>
+        + Clone
+{
+}
+
+/// A proof of a batch of tables, with the parameters it was made with.
+#[derive(Serialize, Deserialize)]
+pub struct StarkProof {
+    /// Parameters the proof was made with; the verifier rebuilds its configuration from them.
+    pub params: ProofParams,
+    /// The Plonky3 batch proof.
+    pub batch: BatchProof<HearthConfig>,
+}
+
+impl StarkProof {
+    /// `log2` of each table's height, in table order.
+    pub fn log_heights(&self) -> Vec<usize> {
+        self.batch.degree_bits.clone()
+    }
+}
+
+/// Why proving or verifying failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StarkError {
+    /// The tables or their shapes are inconsistent.
+    #[error("invalid input: {0}")]
+    Shape(String),
+    /// The prover failed (a commitment step).
+    #[error("proving failed: {0}")]
+    Proving(String),
+    /// The proof does not verify.
+    #[error("the proof does not verify: {0}")]
+    Rejected(String),
+}
+
+/// A prover backend: turns traces into a proof. The CPU backend is the reference; others must
+/// produce proofs the same verifier accepts.
+pub trait ProverBackend {
+    /// Proves `traces[i]` satisfies `airs[i]` with `public_values[i]`, all tables together.
+    fn prove<A: ProvableAir>(
+        &self,
+        params: &ProofParams,
+        airs: &[A],
+        traces: &[RowMajorMatrix<Val>],
+        public_values: &[Vec<Val>],
+    ) -> Result<StarkProof, StarkError>;
+}
+
+/// The multithreaded CPU prover.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CpuBackend;
+
+impl ProverBackend for CpuBackend {
+    #[instrument(skip_all, name = "stark_prove")]
+    fn prove<A: ProvableAir>(
+        &self,
+        params: &ProofParams,
+        airs: &[A],
+        traces: &[RowMajorMatrix<Val>],
+        public_values: &[Vec<Val>],
+    ) -> Result<StarkProof, StarkError> {
+        if airs.len() != traces.len() || airs.len() != public_values.len() {
+            return Err(StarkError::Shape("airs, traces and public values differ in count".into()));
+        }
+        for (i, t) in traces.iter().enumerate() {
+            if !t.height().is_power_of_two() {
+                return Err(StarkError::Shape(format!(
+                    "table {i} height {} is not a power of two",
+                    t.height()
+                )));
+            }
+        }
+        let config = make_config(params);
+        let log_heights: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
+        let prover_data = ProverData::<HearthConfig>::from_airs_and_degrees(&config, airs, &log_heights)
+            .map_err(|e| StarkError::Proving(format!("{e:?}")))?;
+        let instances: Vec<StarkInstance<'_, HearthConfig, A>> = airs
+            .iter()
+            .zip(traces)
+            .zip(public_values)
+            .map(|((air, trace), pv)| StarkInstance { air, trace, public_values: pv.clone() })
+            .collect();
+        let batch = p3_batch_stark::prove_batch(&config, &instances, &prover_data)
+            .map_err(|e| StarkError::Proving(format!("{e:?}")))?;
+        Ok(StarkProof { params: params.clone(), batch })
+    }
+}
+
+/// Commits to the AIRs' preprocessed tables at the given heights (the program's identity).
+pub fn preprocessed_commitment<A: ProvableAir>(
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+) -> Result<Option<Commitment>, StarkError> {
+    Ok(common_data(params, airs, log_heights)?.preprocessed.map(|p| p.commitment))
+}
+
+fn common_data<A: ProvableAir>(
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+) -> Result<CommonData<HearthConfig>, StarkError> {
+    if airs.len() != log_heights.len() {
+        return Err(StarkError::Shape(format!(
+            "{} tables expected, {} in the proof",
+            airs.len(),
+            log_heights.len()
+        )));
+    }
+    if log_heights.iter().any(|&h| h > 28) {
+        return Err(StarkError::Shape("table taller than 2^28 rows".into()));
+    }
+    let config = make_config(params);
+    Ok(ProverData::<HearthConfig>::from_airs_and_degrees(&config, airs, log_heights)
+        .map_err(|e| StarkError::Proving(format!("{e:?}")))?
+        .common)
+}
+
+/// Verifies a proof against the AIRs and public values. With `preprocessed` given, that
+/// commitment is used instead of committing to the AIRs' own preprocessed tables (a verifier
+/// that knows the program only by its hash passes placeholder tables of the right shape).
+#[instrument(skip_all, name = "stark_verify")]
+pub fn verify<A: ProvableAir>(
+    airs: &[A],
+    proof: &StarkProof,
+    public_values: &[Vec<Val>],
+    preprocessed: Option<Commitment>,
+) -> Result<(), StarkError> {
+    let mut common = common_data(&proof.params, airs, &proof.batch.degree_bits)?;
+    if let Some(commitment) = preprocessed {
+        match common.preprocessed.as_mut() {
+            Some(p) => p.commitment = commitment,
+            None => return Err(StarkError::Shape("no table has preprocessed columns".into())),
+        }
+    }
+    let config = make_config(&proof.params);
+    p3_batch_stark::verify_batch(&config, airs, &proof.batch, public_values, &common)
+        .map_err(|e| StarkError::Rejected(format!("{e:?}")))
+}
+
+/// Shape of one table, for the security calculator.
+#[derive(Clone, Debug)]
+pub struct TableShape {
+    /// Name of the table.
+    pub name: String,
+    /// `log2` of its height.
+    pub log_height: usize,
+    /// Main columns.
+    pub main_width: usize,
+    /// Preprocessed columns.
+    pub preprocessed_width: usize,
+    /// Constraints, including the lookup argument's own.
+    pub num_constraints: usize,
+    /// Largest constraint degree.
+    pub max_degree: usize,
+    /// Lookup (permutation) columns besides the running sum.
+    pub num_lookups: usize,
+    /// For each lookup the number of elements in its messages.
+    pub lookup_widths: Vec<usize>,
+}
+
+/// Reads the shape of each table from its AIR.
+pub fn table_shapes<A: ProvableAir + p3_air::BaseAir<Val>>(
+    names: &[String],
+    airs: &[A],
+    log_heights: &[usize],
+    params: &ProofParams,
+) -> Result<Vec<TableShape>, StarkError> {
+    let common = common_data(params, airs, log_heights)?;
+    let gadget = LogUpGadget::new();
+    Ok(airs
+        .iter()
+        .enumerate()
+        .map(|(i, air)| {
+            let layout = AirLayout::from_air(air);
+            let lookups = &common.lookups[i];
+            let (base, ext) = get_symbolic_constraints::<Val, Challenge, A, _>(air, layout, lookups, &gadget);
+            let max_degree = get_max_constraint_degree::<Val, Challenge, A, _>(
+                air,
+                layout,
+                1 << log_heights[i],
+                lookups,
+                &gadget,
+            );
+            TableShape {
+                name: names.get(i).cloned().unwrap_or_default(),
+                log_height: log_heights[i],
+                main_width: layout.main_width,
+                preprocessed_width: layout.preprocessed_width,
+                num_constraints: base.len() + ext.len(),
+                max_degree,
+                num_lookups: lookups.len(),
+                lookup_widths: lookups
+                    .iter()
+                    .map(|l| l.elements.iter().map(|e| e.len()).max().unwrap_or(0))
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// Builds the security calculator's inputs for a batch of tables proven with `params`.
+pub fn security_inputs(shapes: &[TableShape], params: &ProofParams) -> SecurityInputs {
+    let log_trace_length = shapes.iter().map(|s| s.log_height).max().unwrap_or(0) as u32;
+    let batch_size: usize = shapes
+        .iter()
+        .map(|s| {
+            let chunks = (s.max_degree.max(2) - 1).next_power_of_two();
+            p3_batch_stark::num_batched_openings(
+                s.main_width,
+                true,
+                s.preprocessed_width,
+                true,
+                chunks,
+                s.num_lookups,
+                EXTENSION_DEGREE,
+                OpeningShape::new(),
+            )
+        })
+        .sum();
+    let rows: u64 = shapes.iter().filter(|s| s.num_lookups > 0).map(|s| 1u64 << s.log_height).sum();
+    let columns = shapes.iter().flat_map(|s| s.lookup_widths.iter()).copied().max().unwrap_or(1);
+    let lookups = shapes.iter().map(|s| s.num_lookups).sum::<usize>() as u64;
+    SecurityInputs {
+        field: FieldSpec {
+            base_modulus: crate::KOALA_BEAR_MODULUS,
+            extension_degree: EXTENSION_DEGREE as u32,
+        },
+        log_blowup: params.log_blowup as u32,
+        log_trace_length,
+        batch_size: batch_size as u64,
+        num_queries: params.num_queries as u32,
+        folding_factors: params.folding_factors(log_trace_length),
+        num_constraints: shapes.iter().map(|s| s.num_constraints).sum::<usize>() as u64,
+        max_constraint_degree: shapes.iter().map(|s| s.max_degree).max().unwrap_or(1) as u64,
+        opening_points: 2,
+        grinding_batching: params.batch_pow_bits as u32,
+        grinding_commit: params.commit_pow_bits as u32,
+        grinding_query: params.query_pow_bits as u32,
+        grinding_deep: params.ood_pow_bits as u32,
+        lookups: if lookups == 0 {
+            Vec::new()
+        } else {
+            vec![LookupSpec {
+                name: "logup".into(),
+                rows_looking: rows,
+                rows_table: rows,
+                columns: columns as u64,
+                lookups,
+                grinding_bits: params.lookup_pow_bits as u32,
+            }]
+        },
+    }
+}
