@@ -1,0 +1,6 @@
+use super::*;
+
+#[test]
+fn layout() {
+    assert_eq!(NUM_BITWISE_COLS, 27);
+}

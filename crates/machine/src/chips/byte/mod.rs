@@ -1,0 +1,12 @@
+//! The byte table: every pair `(x, y)` of bytes with the answers of all byte operations,
+//! preprocessed, and one multiplicity column per operation.
+
+mod air;
+mod columns;
+#[cfg(test)]
+mod tests;
+mod trace;
+
+pub use air::ByteChip;
+pub use columns::*;
+pub use trace::generate_trace;

@@ -1,0 +1,317 @@
+use core::borrow::Borrow;
+
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::{Count, InteractionBuilder};
+
+use super::columns::*;
+use crate::bus::{ALU, ByteOp, MEMORY, PROGRAM, REGISTER};
+use crate::lookups::{byte_lookup, compose, range_pair};
+
+/// The syscall number of `exit`, the one `ecall` the CPU proves.
+pub const SYSCALL_EXIT: u8 = 93;
+/// Public values of the CPU table: the four bytes of the exit code.
+pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
+
+/// The CPU table.
+///
+/// # Soundness
+/// - Every real row's `(pc, instruction)` is a row of the committed program table (program
+///   bus), so the decoded fields and flags are the program's; exactly one class flag is set.
+/// - Rows are contiguous from the first, which is real, starts at `clk = 0` and at the entry
+///   pc; each next real row starts at this row's `next_pc` one cycle later; the last real row
+///   is an `exit` ecall whose `a0` low bytes are the public exit code.
+/// - Register and memory values come from tokens `(location, value, timestamp)`: each access
+///   consumes the previous token and produces one at `4 * clk + 4 + slot`, after range-checking
+///   `ts - prev_ts - 1` to 24 bits, so reads see the last write (offline memory checking; the
+///   register and memory tables provide initial and final tokens).
+/// - Values are bytes by induction: initial tokens are bytes, ALU results are range-checked by
+///   the ALU chips, loads copy memory bytes, `pc_bytes` are range-checked, and immediates come
+///   from the program table.
+/// - `pc_bytes` and `jalr` targets have their top byte below 128, and load and store addresses
+///   below `0x7800_0000`, so the composed field elements cannot wrap modulo `p`. The program's
+///   code lies at or above `0x0100_0000`, so a composed `pc` or `pc + 4` has one decomposition.
+/// - Loads and stores touch one word: the offset plus the width is at most 8 (an access that
+///   crosses words is not provable by this table).
+#[derive(Clone, Copy, Debug)]
+pub struct CpuChip {
+    /// The program's entry point.
+    pub entry: u32,
+}
+
+impl<F: p3_field::Field> BaseAir<F> for CpuChip {
+    fn width(&self) -> usize {
+        NUM_CPU_COLS
+    }
+
+    fn num_public_values(&self) -> usize {
+        NUM_CPU_PUBLIC_VALUES
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        vec![CPU_COL_MAP.is_real, CPU_COL_MAP.clk, CPU_COL_MAP.pc]
+    }
+}
+
+/// Consumes the token `(location, prev, prev_ts)` and produces `(location, value, ts)`.
+fn access<AB: InteractionBuilder>(
+    builder: &mut AB,
+    bus: &str,
+    location: AB::Expr,
+    prev: &[AB::Var; 8],
+    value: &[AB::Var; 8],
+    access: &AccessCols<AB::Var>,
+    ts: AB::Expr,
+    count: AB::Expr,
+) {
+    let token = |v: &[AB::Var; 8], t: AB::Expr| {
+        let mut fields = vec![location.clone()];
+        fields.extend(v.iter().map(|&x| x.into()));
+        fields.push(t);
+        fields
+    };
+    builder.push_interaction(bus, token(prev, access.prev_ts.into()), Count::bounded(-count.clone(), 1));
+    builder.push_interaction(bus, token(value, ts.clone()), Count::bounded(count.clone(), 1));
+    builder
+        .when(count.clone())
+        .assert_eq(ts - access.prev_ts.into() - AB::Expr::ONE, compose::<AB>(&access.dts));
+    range_pair(builder, access.dts[0], access.dts[1], count.clone());
+    range_pair(builder, access.dts[2], AB::Expr::ZERO, count);
+}
+
+impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local: &CpuCols<AB::Var> = main.current_slice().borrow();
+        let next: &CpuCols<AB::Var> = main.next_slice().borrow();
+        let public: Vec<AB::Expr> = builder.public_values().iter().map(|&v| v.into()).collect();
+        let i = &local.instr;
+        let e = |v: AB::Var| -> AB::Expr { v.into() };
+        let c = |v: u32| AB::Expr::from_u32(v);
+        let is_real = e(local.is_real);
+
+        // Flags are boolean (they are the program's, but a cheap check keeps every row honest
+        // on its own) and every real row has exactly one class.
+        let classes = [
+            i.is_alu,
+            i.is_load,
+            i.is_store,
+            i.is_branch,
+            i.is_jal,
+            i.is_jalr,
+            i.is_lui,
+            i.is_auipc,
+            i.is_ecall,
+            i.is_nop,
+        ];
+        builder.assert_bool(local.is_real);
+        for f in classes.iter().chain([
+            &i.sends_alu,
+            &i.alu_imm,
+            &i.alu_to_rd,
+            &i.reads_rs1,
+            &i.reads_rs2,
+            &i.writes_rd,
+            &i.load_signed,
+        ]) {
+            builder.assert_bool(*f);
+        }
+        let class_sum = classes.iter().fold(AB::Expr::ZERO, |acc, &f| acc + f.into());
+        builder.assert_eq(class_sum, is_real.clone());
+
+        // The instruction is the program's.
+        let mut message = vec![e(local.pc)];
+        message.extend(i.as_slice().iter().map(|&v| e(v)));
+        builder.push_interaction(PROGRAM, message, Count::bounded(is_real.clone(), 1));
+
+        // Control flow between rows.
+        builder.when_first_row().assert_one(local.is_real);
+        builder.when_first_row().assert_zero(local.clk);
+        builder.when_first_row().assert_eq(local.pc, c(self.entry));
+        {
+            let mut t = builder.when_transition();
+            t.assert_zero((AB::Expr::ONE - is_real.clone()) * e(next.is_real));
+            t.assert_zero(e(next.is_real) * (e(next.pc) - e(local.next_pc)));
+            t.assert_zero(e(next.is_real) * (e(next.clk) - e(local.clk) - AB::Expr::ONE));
+            t.assert_zero(
+                is_real.clone() * (AB::Expr::ONE - e(next.is_real)) * (AB::Expr::ONE - e(i.is_ecall)),
+            );
+            t.assert_zero(e(next.is_real) * e(i.is_ecall));
+        }
+        builder.when_last_row().assert_zero(is_real.clone() * (AB::Expr::ONE - e(i.is_ecall)));
+
+        // Registers not read hold zero in their columns.
+        for j in 0..8 {
+            builder.assert_zero((AB::Expr::ONE - e(i.reads_rs1)) * e(local.rs1_val[j]));
+            builder.assert_zero((AB::Expr::ONE - e(i.reads_rs2)) * e(local.rs2_val[j]));
+        }
+        let ts = e(local.clk) * c(4) + c(4);
+        access(
+            builder,
+            REGISTER,
+            e(i.rs1),
+            &local.rs1_val,
+            &local.rs1_val,
+            &local.rs1_access,
+            ts.clone(),
+            e(i.reads_rs1),
+        );
+        access(
+            builder,
+            REGISTER,
+            e(i.rs2),
+            &local.rs2_val,
+            &local.rs2_val,
+            &local.rs2_access,
+            ts.clone() + c(1),
+            e(i.reads_rs2),
+        );
+        access(
+            builder,
+            REGISTER,
+            e(i.rd),
+            &local.rd_prev,
+            &local.rd_val,
+            &local.rd_access,
+            ts.clone() + c(3),
+            e(i.writes_rd),
+        );
+
+        // pc bytes: pc for auipc, pc + 4 for the link of jal and jalr.
+        let links = e(i.is_jal) + e(i.is_jalr);
+        builder
+            .when(is_real.clone())
+            .assert_eq(compose::<AB>(&local.pc_bytes), e(local.pc) + links.clone() * c(4));
+        range_pair(builder, local.pc_bytes[0], local.pc_bytes[1], is_real.clone());
+        range_pair(builder, local.pc_bytes[2], AB::Expr::ZERO, is_real.clone());
+        byte_lookup(
+            builder,
+            c(ByteOp::Ltu as u32),
+            local.pc_bytes[3],
+            c(128),
+            AB::Expr::ONE,
+            is_real.clone(),
+        );
+
+        // ALU operands and request.
+        for j in 0..8 {
+            let pc_byte = if j < 4 { e(i.is_auipc) * e(local.pc_bytes[j]) } else { AB::Expr::ZERO };
+            builder.assert_eq(local.alu_a[j], e(local.rs1_val[j]) + pc_byte);
+            builder.assert_eq(
+                local.alu_b[j],
+                (AB::Expr::ONE - e(i.alu_imm)) * e(local.rs2_val[j]) + e(i.alu_imm) * e(i.imm[j]),
+            );
+        }
+        let mut request = vec![e(i.alu_op)];
+        request.extend(local.alu_a.iter().chain(&local.alu_b).chain(&local.alu_out).map(|&v| e(v)));
+        builder.push_interaction(ALU, request, Count::bounded(e(i.sends_alu), 1));
+
+        // Load widths: in_width[j] says byte j is part of the loaded value.
+        let [lw1, lw2, lw4, lw8] = i.load_width.map(e);
+        let [sw1, sw2, sw4, sw8] = i.store_width.map(e);
+        let width_mask = |w1: &AB::Expr, w2: &AB::Expr, w4: &AB::Expr, w8: &AB::Expr, j: usize| match j {
+            0 => w1.clone() + w2.clone() + w4.clone() + w8.clone(),
+            1 => w2.clone() + w4.clone() + w8.clone(),
+            2 | 3 => w4.clone() + w8.clone(),
+            _ => w8.clone(),
+        };
+
+        // The value written to rd.
+        for j in 0..8 {
+            let link = if j < 4 { links.clone() * e(local.pc_bytes[j]) } else { AB::Expr::ZERO };
+            let in_width = width_mask(&lw1, &lw2, &lw4, &lw8, j);
+            let source = e(i.alu_to_rd) * e(local.alu_out[j])
+                + link
+                + e(i.is_lui) * e(i.imm[j])
+                + in_width.clone() * e(local.loaded[j])
+                + (e(i.is_load) - in_width) * c(255) * e(local.load_sign);
+            builder.when(e(i.writes_rd)).assert_eq(local.rd_val[j], source);
+        }
+
+        // The next pc.
+        builder.assert_bool(local.jalr_bit);
+        let target = compose::<AB>(&local.alu_out[..4]);
+        let next_pc = e(local.pc)
+            + is_real.clone() * c(4)
+            + e(i.is_branch) * e(local.alu_out[0]) * (e(i.imm_field) - c(4))
+            + e(i.is_jal) * (e(i.imm_field) - c(4))
+            + e(i.is_jalr) * (target - e(local.jalr_bit) - e(local.pc) - c(4));
+        builder.assert_eq(local.next_pc, next_pc);
+        let is_mem = e(i.is_load) + e(i.is_store);
+        for j in 4..8 {
+            builder.assert_zero((e(i.is_jalr) + is_mem.clone()) * e(local.alu_out[j]));
+        }
+        byte_lookup(builder, c(ByteOp::Ltu as u32), local.alu_out[3], c(128), AB::Expr::ONE, e(i.is_jalr));
+
+        // Loads and stores: one word, at an address below 0x7800_0000.
+        let mut offset_sum = AB::Expr::ZERO;
+        let mut offset_value = AB::Expr::ZERO;
+        for (k, &flag) in local.mem_offset.iter().enumerate() {
+            builder.assert_bool(flag);
+            offset_sum = offset_sum + e(flag);
+            offset_value = offset_value + e(flag) * c(k as u32);
+            let too_wide = e(i.load_width[3])
+                + e(i.store_width[3])
+                + if k > 4 { e(i.load_width[2]) + e(i.store_width[2]) } else { AB::Expr::ZERO }
+                + if k > 6 { e(i.load_width[1]) + e(i.store_width[1]) } else { AB::Expr::ZERO };
+            if k > 0 {
+                builder.assert_zero(e(flag) * too_wide);
+            }
+        }
+        builder.assert_eq(offset_sum, is_mem.clone());
+        builder.when(is_mem.clone()).assert_eq(local.alu_out[0], e(local.mem_q) * c(8) + offset_value);
+        range_pair(builder, local.mem_q, AB::Expr::ZERO, is_mem.clone());
+        byte_lookup(builder, c(ByteOp::Ltu as u32), local.alu_out[3], c(0x78), AB::Expr::ONE, is_mem.clone());
+        let word_addr = e(local.mem_q) * c(8)
+            + e(local.alu_out[1]) * c(1 << 8)
+            + e(local.alu_out[2]) * c(1 << 16)
+            + e(local.alu_out[3]) * c(1 << 24);
+        access(
+            builder,
+            MEMORY,
+            word_addr,
+            &local.mem_prev,
+            &local.mem_new,
+            &local.mem_access,
+            ts + c(2),
+            is_mem,
+        );
+        for j in 0..8 {
+            let loaded = (0..8 - j)
+                .fold(AB::Expr::ZERO, |acc, k| acc + e(local.mem_offset[k]) * e(local.mem_prev[k + j]));
+            builder.assert_eq(local.loaded[j], loaded);
+            let stored = (0..=j).fold(AB::Expr::ZERO, |acc, k| {
+                acc + e(local.mem_offset[k])
+                    * width_mask(&sw1, &sw2, &sw4, &sw8, j - k)
+                    * (e(local.rs2_val[j - k]) - e(local.mem_prev[j]))
+            });
+            builder.assert_eq(local.mem_new[j], e(local.mem_prev[j]) + stored);
+        }
+        builder.assert_eq(
+            local.load_top,
+            lw1 * e(local.loaded[0])
+                + lw2 * e(local.loaded[1])
+                + lw4 * e(local.loaded[3])
+                + lw8 * e(local.loaded[7]),
+        );
+        builder.assert_bool(local.load_sign);
+        builder.assert_zero((AB::Expr::ONE - e(i.load_signed)) * e(local.load_sign));
+        byte_lookup(
+            builder,
+            c(ByteOp::Msb as u32),
+            local.load_top,
+            AB::Expr::ZERO,
+            local.load_sign,
+            e(i.load_signed),
+        );
+
+        // ecall: only exit, with the public exit code.
+        builder.when(e(i.is_ecall)).assert_eq(local.rs1_val[0], c(SYSCALL_EXIT as u32));
+        for j in 1..8 {
+            builder.when(e(i.is_ecall)).assert_zero(local.rs1_val[j]);
+        }
+        for (j, code) in public.iter().enumerate().take(NUM_CPU_PUBLIC_VALUES) {
+            builder.when(e(i.is_ecall)).assert_eq(local.rs2_val[j], code.clone());
+        }
+    }
+}

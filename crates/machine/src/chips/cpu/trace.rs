@@ -1,0 +1,192 @@
+use core::borrow::BorrowMut;
+use std::collections::HashMap;
+
+use hearth_executor::ShardRecord;
+use hearth_isa::Opcode;
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::columns::*;
+use crate::ProveError;
+use crate::bus::ByteOp;
+use crate::chips::program::{NUM_INSTR_COLS, decode};
+use crate::lookups::{ByteCounts, bytes};
+
+/// One request on the ALU bus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AluEvent {
+    /// The operation.
+    pub op: Opcode,
+    /// First operand.
+    pub a: u64,
+    /// Second operand.
+    pub b: u64,
+}
+
+impl AluEvent {
+    /// The result the ALU chips must return.
+    pub fn result(&self) -> u64 {
+        let (a, b) = (self.a, self.b);
+        let sext = |v: u64| v as i32 as i64 as u64;
+        match self.op {
+            Opcode::Add => a.wrapping_add(b),
+            Opcode::Sub => a.wrapping_sub(b),
+            Opcode::Addw => sext(a.wrapping_add(b)),
+            Opcode::Subw => sext(a.wrapping_sub(b)),
+            Opcode::And => a & b,
+            Opcode::Or => a | b,
+            Opcode::Xor => a ^ b,
+            Opcode::Slt | Opcode::Blt => ((a as i64) < (b as i64)) as u64,
+            Opcode::Sltu | Opcode::Bltu => (a < b) as u64,
+            Opcode::Bge => ((a as i64) >= (b as i64)) as u64,
+            Opcode::Bgeu => (a >= b) as u64,
+            Opcode::Beq => (a == b) as u64,
+            Opcode::Bne => (a != b) as u64,
+            _ => 0,
+        }
+    }
+}
+
+/// What generating the CPU table yields besides the table.
+#[derive(Debug, Default)]
+pub struct CpuTraceOutput {
+    /// Requests to the ALU chips, in row order.
+    pub alu_events: Vec<AluEvent>,
+    /// Executions per pc, for the program table's multiplicities.
+    pub executed: HashMap<u64, u32>,
+    /// The exit code.
+    pub exit_code: u32,
+}
+
+/// Operations some ALU chip of this machine proves.
+pub fn alu_supported(op: Opcode) -> bool {
+    use Opcode::*;
+    matches!(op, Add | Sub | Addw | Subw | And | Or | Xor | Slt | Sltu | Beq | Bne | Blt | Bge | Bltu | Bgeu)
+}
+
+fn fill_access(access: &mut AccessCols<u64>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {
+    access.prev_ts = prev_ts;
+    let d = (ts - prev_ts - 1).to_le_bytes();
+    access.dts = [d[0] as u64, d[1] as u64, d[2] as u64];
+    counts.range_pair(d[0], d[1]);
+    counts.range_pair(d[2], 0);
+}
+
+/// Builds the CPU table of a shard that runs from the entry point to `exit`.
+pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
+    record: &ShardRecord,
+    counts: &mut ByteCounts,
+) -> Result<(RowMajorMatrix<F>, CpuTraceOutput), ProveError> {
+    let n = record.instructions.len();
+    let height = n.next_power_of_two().max(16);
+    let mut out = CpuTraceOutput::default();
+    let mut rows = vec![0u64; height * NUM_CPU_COLS];
+    let p = hearth_stark::KOALA_BEAR_MODULUS as i64;
+    for (event, row) in record.instructions.iter().zip(rows.chunks_exact_mut(NUM_CPU_COLS)) {
+        let ins = event.instruction;
+        let unsupported =
+            |what: &str| ProveError::Unsupported { pc: event.pc, what: format!("{what} ({:?})", ins.opcode) };
+        let decoded = decode(&ins).ok_or_else(|| unsupported("instruction"))?;
+        let r: &mut CpuCols<u64> = row.borrow_mut();
+        r.is_real = 1;
+        r.clk = event.clk;
+        r.pc = event.pc;
+        r.next_pc = event.next_pc;
+        let instr: &mut [u64] = &mut row[CPU_COL_MAP.instr.opcode..CPU_COL_MAP.instr.opcode + NUM_INSTR_COLS];
+        for (cell, v) in instr.iter_mut().zip(&decoded.fields) {
+            *cell = v.rem_euclid(p) as u64;
+        }
+        let r: &mut CpuCols<u64> = row.borrow_mut();
+        *out.executed.entry(event.pc).or_default() += 1;
+
+        // Registers, by slot.
+        let base_ts = 4 * (event.clk + 1);
+        for access in &record.register_accesses[event.registers.start as usize..event.registers.end as usize]
+        {
+            match access.timestamp - base_ts {
+                0 => {
+                    r.rs1_val = bytes(access.value).map(u64::from);
+                    fill_access(&mut r.rs1_access, access.prev_timestamp, access.timestamp, counts);
+                }
+                1 => {
+                    r.rs2_val = bytes(access.value).map(u64::from);
+                    fill_access(&mut r.rs2_access, access.prev_timestamp, access.timestamp, counts);
+                }
+                _ => {
+                    r.rd_prev = bytes(access.prev_value).map(u64::from);
+                    r.rd_val = bytes(access.value).map(u64::from);
+                    fill_access(&mut r.rd_access, access.prev_timestamp, access.timestamp, counts);
+                }
+            }
+        }
+        let rs1 = u64::from_le_bytes(r.rs1_val.map(|b| b as u8));
+        let rs2 = u64::from_le_bytes(r.rs2_val.map(|b| b as u8));
+        let imm = ins.imm as i64 as u64;
+        let class = |f: usize| decoded.fields[f - CPU_COL_MAP.instr.opcode] == 1;
+        let m = &CPU_COL_MAP.instr;
+        let (is_auipc, is_jal, is_jalr) = (class(m.is_auipc), class(m.is_jal), class(m.is_jalr));
+
+        let pc_word = (event.pc + if is_jal || is_jalr { 4 } else { 0 }) as u32;
+        let pcb = pc_word.to_le_bytes();
+        r.pc_bytes = pcb.map(u64::from);
+        counts.range_pair(pcb[0], pcb[1]);
+        counts.range_pair(pcb[2], 0);
+        counts.add(ByteOp::Ltu, pcb[3], 128);
+
+        let a = if is_auipc { event.pc } else { rs1 };
+        let b = if class(m.alu_imm) { imm } else { rs2 };
+        r.alu_a = bytes(a).map(u64::from);
+        r.alu_b = bytes(b).map(u64::from);
+        if class(m.sends_alu) {
+            let op = hearth_isa::Opcode::ALL[decoded.fields[m.alu_op - m.opcode] as usize];
+            if !alu_supported(op) {
+                return Err(unsupported("operation"));
+            }
+            let alu = AluEvent { op, a, b };
+            let result = alu.result();
+            r.alu_out = bytes(result).map(u64::from);
+            out.alu_events.push(alu);
+            if is_jalr {
+                r.jalr_bit = result & 1;
+                counts.add(ByteOp::Ltu, (result >> 24) as u8, 128);
+            }
+        }
+
+        if class(m.is_load) || class(m.is_store) {
+            let accesses = &record.memory_accesses[event.memory.start as usize..event.memory.end as usize];
+            let [access] = accesses else {
+                return Err(unsupported("load or store crossing a word boundary"));
+            };
+            let addr = u64::from_le_bytes(r.alu_out.map(|b| b as u8));
+            let offset = (addr & 7) as usize;
+            r.mem_offset[offset] = 1;
+            r.mem_q = (addr & 0xff) >> 3;
+            counts.range_pair(r.mem_q as u8, 0);
+            counts.add(ByteOp::Ltu, (addr >> 24) as u8, 0x78);
+            r.mem_prev = bytes(access.prev_value).map(u64::from);
+            r.mem_new = bytes(access.value).map(u64::from);
+            fill_access(&mut r.mem_access, access.prev_timestamp, access.timestamp, counts);
+            for j in 0..8 {
+                r.loaded[j] = if offset + j < 8 { r.mem_prev[offset + j] } else { 0 };
+            }
+            if class(m.is_load) {
+                let w = [1usize, 2, 4, 8]
+                    [(0..4).find(|&k| decoded.fields[m.load_width[k] - m.opcode] == 1).unwrap_or(0)];
+                r.load_top = r.loaded[w - 1];
+                if class(m.load_signed) {
+                    r.load_sign = counts.add(ByteOp::Msb, r.load_top as u8, 0) as u64;
+                }
+            }
+        }
+
+        if class(m.is_ecall) {
+            if rs1 != super::air::SYSCALL_EXIT as u64 {
+                return Err(ProveError::Unsupported { pc: event.pc, what: format!("syscall {rs1}") });
+            }
+            out.exit_code = rs2 as u32;
+        }
+    }
+    // Padding rows repeat nothing: all zero (not real), which every constraint accepts.
+    let values = rows.into_iter().map(F::from_u64).collect();
+    Ok((RowMajorMatrix::new(values, NUM_CPU_COLS), out))
+}

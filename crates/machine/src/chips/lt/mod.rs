@@ -1,0 +1,12 @@
+//! Comparisons: `slt`, `sltu` (and immediate forms) and the six conditional branches, which
+//! return whether the branch is taken.
+
+mod air;
+mod columns;
+#[cfg(test)]
+mod tests;
+mod trace;
+
+pub use air::LtChip;
+pub use columns::*;
+pub use trace::generate_trace;

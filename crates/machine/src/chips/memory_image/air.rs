@@ -1,0 +1,68 @@
+use core::borrow::Borrow;
+use std::sync::Arc;
+
+use p3_air::{Air, BaseAir, WindowAccess};
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::InteractionBuilder;
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::columns::*;
+use crate::bus::MEMORY;
+
+/// The memory image table.
+///
+/// # Soundness
+/// Rows are fixed by the verifier (part of the program's identity): every word of the image
+/// range `[lo, hi)` has exactly one initial token with its loaded value, and one consumer of
+/// its final token. Words outside the range get theirs from the boundary table, which proves
+/// its addresses lie outside it.
+#[derive(Clone, Debug)]
+pub struct MemoryImageChip {
+    /// Preprocessed rows, or `None` for a placeholder of `height` rows (hash-only verifier).
+    pub rows: Option<Arc<RowMajorMatrix<u32>>>,
+    /// Rows of the table.
+    pub height: usize,
+}
+
+impl<F: p3_field::Field> BaseAir<F> for MemoryImageChip {
+    fn width(&self) -> usize {
+        NUM_MEMORY_IMAGE_COLS
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
+        let width = NUM_MEMORY_IMAGE_PREPROCESSED_COLS;
+        Some(match &self.rows {
+            Some(rows) => RowMajorMatrix::new(rows.values.iter().map(|&v| F::from_u32(v)).collect(), width),
+            None => RowMajorMatrix::new(F::zero_vec(self.height * width), width),
+        })
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        NUM_MEMORY_IMAGE_PREPROCESSED_COLS
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryImageChip {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local: &MemoryImageCols<AB::Var> = main.current_slice().borrow();
+        let prep = builder.preprocessed().clone();
+        let p: &MemoryImagePreprocessedCols<AB::Var> = prep.current_slice().borrow();
+        let mut initial: Vec<AB::Expr> = vec![p.addr.into()];
+        initial.extend(p.init.iter().map(|&v| v.into()));
+        initial.push(AB::Expr::ZERO);
+        builder.push_interaction(MEMORY, initial, 1);
+        let mut last: Vec<AB::Expr> = vec![p.addr.into()];
+        last.extend(local.final_value.iter().map(|&v| v.into()));
+        last.push(local.final_ts.into());
+        builder.push_interaction(MEMORY, last, -1);
+    }
+}

@@ -1,0 +1,70 @@
+use core::borrow::BorrowMut;
+use std::collections::HashMap;
+
+use hearth_executor::Program;
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::columns::*;
+use crate::lookups::bytes;
+
+/// The initial image of a program: every word from `lo` to `hi` (8-byte aligned, a power of two
+/// of words), zero where no segment loads bytes.
+#[derive(Clone, Debug)]
+pub struct MemoryImage {
+    /// First word address.
+    pub lo: u64,
+    /// One past the last word address.
+    pub hi: u64,
+    /// Initial word values from `lo` on.
+    pub words: Vec<u64>,
+}
+
+impl MemoryImage {
+    /// Builds the image from the program's loadable segments.
+    pub fn of(program: &Program) -> Self {
+        let lo = program.segments().iter().map(|s| s.vaddr).min().unwrap_or(0) & !7;
+        let end = program.segments().iter().map(|s| s.vaddr + s.mem_size).max().unwrap_or(lo);
+        let count = ((end - lo).div_ceil(8) as usize).next_power_of_two().max(16);
+        let mut image = vec![0u8; count * 8];
+        for s in program.segments() {
+            let start = (s.vaddr - lo) as usize;
+            image[start..start + s.data.len()].copy_from_slice(&s.data);
+        }
+        let words =
+            image.chunks_exact(8).map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default())).collect();
+        Self { lo, hi: lo + 8 * count as u64, words }
+    }
+
+    /// Whether the word at `addr` is in the image range.
+    pub fn contains(&self, addr: u64) -> bool {
+        (self.lo..self.hi).contains(&addr)
+    }
+
+    /// Preprocessed rows (`addr`, initial bytes).
+    pub fn preprocessed_rows(&self) -> RowMajorMatrix<u32> {
+        let mut values = Vec::with_capacity(self.words.len() * NUM_MEMORY_IMAGE_PREPROCESSED_COLS);
+        for (i, &w) in self.words.iter().enumerate() {
+            values.push((self.lo + 8 * i as u64) as u32);
+            values.extend(bytes(w).map(u32::from));
+        }
+        RowMajorMatrix::new(values, NUM_MEMORY_IMAGE_PREPROCESSED_COLS)
+    }
+}
+
+/// Final values and timestamps of the image words (`touched`: address to final value and
+/// timestamp of words the shard accessed).
+pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
+    image: &MemoryImage,
+    touched: &HashMap<u64, (u64, u64)>,
+) -> RowMajorMatrix<F> {
+    let mut values = vec![0u64; image.words.len() * NUM_MEMORY_IMAGE_COLS];
+    for (i, row) in values.chunks_exact_mut(NUM_MEMORY_IMAGE_COLS).enumerate() {
+        let r: &mut MemoryImageCols<u64> = row.borrow_mut();
+        let addr = image.lo + 8 * i as u64;
+        let (value, ts) = touched.get(&addr).copied().unwrap_or((image.words[i], 0));
+        r.final_value = bytes(value).map(u64::from);
+        r.final_ts = ts;
+    }
+    RowMajorMatrix::new(values.into_iter().map(F::from_u64).collect(), NUM_MEMORY_IMAGE_COLS)
+}

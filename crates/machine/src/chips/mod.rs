@@ -1,0 +1,104 @@
+//! The chip registry: every table of the machine, in proof order.
+
+pub mod add_sub;
+pub mod bitwise;
+pub mod byte;
+pub mod cpu;
+pub mod lt;
+pub mod memory_boundary;
+pub mod memory_image;
+pub mod program;
+pub mod registers;
+
+use p3_air::{Air, BaseAir};
+use p3_lookup::InteractionBuilder;
+use p3_matrix::dense::RowMajorMatrix;
+
+/// One table of the machine. A single type for all of them, as the batch prover needs.
+#[derive(Clone, Debug)]
+pub enum Chip {
+    /// Committed program.
+    Program(program::ProgramChip),
+    /// Byte facts.
+    Byte(byte::ByteChip),
+    /// Instruction execution.
+    Cpu(cpu::CpuChip),
+    /// Addition and subtraction.
+    AddSub(add_sub::AddSubChip),
+    /// `and`, `or`, `xor`.
+    Bitwise(bitwise::BitwiseChip),
+    /// Comparisons and branch conditions.
+    Lt(lt::LtChip),
+    /// Register file boundary.
+    Registers(registers::RegistersChip),
+    /// Initial memory image.
+    MemoryImage(memory_image::MemoryImageChip),
+    /// Memory outside the image.
+    MemoryBoundary(memory_boundary::MemoryBoundaryChip),
+}
+
+/// Table order in a proof.
+pub const CHIP_NAMES: [&str; 9] =
+    ["program", "byte", "cpu", "add_sub", "bitwise", "lt", "registers", "memory_image", "memory_boundary"];
+
+/// Index of each table in a proof.
+pub mod index {
+    /// Program table.
+    pub const PROGRAM: usize = 0;
+    /// Byte table.
+    pub const BYTE: usize = 1;
+    /// CPU table.
+    pub const CPU: usize = 2;
+    /// Register table.
+    pub const REGISTERS: usize = 6;
+    /// Memory image table.
+    pub const MEMORY_IMAGE: usize = 7;
+}
+
+macro_rules! delegate {
+    ($self:ident, $chip:ident => $body:expr) => {
+        match $self {
+            Chip::Program($chip) => $body,
+            Chip::Byte($chip) => $body,
+            Chip::Cpu($chip) => $body,
+            Chip::AddSub($chip) => $body,
+            Chip::Bitwise($chip) => $body,
+            Chip::Lt($chip) => $body,
+            Chip::Registers($chip) => $body,
+            Chip::MemoryImage($chip) => $body,
+            Chip::MemoryBoundary($chip) => $body,
+        }
+    };
+}
+
+impl<F: p3_field::Field> BaseAir<F> for Chip {
+    fn width(&self) -> usize {
+        delegate!(self, c => BaseAir::<F>::width(c))
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
+        delegate!(self, c => BaseAir::<F>::preprocessed_trace(c))
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        delegate!(self, c => BaseAir::<F>::preprocessed_width(c))
+    }
+
+    fn num_public_values(&self) -> usize {
+        delegate!(self, c => BaseAir::<F>::num_public_values(c))
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        delegate!(self, c => BaseAir::<F>::main_next_row_columns(c))
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        delegate!(self, c => BaseAir::<F>::preprocessed_next_row_columns(c))
+    }
+}
+
+impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for Chip {
+    fn eval(&self, builder: &mut AB) {
+        delegate!(self, c => c.eval(builder))
+    }
+}

@@ -1,0 +1,48 @@
+use core::borrow::Borrow;
+
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::InteractionBuilder;
+
+use super::columns::*;
+use crate::bus::REGISTER;
+
+/// Rows of the register table.
+pub const NUM_REGISTERS: usize = 32;
+
+/// The register table.
+///
+/// # Soundness
+/// `reg` runs 0, 1, …, 31 (first row 0, step 1; the verifier checks the height is 32), so each
+/// register has exactly one initial token `(reg, 0, 0)` and one final consumer. With the CPU's
+/// accesses this is offline memory checking: the bus balances only if every read returns the
+/// last value written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RegistersChip;
+
+impl<F: p3_field::Field> BaseAir<F> for RegistersChip {
+    fn width(&self) -> usize {
+        NUM_REGISTERS_COLS
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        vec![REGISTERS_COL_MAP.reg]
+    }
+}
+
+impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for RegistersChip {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local: &RegistersCols<AB::Var> = main.current_slice().borrow();
+        let next: &RegistersCols<AB::Var> = main.next_slice().borrow();
+        builder.when_first_row().assert_zero(local.reg);
+        builder.when_transition().assert_eq(next.reg, local.reg.into() + AB::Expr::ONE);
+        let mut initial = vec![local.reg.into()];
+        initial.extend((0..9).map(|_| AB::Expr::ZERO));
+        builder.push_interaction(REGISTER, initial, 1);
+        let mut last = vec![local.reg.into()];
+        last.extend(local.final_value.iter().map(|&v| v.into()));
+        last.push(local.final_ts.into());
+        builder.push_interaction(REGISTER, last, -1);
+    }
+}

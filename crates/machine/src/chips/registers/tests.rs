@@ -1,0 +1,6 @@
+use super::*;
+
+#[test]
+fn layout() {
+    assert_eq!(NUM_REGISTERS_COLS, 10);
+}

@@ -1,0 +1,29 @@
+//! Hearth's RV64IM machine as a set of AIR tables proven together in one batch STARK, and the
+//! shard prover and verifier built on them.
+//!
+//! # Limbs
+//! Words are 8 little-endian **byte** limbs. KoalaBear's `p < 2^31` rules out 16-bit limbs
+//! for multiplication (a product of two is already `2^32`), while bytes keep every sum of
+//! limb products far below `p`, and one 2^16-row preprocessed byte table answers range checks,
+//! bitwise operations, byte comparisons and sign bits alike.
+//!
+//! # Tables and buses
+//! - `program` (preprocessed) ← `cpu` looks up each executed instruction;
+//! - `cpu` → ALU bus → `add_sub`, `bitwise`, `lt`;
+//! - `cpu` ↔ register and memory buses ↔ `registers`, `memory_image`, `memory_boundary`
+//!   (offline memory checking with timestamped tokens);
+//! - everyone → `byte` (preprocessed) for range checks and byte facts.
+//!
+//! Each chip's `air.rs` states why its constraints are sound.
+
+mod cols;
+
+pub mod bus;
+pub mod chips;
+pub mod lookups;
+pub mod shard;
+
+pub use shard::{
+    MAX_SHARD_CYCLES, ProgramDescriptor, ProgramSource, ProveError, PublicValues, ShardProof, VerifyError,
+    machine_chips, prove_shard, prove_shard_with, prove_tampered, verify_shard,
+};

@@ -1,0 +1,125 @@
+//! Helpers both sides of a bus share: the AIR side's byte lookups and the trace side's
+//! multiplicity counters.
+
+use p3_air::AirBuilder;
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::{Count, InteractionBuilder};
+
+use crate::bus::{BYTE, ByteOp};
+
+/// Looks up `(op, x, y, z)` in the byte table `count` times (`count` boolean).
+pub fn byte_lookup<AB: InteractionBuilder>(
+    builder: &mut AB,
+    op: impl Into<AB::Expr>,
+    x: impl Into<AB::Expr>,
+    y: impl Into<AB::Expr>,
+    z: impl Into<AB::Expr>,
+    count: impl Into<AB::Expr>,
+) {
+    builder.push_interaction(
+        BYTE,
+        [op.into(), x.into(), y.into(), z.into()],
+        Count::bounded(count.into(), 1),
+    );
+}
+
+/// Range-checks `x` and `y` as bytes.
+pub fn range_pair<AB: InteractionBuilder>(
+    builder: &mut AB,
+    x: impl Into<AB::Expr>,
+    y: impl Into<AB::Expr>,
+    count: impl Into<AB::Expr>,
+) {
+    byte_lookup(builder, AB::Expr::from_u8(ByteOp::Range as u8), x, y, AB::Expr::ZERO, count);
+}
+
+/// Range-checks every element of `bytes` (pairs share a lookup).
+pub fn range_bytes<AB: InteractionBuilder, V: Into<AB::Expr> + Copy>(
+    builder: &mut AB,
+    bytes: &[V],
+    count: impl Into<AB::Expr>,
+) {
+    let count = count.into();
+    for pair in bytes.chunks(2) {
+        let y = pair.get(1).map(|&v| v.into()).unwrap_or(AB::Expr::ZERO);
+        range_pair(builder, pair[0].into(), y, count.clone());
+    }
+}
+
+/// Constrains `value` to `[0, 2^30)` through its four bytes `bytes` (the top one below 64).
+/// 2^30 sits below `p - 2^31`, so a negative difference (a large field element) cannot pass.
+pub fn range30<AB: InteractionBuilder>(
+    builder: &mut AB,
+    value: AB::Expr,
+    bytes: [AB::Var; 4],
+    count: AB::Expr,
+) {
+    let composed = compose::<AB>(&bytes);
+    builder.when(count.clone()).assert_eq(value, composed);
+    range_pair(builder, bytes[0], bytes[1], count.clone());
+    range_pair(builder, bytes[2], AB::Expr::ZERO, count.clone());
+    byte_lookup(
+        builder,
+        AB::Expr::from_u8(ByteOp::Ltu as u8),
+        bytes[3],
+        AB::Expr::from_u8(64),
+        AB::Expr::ONE,
+        count,
+    );
+}
+
+/// Little-endian composition of bytes into one field element (callers keep it below `p`).
+pub fn compose<AB: AirBuilder>(bytes: &[AB::Var]) -> AB::Expr {
+    bytes.iter().rev().fold(AB::Expr::ZERO, |acc, &b| acc * AB::Expr::from_u16(256) + b.into())
+}
+
+/// Multiplicities of byte-table lookups, filled while traces are generated.
+#[derive(Clone, Debug)]
+pub struct ByteCounts {
+    counts: Vec<u32>,
+}
+
+impl Default for ByteCounts {
+    fn default() -> Self {
+        Self { counts: vec![0; ByteOp::ALL.len() << 16] }
+    }
+}
+
+impl ByteCounts {
+    /// Records one lookup of `(op, x, y, op(x, y))`.
+    pub fn add(&mut self, op: ByteOp, x: u8, y: u8) -> u8 {
+        self.counts[((op as usize) << 16) | ((x as usize) << 8) | y as usize] += 1;
+        op.eval(x, y)
+    }
+
+    /// Records a range check of the pair.
+    pub fn range_pair(&mut self, x: u8, y: u8) {
+        self.add(ByteOp::Range, x, y);
+    }
+
+    /// Records range checks of `bytes` (in pairs, as [`range_bytes`] looks them up).
+    pub fn range_bytes(&mut self, bytes: &[u8]) {
+        for pair in bytes.chunks(2) {
+            self.range_pair(pair[0], pair.get(1).copied().unwrap_or(0));
+        }
+    }
+
+    /// Records the lookups of [`range30`] for `value < 2^30` and returns its bytes.
+    pub fn range30(&mut self, value: u32) -> [u8; 4] {
+        let b = value.to_le_bytes();
+        self.range_pair(b[0], b[1]);
+        self.range_pair(b[2], 0);
+        self.add(ByteOp::Ltu, b[3], 64);
+        b
+    }
+
+    /// Multiplicity of `(op, x, y)`.
+    pub fn get(&self, op: ByteOp, x: u8, y: u8) -> u32 {
+        self.counts[((op as usize) << 16) | ((x as usize) << 8) | y as usize]
+    }
+}
+
+/// The 8 little-endian bytes of `v`.
+pub fn bytes(v: u64) -> [u8; 8] {
+    v.to_le_bytes()
+}

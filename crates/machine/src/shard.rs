@@ -1,0 +1,376 @@
+//! Proving and verifying one shard: a whole run, from the entry point to `exit`, that fits in
+//! one set of tables.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hearth_executor::{ExecutionOptions, Program, ShardRecord};
+use hearth_stark::{Commitment, CpuBackend, ProofParams, ProverBackend, StarkProof, Val};
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::Matrix;
+use p3_matrix::dense::RowMajorMatrix;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tracing::{info, instrument};
+
+use crate::chips::{self, Chip, index};
+use crate::lookups::ByteCounts;
+
+/// The longest run one shard proves: timestamps (`4 * clk + 7` at most) stay below 2^24, the
+/// range of the 3-byte timestamp differences.
+pub const MAX_SHARD_CYCLES: u64 = (1 << 22) - 2;
+
+/// Why a shard could not be proven.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProveError {
+    /// The guest faulted or ran out of cycles.
+    #[error("execution failed: {0}")]
+    Execution(#[from] hearth_executor::ExecutionError),
+    /// The run is longer than one shard.
+    #[error(
+        "the run takes more than {MAX_SHARD_CYCLES} cycles, the most one shard proves; longer runs need continuations"
+    )]
+    TooLong,
+    /// The run uses something the machine's tables do not prove yet.
+    #[error("pc {pc:#x}: not provable by this machine yet: {what}")]
+    Unsupported {
+        /// Address of the instruction.
+        pc: u64,
+        /// What is missing.
+        what: String,
+    },
+    /// The STARK prover failed.
+    #[error(transparent)]
+    Stark(#[from] hearth_stark::StarkError),
+}
+
+/// Why a proof was rejected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The proof is not for the program given.
+    #[error("the proof is for another program: {0}")]
+    WrongProgram(String),
+    /// The proof's shape is not the machine's.
+    #[error("malformed proof: {0}")]
+    Malformed(String),
+    /// A public value differs from the one expected.
+    #[error("public value mismatch: {0}")]
+    PublicValue(String),
+    /// The STARK does not verify.
+    #[error(transparent)]
+    Stark(#[from] hearth_stark::StarkError),
+}
+
+/// What identifies a program to the verifier: entry point, image range, table heights and the
+/// commitment to the preprocessed tables (program and memory image) under one parameter set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramDescriptor {
+    /// Entry point.
+    pub entry: u32,
+    /// First address of the memory image.
+    pub image_lo: u32,
+    /// One past the memory image.
+    pub image_hi: u32,
+    /// `log2` of the program table's height.
+    pub program_log_height: u8,
+    /// `log2` of the image table's height.
+    pub image_log_height: u8,
+    /// Serialized commitment to the preprocessed tables.
+    pub preprocessed_commitment: Vec<u8>,
+}
+
+impl ProgramDescriptor {
+    /// The program hash: SHA-256 of the descriptor (depends on the parameter set through the
+    /// commitment).
+    pub fn hash(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"hearth-program-v1");
+        h.update(postcard::to_allocvec(self).unwrap_or_default());
+        h.finalize().into()
+    }
+}
+
+/// What a verified proof establishes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicValues {
+    /// Hash of the program descriptor.
+    pub program_hash: [u8; 32],
+    /// The exit code.
+    pub exit_code: u32,
+    /// Cycles executed.
+    pub cycles: u64,
+}
+
+/// A proof of one shard.
+#[derive(Serialize, Deserialize)]
+pub struct ShardProof {
+    /// The program proven.
+    pub descriptor: ProgramDescriptor,
+    /// The claimed exit code.
+    pub exit_code: u32,
+    /// Cycles executed (informational; bound by the CPU table's height only).
+    pub cycles: u64,
+    /// The STARK proof of all tables.
+    pub stark: StarkProof,
+}
+
+impl ShardProof {
+    /// Serializes the proof.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// Deserializes a proof.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        postcard::from_bytes(bytes).map_err(|e| VerifyError::Malformed(format!("cannot decode: {e}")))
+    }
+}
+
+/// The program's tables, precomputed once.
+struct ProgramTables {
+    entry: u32,
+    program_rows: Arc<RowMajorMatrix<u32>>,
+    image: chips::memory_image::MemoryImage,
+    image_rows: Arc<RowMajorMatrix<u32>>,
+}
+
+impl ProgramTables {
+    fn of(program: &Program) -> Self {
+        let image = chips::memory_image::MemoryImage::of(program);
+        Self {
+            entry: program.entry() as u32,
+            program_rows: Arc::new(chips::program::trace::preprocessed_rows(program)),
+            image_rows: Arc::new(image.preprocessed_rows()),
+            image,
+        }
+    }
+}
+
+/// The machine's chips for a program (or, with `None` tables, placeholders for a verifier that
+/// knows the program by its descriptor only).
+pub fn machine_chips(
+    entry: u32,
+    image_lo: u32,
+    image_hi: u32,
+    program_rows: (Option<Arc<RowMajorMatrix<u32>>>, usize),
+    image_rows: (Option<Arc<RowMajorMatrix<u32>>>, usize),
+) -> Vec<Chip> {
+    vec![
+        Chip::Program(chips::program::ProgramChip { rows: program_rows.0, height: program_rows.1 }),
+        Chip::Byte(chips::byte::ByteChip),
+        Chip::Cpu(chips::cpu::CpuChip { entry }),
+        Chip::AddSub(chips::add_sub::AddSubChip),
+        Chip::Bitwise(chips::bitwise::BitwiseChip),
+        Chip::Lt(chips::lt::LtChip),
+        Chip::Registers(chips::registers::RegistersChip),
+        Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows.0, height: image_rows.1 }),
+        Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
+    ]
+}
+
+fn chips_of(tables: &ProgramTables) -> Vec<Chip> {
+    machine_chips(
+        tables.entry,
+        tables.image.lo as u32,
+        tables.image.hi as u32,
+        (Some(tables.program_rows.clone()), tables.program_rows.height()),
+        (Some(tables.image_rows.clone()), tables.image_rows.height()),
+    )
+}
+
+fn cpu_public_values(exit_code: u32) -> Vec<Val> {
+    exit_code.to_le_bytes().map(Val::from_u8).to_vec()
+}
+
+fn all_public_values(exit_code: u32) -> Vec<Vec<Val>> {
+    let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
+    pvs[index::CPU] = cpu_public_values(exit_code);
+    pvs
+}
+
+fn commitment_bytes(c: &Commitment) -> Vec<u8> {
+    postcard::to_allocvec(c).unwrap_or_default()
+}
+
+/// Runs `program` on `input` and proves the run with the default parameters.
+pub fn prove_shard(program: &Program, input: &[u8], params: &ProofParams) -> Result<ShardProof, ProveError> {
+    prove_shard_with(&CpuBackend, program, input, params)
+}
+
+/// Runs `program` on `input` and proves the run on `backend`.
+#[instrument(skip_all, fields(params = %params.name))]
+pub fn prove_shard_with<B: ProverBackend>(
+    backend: &B,
+    program: &Program,
+    input: &[u8],
+    params: &ProofParams,
+) -> Result<ShardProof, ProveError> {
+    prove_tampered(backend, program, input, params, |_| ())
+}
+
+/// Proves a run after `tamper` has edited its traces: the way soundness tests forge witnesses.
+/// Honest provers pass a no-op.
+#[doc(hidden)]
+pub fn prove_tampered<B: ProverBackend>(
+    backend: &B,
+    program: &Program,
+    input: &[u8],
+    params: &ProofParams,
+    tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
+) -> Result<ShardProof, ProveError> {
+    let options = ExecutionOptions { max_cycles: MAX_SHARD_CYCLES + 1, ..Default::default() };
+    let (mut shards, summary) = match hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES) {
+        Err(hearth_executor::ExecutionError::CycleLimit { .. }) => return Err(ProveError::TooLong),
+        other => other?,
+    };
+    if shards.len() != 1 {
+        return Err(ProveError::TooLong);
+    }
+    let record = shards.remove(0);
+    let tables = ProgramTables::of(program);
+    let mut traces = generate_traces(program, &tables, &record)?;
+    tamper(&mut traces);
+    let chips = chips_of(&tables);
+    let stark = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code))?;
+    let log_heights = stark.log_heights();
+    let commitment = hearth_stark::preprocessed_commitment(params, &chips, &log_heights)?
+        .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
+    let descriptor = ProgramDescriptor {
+        entry: tables.entry,
+        image_lo: tables.image.lo as u32,
+        image_hi: tables.image.hi as u32,
+        program_log_height: log_heights[index::PROGRAM] as u8,
+        image_log_height: log_heights[index::MEMORY_IMAGE] as u8,
+        preprocessed_commitment: commitment_bytes(&commitment),
+    };
+    Ok(ShardProof { descriptor, exit_code: summary.exit_code, cycles: summary.cycles, stark })
+}
+
+/// Generates every table's trace for a shard record.
+#[instrument(skip_all)]
+fn generate_traces(
+    program: &Program,
+    tables: &ProgramTables,
+    record: &ShardRecord,
+) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
+    let start = std::time::Instant::now();
+    let mut counts = ByteCounts::default();
+    let (cpu, out) = chips::cpu::generate_trace::<Val>(record, &mut counts)?;
+    let program_trace =
+        chips::program::generate_trace::<Val>(program, tables.program_rows.height(), &out.executed);
+    let add_sub = chips::add_sub::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let bitwise = chips::bitwise::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let lt = chips::lt::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let registers = chips::registers::generate_trace::<Val>(record);
+
+    // Final state of every word the shard touched (it starts at its checkpoint value).
+    let mut touched: HashMap<u64, (u64, u64)> = HashMap::new();
+    let mut outside = Vec::new();
+    for (start_word, end_word) in record.start.memory.iter().zip(&record.final_memory) {
+        if tables.image.contains(end_word.addr) {
+            touched.insert(end_word.addr, (end_word.value, end_word.timestamp));
+        } else {
+            if start_word.value != 0 {
+                return Err(ProveError::Unsupported {
+                    pc: 0,
+                    what: "memory outside the image that starts non-zero".into(),
+                });
+            }
+            outside.push((end_word.addr, end_word.value, end_word.timestamp));
+        }
+    }
+    outside.sort_unstable();
+    let image = chips::memory_image::generate_trace::<Val>(&tables.image, &touched);
+    let boundary = chips::memory_boundary::generate_trace::<Val>(&tables.image, &outside, &mut counts);
+    let byte = chips::byte::generate_trace::<Val>(&counts);
+    info!(
+        cycles = record.instructions.len(),
+        elapsed_ms = start.elapsed().as_millis() as u64,
+        "traces generated"
+    );
+    Ok(vec![program_trace, byte, cpu, add_sub, bitwise, lt, registers, image, boundary])
+}
+
+/// How the verifier knows the program.
+pub enum ProgramSource<'a> {
+    /// From its ELF: the verifier rebuilds the preprocessed tables.
+    Elf(&'a Program),
+    /// From its hash only: the proof's descriptor must hash to it.
+    Hash([u8; 32]),
+}
+
+/// Verifies a shard proof for a program; returns what it establishes.
+#[instrument(skip_all)]
+pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
+    let heights = proof.stark.log_heights();
+    if heights.len() != chips::CHIP_NAMES.len() {
+        return Err(VerifyError::Malformed(format!(
+            "{} tables, the machine has {}",
+            heights.len(),
+            chips::CHIP_NAMES.len()
+        )));
+    }
+    if heights[index::BYTE] != 16 || heights[index::REGISTERS] != 5 {
+        return Err(VerifyError::Malformed("byte or register table of the wrong height".into()));
+    }
+    if heights.iter().any(|&h| h > 24) {
+        return Err(VerifyError::Malformed("a table taller than 2^24 rows".into()));
+    }
+    let d = &proof.descriptor;
+    if heights[index::PROGRAM] != d.program_log_height as usize
+        || heights[index::MEMORY_IMAGE] != d.image_log_height as usize
+    {
+        return Err(VerifyError::Malformed("table heights differ from the descriptor's".into()));
+    }
+    let (chips, commitment) = match program {
+        ProgramSource::Elf(program) => {
+            let tables = ProgramTables::of(program);
+            if tables.program_rows.height() != 1 << heights[index::PROGRAM]
+                || tables.image_rows.height() != 1 << heights[index::MEMORY_IMAGE]
+            {
+                return Err(VerifyError::WrongProgram("table heights differ from the program's".into()));
+            }
+            let chips = chips_of(&tables);
+            let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
+                .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
+            let expected = ProgramDescriptor {
+                entry: tables.entry,
+                image_lo: tables.image.lo as u32,
+                image_hi: tables.image.hi as u32,
+                program_log_height: heights[index::PROGRAM] as u8,
+                image_log_height: heights[index::MEMORY_IMAGE] as u8,
+                preprocessed_commitment: commitment_bytes(&ours),
+            };
+            if &expected != d {
+                return Err(VerifyError::WrongProgram("the descriptor differs from the program's".into()));
+            }
+            (chips, None)
+        }
+        ProgramSource::Hash(hash) => {
+            if d.hash() != hash {
+                return Err(VerifyError::WrongProgram(format!("program hash 0x{}", hex::encode(d.hash()))));
+            }
+            let commitment: Commitment = postcard::from_bytes(&d.preprocessed_commitment)
+                .map_err(|e| VerifyError::Malformed(format!("commitment: {e}")))?;
+            if d.image_lo % 8 != 0
+                || d.image_hi <= d.image_lo
+                || (d.image_hi as u64) > hearth_isa::memory::MEMORY_TOP
+                || (d.image_lo as u64) < hearth_isa::memory::GUARD_END + 8
+            {
+                return Err(VerifyError::Malformed("image range".into()));
+            }
+            let chips = machine_chips(
+                d.entry,
+                d.image_lo,
+                d.image_hi,
+                (None, 1 << heights[index::PROGRAM]),
+                (None, 1 << heights[index::MEMORY_IMAGE]),
+            );
+            (chips, Some(commitment))
+        }
+    };
+    hearth_stark::verify(&chips, &proof.stark, &all_public_values(proof.exit_code), commitment)?;
+    Ok(PublicValues { program_hash: d.hash(), exit_code: proof.exit_code, cycles: proof.cycles })
+}

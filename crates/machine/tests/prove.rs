@@ -1,0 +1,151 @@
+//! End to end: programs are executed, proven and verified, and forged witnesses are rejected.
+
+mod common;
+
+use hearth_executor::{ExecutionOptions, Program, execute};
+use hearth_machine::{ProgramSource, ProveError, VerifyError, prove_shard, prove_tampered, verify_shard};
+use hearth_stark::{CpuBackend, ProofParams, Val};
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+
+fn params() -> ProofParams {
+    ProofParams::insecure_test()
+}
+
+fn exit_code_of(program: &Program) -> u32 {
+    execute(program, &[], &ExecutionOptions::default()).expect("runs").exit_code
+}
+
+#[test]
+fn mixed_program_proves_and_verifies() {
+    let program = common::assemble(common::MIXED);
+    let expected = exit_code_of(&program);
+    let proof = prove_shard(&program, &[], &params()).expect("proves");
+    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!(public.exit_code, expected);
+    // Through bytes, and by the program hash alone.
+    let decoded = hearth_machine::ShardProof::from_bytes(&proof.to_bytes()).expect("decodes");
+    let by_hash = verify_shard(&decoded, ProgramSource::Hash(public.program_hash)).expect("verifies by hash");
+    assert_eq!(by_hash, public);
+}
+
+#[test]
+fn default_parameters_prove_and_verify() {
+    let program = common::assemble(&format!("li a0, 7\n{}", common::EXIT));
+    let proof = prove_shard(&program, &[], &ProofParams::default_128()).expect("proves");
+    assert_eq!(verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies").exit_code, 7);
+}
+
+#[test]
+fn proof_does_not_verify_for_another_program_or_exit_code() {
+    let program = common::assemble(&format!("li a0, 3\n{}", common::EXIT));
+    let other = common::assemble(&format!("li a0, 4\n{}", common::EXIT));
+    let mut proof = prove_shard(&program, &[], &params()).expect("proves");
+    assert!(matches!(verify_shard(&proof, ProgramSource::Elf(&other)), Err(VerifyError::WrongProgram(_))));
+    assert!(matches!(verify_shard(&proof, ProgramSource::Hash([0; 32])), Err(VerifyError::WrongProgram(_))));
+    proof.exit_code = 4;
+    assert!(verify_shard(&proof, ProgramSource::Elf(&program)).is_err());
+}
+
+#[test]
+fn unsupported_instructions_are_a_clear_error() {
+    let program = common::assemble(&format!("li t0, 3\nmul a0, t0, t0\n{}", common::EXIT));
+    let err = prove_shard(&program, &[], &params()).err().expect("not provable yet");
+    assert!(matches!(err, ProveError::Unsupported { .. }), "{err}");
+}
+
+/// Proves with `tamper` applied to the traces; the forgery must not produce a verifying proof
+/// (in debug builds the prover's own constraint checker may refuse first).
+fn rejected(
+    program: &Program,
+    tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]) + std::panic::UnwindSafe,
+) -> bool {
+    let program_for_prover = program.clone();
+    let proved = std::panic::catch_unwind(move || {
+        prove_tampered(&CpuBackend, &program_for_prover, &[], &params(), tamper)
+    });
+    match proved {
+        Err(_) | Ok(Err(_)) => true,
+        Ok(Ok(proof)) => verify_shard(&proof, ProgramSource::Elf(program)).is_err(),
+    }
+}
+
+fn set(traces: &mut [RowMajorMatrix<Val>], table: usize, row: usize, col: usize, value: Val) {
+    let width = traces[table].width;
+    traces[table].values[row * width + col] = value;
+}
+
+fn get(traces: &[RowMajorMatrix<Val>], table: usize, row: usize, col: usize) -> Val {
+    traces[table].values[row * traces[table].width + col]
+}
+
+use hearth_machine::chips::cpu::CPU_COL_MAP as CPU;
+use hearth_machine::chips::index;
+
+#[test]
+fn honest_traces_are_accepted_by_the_same_harness() {
+    let program = common::assemble(common::MIXED);
+    assert!(!rejected(&program, |_| ()));
+}
+
+#[test]
+fn forged_register_value_is_rejected() {
+    let program = common::assemble(common::MIXED);
+    // Row 5 reads some register: claim a different value for it.
+    assert!(rejected(&program, |t| {
+        let v = get(t, index::CPU, 5, CPU.rs1_val[0]);
+        set(t, index::CPU, 5, CPU.rs1_val[0], v + Val::ONE);
+    }));
+}
+
+#[test]
+fn wrong_exit_code_in_the_trace_is_rejected() {
+    let program = common::assemble(&format!("li a0, 9\n{}", common::EXIT));
+    assert!(rejected(&program, |t| {
+        let last = (0..t[index::CPU].values.len() / t[index::CPU].width)
+            .rev()
+            .find(|&r| get(t, index::CPU, r, CPU.is_real) == Val::ONE)
+            .unwrap();
+        set(t, index::CPU, last, CPU.rs2_val[0], Val::from_u8(10));
+    }));
+}
+
+#[test]
+fn non_boolean_selector_is_rejected() {
+    let program = common::assemble(common::MIXED);
+    assert!(rejected(&program, |t| set(t, index::CPU, 3, CPU.instr.is_alu, Val::TWO)));
+}
+
+#[test]
+fn bus_multiplicity_off_by_one_is_rejected() {
+    let program = common::assemble(common::MIXED);
+    assert!(rejected(&program, |t| {
+        let v = get(t, index::PROGRAM, 0, 0);
+        set(t, index::PROGRAM, 0, 0, v + Val::ONE);
+    }));
+}
+
+#[test]
+fn forged_memory_read_is_rejected() {
+    let program = common::assemble(common::MIXED);
+    assert!(rejected(&program, |t| {
+        let rows = t[index::CPU].values.len() / t[index::CPU].width;
+        let load = (0..rows).find(|&r| get(t, index::CPU, r, CPU.instr.is_load) == Val::ONE).unwrap();
+        let v = get(t, index::CPU, load, CPU.mem_prev[0]);
+        set(t, index::CPU, load, CPU.mem_prev[0], v + Val::ONE);
+        set(t, index::CPU, load, CPU.mem_new[0], v + Val::ONE);
+    }));
+}
+
+#[test]
+fn carry_out_of_range_is_rejected() {
+    use hearth_machine::chips::add_sub::ADD_SUB_COL_MAP as ADD;
+    let program = common::assemble(common::MIXED);
+    // Replace c0 + 256 * carry0 by (c0 + 256) + 256 * (carry0 - 1): same sum, non-boolean carry.
+    assert!(rejected(&program, |t| {
+        let c0 = get(t, 3, 0, ADD.c[0]);
+        let k = get(t, 3, 0, ADD.carry[0]);
+        set(t, 3, 0, ADD.c[0], c0 + Val::from_u16(256));
+        set(t, 3, 0, ADD.carry[0], k - Val::ONE);
+    }));
+}
