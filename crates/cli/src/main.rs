@@ -1,9 +1,10 @@
 //! `hearth`: the command-line front end of the Hearth zkVM.
 //!
-//! Today it builds guest programs, executes them, and validates Ethereum blocks (natively or as
-//! the RV64IM guest); proving comes with the prover crates.
+//! It builds guest programs, executes them, validates Ethereum blocks (natively or as the RV64IM
+//! guest), and proves and verifies guest runs.
 
 mod execute;
+mod prove;
 mod validate;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -20,11 +21,14 @@ pub(crate) mod status {
     pub const GUEST_FAULT: u8 = 3;
     /// Hearth could not do what was asked (bad ELF, unreadable file, failed build).
     pub const ERROR: u8 = 4;
+    /// The proof does not verify (or not for the program, exit code or parameters given).
+    pub const REJECTED: u8 = 5;
 }
 
 const AFTER_HELP: &str = "\
 Exit status: 0 success; 1 the guest exited with a non-zero code; 2 bad command line;
-3 the guest faulted; 4 any other error (bad ELF, unreadable input, failed build).
+3 the guest faulted; 4 any other error (bad ELF, unreadable input, failed build);
+5 the proof does not verify.
 
 Logging: set RUST_LOG (for example RUST_LOG=debug) to see what each stage does.";
 
@@ -59,6 +63,24 @@ enum Command {
     /// reproducible: the same source gives a byte-identical ELF in any directory.
     #[command(after_help = AFTER_HELP)]
     BuildGuest(BuildGuestArgs),
+
+    /// Run a guest ELF and prove the run (one shard: up to ~4 M cycles) into a proof file.
+    ///
+    /// The proof carries the program's descriptor (entry, memory image range, commitment to the
+    /// program and image tables); its SHA-256 is the program hash printed here, which
+    /// `hearth verify --program-hash` checks. Prints progress, timings and the proof's size.
+    #[command(after_help = AFTER_HELP)]
+    Prove(prove::ProveArgs),
+
+    /// Verify a proof file against a program (its ELF or its hash) and print what it proves
+    /// and its provable security.
+    #[command(after_help = AFTER_HELP)]
+    Verify(prove::VerifyArgs),
+
+    /// Print the provable security (bits, unique-decoding and Johnson-bound regimes, per
+    /// protocol step, with soundcalc's formulas) of a parameter set at a given table size.
+    #[command(after_help = AFTER_HELP)]
+    Security(prove::SecurityArgs),
 }
 
 #[derive(clap::Args)]
@@ -123,6 +145,9 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::validate(args),
         Command::Eest(args) => validate::eest(args),
         Command::BuildGuest(args) => build_guest_command(args).map(|()| ExitCode::SUCCESS),
+        Command::Prove(args) => prove::prove(args),
+        Command::Verify(args) => prove::verify(args),
+        Command::Security(args) => prove::security(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

@@ -354,7 +354,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             }
             let commitment: Commitment = postcard::from_bytes(&d.preprocessed_commitment)
                 .map_err(|e| VerifyError::Malformed(format!("commitment: {e}")))?;
-            if d.image_lo % 8 != 0
+            if !d.image_lo.is_multiple_of(8)
                 || d.image_hi <= d.image_lo
                 || (d.image_hi as u64) > hearth_isa::memory::MEMORY_TOP
                 || (d.image_lo as u64) < hearth_isa::memory::GUARD_END + 8
@@ -373,4 +373,26 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     };
     hearth_stark::verify(&chips, &proof.stark, &all_public_values(proof.exit_code), commitment)?;
     Ok(PublicValues { program_hash: d.hash(), exit_code: proof.exit_code, cycles: proof.cycles })
+}
+
+/// Provable security of a proof of this machine with the given table heights, in both regimes.
+pub fn machine_security(
+    params: &ProofParams,
+    log_heights: &[usize],
+) -> Result<[hearth_stark::security::RegimeReport; 2], VerifyError> {
+    if log_heights.len() != chips::CHIP_NAMES.len() {
+        return Err(VerifyError::Malformed("one height per table expected".into()));
+    }
+    let chips = machine_chips(
+        0x0100_0000,
+        0x0100_0000,
+        0x0200_0000,
+        (None, 1 << log_heights[index::PROGRAM]),
+        (None, 1 << log_heights[index::MEMORY_IMAGE]),
+    );
+    let names: Vec<String> = chips::CHIP_NAMES.iter().map(|s| s.to_string()).collect();
+    let shapes = hearth_stark::table_shapes(&names, &chips, log_heights, params)?;
+    let inputs = hearth_stark::security_inputs(&shapes, params);
+    hearth_stark::security::security_levels(&inputs)
+        .map_err(|e| VerifyError::Malformed(format!("security: {e}")))
 }

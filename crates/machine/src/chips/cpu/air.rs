@@ -54,6 +54,10 @@ impl<F: p3_field::Field> BaseAir<F> for CpuChip {
 }
 
 /// Consumes the token `(location, prev, prev_ts)` and produces `(location, value, ts)`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one access is this many values; a struct would only rename them"
+)]
 fn access<AB: InteractionBuilder>(
     builder: &mut AB,
     bus: &str,
@@ -248,8 +252,8 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         let mut offset_value = AB::Expr::ZERO;
         for (k, &flag) in local.mem_offset.iter().enumerate() {
             builder.assert_bool(flag);
-            offset_sum = offset_sum + e(flag);
-            offset_value = offset_value + e(flag) * c(k as u32);
+            offset_sum += e(flag);
+            offset_value += e(flag) * c(k as u32);
             let too_wide = e(i.load_width[3])
                 + e(i.store_width[3])
                 + if k > 4 { e(i.load_width[2]) + e(i.store_width[2]) } else { AB::Expr::ZERO }

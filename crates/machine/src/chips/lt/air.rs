@@ -60,11 +60,11 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for LtChip {
         let mut flagged_above = AB::Expr::ZERO;
         let (mut diff, mut a_at, mut b_at) = (AB::Expr::ZERO, AB::Expr::ZERO, AB::Expr::ZERO);
         for i in (0..8).rev() {
-            flagged_above = flagged_above + e(local.diff_byte[i]);
+            flagged_above += e(local.diff_byte[i]);
             builder.assert_zero((AB::Expr::ONE - flagged_above.clone()) * (e(local.a[i]) - e(local.b[i])));
-            diff = diff + e(local.diff_byte[i]) * (e(local.a[i]) - e(local.b[i]));
-            a_at = a_at + e(local.diff_byte[i]) * e(local.a[i]);
-            b_at = b_at + e(local.diff_byte[i]) * e(local.b[i]);
+            diff += e(local.diff_byte[i]) * (e(local.a[i]) - e(local.b[i]));
+            a_at += e(local.diff_byte[i]) * e(local.a[i]);
+            b_at += e(local.diff_byte[i]) * e(local.b[i]);
         }
         builder.assert_eq(diff * e(local.diff_inv), is_ne.clone());
         builder.assert_eq(local.a_at, a_at);

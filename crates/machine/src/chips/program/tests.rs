@@ -3,7 +3,7 @@ use hearth_isa::{Instruction, Opcode};
 use super::*;
 
 fn field(d: &Decoded, index: usize) -> i64 {
-    d.fields[index - 0]
+    d.fields[index]
 }
 
 #[test]

@@ -1,0 +1,95 @@
+//! `hearth prove` and `hearth verify` end to end on an assembled guest.
+
+use std::process::Command;
+
+fn hearth() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hearth"))
+}
+
+fn assemble(dir: &std::path::Path, body: &str) -> std::path::PathBuf {
+    let source = dir.join("prog.s");
+    std::fs::write(&source, format!(".text\n.global _start\n_start:\n{body}\n")).unwrap();
+    let elf = dir.join("prog.elf");
+    let status = Command::new("riscv64-unknown-elf-gcc")
+        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-Wl,-Ttext=0x01000000", "-o"])
+        .arg(&elf)
+        .arg(&source)
+        .status()
+        .expect("riscv64-unknown-elf-gcc");
+    assert!(status.success());
+    elf
+}
+
+#[test]
+fn prove_then_verify_by_elf_and_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let elf = assemble(
+        dir.path(),
+        "li t0, 10\nli a0, 0\n1:\naddi a0, a0, 3\naddi t0, t0, -1\nbne t0, zero, 1b\nli a7, 93\necall",
+    );
+    let proof = dir.path().join("proof.bin");
+    let out = hearth().arg("prove").arg(&elf).arg("-o").arg(&proof).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let hash = stdout.lines().find_map(|l| l.strip_prefix("program hash  ")).unwrap().to_string();
+
+    let verify = hearth()
+        .arg("verify")
+        .arg(&proof)
+        .arg("--elf")
+        .arg(&elf)
+        .args(["--exit-code", "30"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let report = String::from_utf8_lossy(&verify.stdout);
+    assert!(report.contains("VALID") && report.contains("Johnson bound"), "{report}");
+    let jbr: u32 = report
+        .lines()
+        .find(|l| l.contains("Johnson bound"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|b| b.parse().ok())
+        .unwrap();
+    assert!(jbr >= 128, "{report}");
+
+    let by_hash = hearth().arg("verify").arg(&proof).args(["--program-hash", &hash]).output().unwrap();
+    assert!(by_hash.status.success(), "{}", String::from_utf8_lossy(&by_hash.stderr));
+
+    // Wrong exit code, wrong hash, another program, a corrupted file: all rejected with status 5.
+    let wrong_code = hearth()
+        .arg("verify")
+        .arg(&proof)
+        .arg("--elf")
+        .arg(&elf)
+        .args(["--exit-code", "31"])
+        .status()
+        .unwrap();
+    assert_eq!(wrong_code.code(), Some(5));
+    let wrong_hash =
+        hearth().arg("verify").arg(&proof).args(["--program-hash", &"00".repeat(32)]).status().unwrap();
+    assert_eq!(wrong_hash.code(), Some(5));
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = assemble(other_dir.path(), "li a0, 30\nli a7, 93\necall");
+    let wrong_program = hearth().arg("verify").arg(&proof).arg("--elf").arg(&other).status().unwrap();
+    assert_eq!(wrong_program.code(), Some(5));
+    let mut bytes = std::fs::read(&proof).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    let corrupted = dir.path().join("corrupted.bin");
+    std::fs::write(&corrupted, bytes).unwrap();
+    let status = hearth().arg("verify").arg(&corrupted).arg("--elf").arg(&elf).status().unwrap();
+    assert_eq!(status.code(), Some(5));
+}
+
+#[test]
+fn proving_an_unsupported_instruction_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let elf = assemble(dir.path(), "li t0, 3\nmul a0, t0, t0\nli a7, 93\necall");
+    let out = hearth().arg("prove").arg(&elf).arg("-o").arg(dir.path().join("p.bin")).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not provable"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
