@@ -5,6 +5,7 @@
 
 mod blocks;
 mod executor;
+mod prover;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -26,6 +27,10 @@ enum Command {
     /// Ethereum block validation in the executor: cycles, cycles per gas, the breakdown by phase,
     /// and wall time natively vs in the executor, for each real block.
     Blocks(blocks::Args),
+    /// The shard prover on an ALU-and-memory loop at 2^16, 2^18 and 2^20 cycles, with the
+    /// default and the fast parameter sets: cycles per second, trace generation time, proof
+    /// size, verification time, peak memory, and columns per table.
+    Prover(prover::Args),
 }
 
 /// Where a benchmark writes its JSON.
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Executor(args) => executor::run(args),
         Command::Blocks(args) => blocks::run(args),
+        Command::Prover(args) => prover::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

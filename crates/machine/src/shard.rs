@@ -396,3 +396,15 @@ pub fn machine_security(
     hearth_stark::security::security_levels(&inputs)
         .map_err(|e| VerifyError::Malformed(format!("security: {e}")))
 }
+
+/// Executes `program` and generates every table's trace without proving (benchmarks time
+/// this stage on its own).
+pub fn shard_traces(program: &Program, input: &[u8]) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
+    let options = ExecutionOptions { max_cycles: MAX_SHARD_CYCLES + 1, ..Default::default() };
+    let (mut shards, _) = hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES)?;
+    if shards.len() != 1 {
+        return Err(ProveError::TooLong);
+    }
+    let record = shards.remove(0);
+    generate_traces(program, &ProgramTables::of(program), &record)
+}

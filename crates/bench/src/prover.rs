@@ -1,0 +1,120 @@
+//! `hearth-bench prover`.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use hearth_executor::Program;
+use hearth_machine::{ProgramSource, machine_chips, prove_shard, shard_traces, verify_shard};
+use hearth_stark::{ProofParams, Val};
+use p3_air::BaseAir;
+use serde_json::json;
+
+use crate::Output;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// `log2` of the cycle counts to prove.
+    #[arg(long, value_delimiter = ',', default_values_t = [16u32, 18, 20])]
+    log_cycles: Vec<u32>,
+    /// Parameter sets.
+    #[arg(long, value_delimiter = ',', default_values_t = ["default".to_string(), "fast-100".to_string()])]
+    params: Vec<String>,
+    #[command(flatten)]
+    output: Output,
+}
+
+/// A loop of additions, logic, comparisons, branches, and loads and stores, about 16 cycles per
+/// iteration.
+fn alu_loop(iterations: u64) -> String {
+    format!(
+        "li sp, 0x00ff0000\nli t0, {iterations}\nli s1, 1\nli s2, 7\n1:\n\
+         add s1, s1, s2\nxor s2, s2, s1\nsltu t1, s1, s2\nadd s1, s1, t1\nandi t2, s1, 0xff\n\
+         or s2, s2, t2\nsd s1, 0(sp)\nlw t3, 4(sp)\nsubw s2, s2, t3\nsb s2, 9(sp)\nlbu t4, 9(sp)\n\
+         add s1, s1, t4\naddi sp, sp, -16\naddi t0, t0, -1\nbne t0, zero, 1b\n\
+         andi a0, s1, 0\nli a7, 93\necall\n"
+    )
+}
+
+fn assemble(body: &str) -> anyhow::Result<Program> {
+    let dir = tempfile::tempdir()?;
+    let source = dir.path().join("bench.s");
+    std::fs::write(&source, format!(".text\n.global _start\n_start:\n{body}"))?;
+    let elf = dir.path().join("bench.elf");
+    let status = Command::new("riscv64-unknown-elf-gcc")
+        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-Wl,-Ttext=0x01000000", "-o"])
+        .arg(&elf)
+        .arg(&source)
+        .status()
+        .context("riscv64-unknown-elf-gcc (scripts/install-toolchain.sh installs it)")?;
+    if !status.success() {
+        bail!("assembling the benchmark loop failed");
+    }
+    Ok(Program::from_elf(&std::fs::read(elf)?)?)
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    let chips = machine_chips(0, 0, 8, (None, 16), (None, 16));
+    let columns: Vec<_> = hearth_machine::chips::CHIP_NAMES
+        .iter()
+        .zip(&chips)
+        .map(|(name, chip)| {
+            json!({
+                "table": name,
+                "main": BaseAir::<Val>::width(chip),
+                "preprocessed": BaseAir::<Val>::preprocessed_width(chip),
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    let mut log_cycles = args.log_cycles.clone();
+    log_cycles.sort_unstable();
+    for &log in &log_cycles {
+        let program = assemble(&alu_loop((1u64 << log) / 16))?;
+        let start = Instant::now();
+        let traces = shard_traces(&program, &[])?;
+        let trace_s = start.elapsed().as_secs_f64();
+        drop(traces);
+        for name in &args.params {
+            let params = ProofParams::by_name(name).with_context(|| format!("no parameter set {name}"))?;
+            eprintln!("proving 2^{log} cycles with {name} ...");
+            let start = Instant::now();
+            let proof = prove_shard(&program, &[], &params)?;
+            let prove_s = start.elapsed().as_secs_f64();
+            let size = proof.to_bytes().len();
+            let start = Instant::now();
+            verify_shard(&proof, ProgramSource::Elf(&program))?;
+            let verify_ms = start.elapsed().as_secs_f64() * 1e3;
+            let heights = proof.stark.log_heights();
+            let bits = hearth_machine::machine_security(&params, &heights)?[1].total;
+            results.push(json!({
+                "workload": "alu_memory_loop",
+                "log_cycles_target": log,
+                "cycles": proof.cycles,
+                "params": name,
+                "johnson_bits": bits,
+                "trace_generation_s": trace_s,
+                "prove_s": prove_s,
+                "cycles_per_s": proof.cycles as f64 / prove_s,
+                "proof_bytes": size,
+                "verify_ms": verify_ms,
+                "peak_rss_mib_so_far": peak_rss_mib(),
+                "log_heights": heights,
+            }));
+            eprintln!("{}", results.last().map(|r| r.to_string()).unwrap_or_default());
+        }
+    }
+    args.output.write(&json!({
+        "benchmark": "prover",
+        "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "columns": columns,
+        "results": results,
+    }))
+}
