@@ -148,24 +148,24 @@ impl ProgramTables {
     }
 }
 
-/// The machine's chips for a program (or, with `None` tables, placeholders for a verifier that
-/// knows the program by its descriptor only).
+/// The machine's chips for a program (with `None` tables, for a verifier that knows the program
+/// by its descriptor only).
 pub fn machine_chips(
     entry: u32,
     image_lo: u32,
     image_hi: u32,
-    program_rows: (Option<Arc<RowMajorMatrix<u32>>>, usize),
-    image_rows: (Option<Arc<RowMajorMatrix<u32>>>, usize),
+    program_rows: Option<Arc<RowMajorMatrix<u32>>>,
+    image_rows: Option<Arc<RowMajorMatrix<u32>>>,
 ) -> Vec<Chip> {
     vec![
-        Chip::Program(chips::program::ProgramChip { rows: program_rows.0, height: program_rows.1 }),
+        Chip::Program(chips::program::ProgramChip { rows: program_rows }),
         Chip::Byte(chips::byte::ByteChip),
         Chip::Cpu(chips::cpu::CpuChip { entry }),
         Chip::AddSub(chips::add_sub::AddSubChip),
         Chip::Bitwise(chips::bitwise::BitwiseChip),
         Chip::Lt(chips::lt::LtChip),
         Chip::Registers(chips::registers::RegistersChip),
-        Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows.0, height: image_rows.1 }),
+        Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
     ]
 }
@@ -175,8 +175,8 @@ fn chips_of(tables: &ProgramTables) -> Vec<Chip> {
         tables.entry,
         tables.image.lo as u32,
         tables.image.hi as u32,
-        (Some(tables.program_rows.clone()), tables.program_rows.height()),
-        (Some(tables.image_rows.clone()), tables.image_rows.height()),
+        Some(tables.program_rows.clone()),
+        Some(tables.image_rows.clone()),
     )
 }
 
@@ -233,9 +233,11 @@ pub fn prove_tampered<B: ProverBackend>(
     let mut traces = generate_traces(program, &tables, &record)?;
     tamper(&mut traces);
     let chips = chips_of(&tables);
-    let stark = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code))?;
+    let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code))?;
+    let stark = proven.proof;
     let log_heights = stark.log_heights();
-    let commitment = hearth_stark::preprocessed_commitment(params, &chips, &log_heights)?
+    let commitment = proven
+        .preprocessed
         .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
     let descriptor = ProgramDescriptor {
         entry: tables.entry,
@@ -346,7 +348,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             if &expected != d {
                 return Err(VerifyError::WrongProgram("the descriptor differs from the program's".into()));
             }
-            (chips, None)
+            (chips, ours)
         }
         ProgramSource::Hash(hash) => {
             if d.hash() != hash {
@@ -361,17 +363,11 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             {
                 return Err(VerifyError::Malformed("image range".into()));
             }
-            let chips = machine_chips(
-                d.entry,
-                d.image_lo,
-                d.image_hi,
-                (None, 1 << heights[index::PROGRAM]),
-                (None, 1 << heights[index::MEMORY_IMAGE]),
-            );
-            (chips, Some(commitment))
+            let chips = machine_chips(d.entry, d.image_lo, d.image_hi, None, None);
+            (chips, commitment)
         }
     };
-    hearth_stark::verify(&chips, &proof.stark, &all_public_values(proof.exit_code), commitment)?;
+    hearth_stark::verify(&chips, &proof.stark, &all_public_values(proof.exit_code), Some(commitment))?;
     Ok(PublicValues { program_hash: d.hash(), exit_code: proof.exit_code, cycles: proof.cycles })
 }
 
@@ -383,13 +379,7 @@ pub fn machine_security(
     if log_heights.len() != chips::CHIP_NAMES.len() {
         return Err(VerifyError::Malformed("one height per table expected".into()));
     }
-    let chips = machine_chips(
-        0x0100_0000,
-        0x0100_0000,
-        0x0200_0000,
-        (None, 1 << log_heights[index::PROGRAM]),
-        (None, 1 << log_heights[index::MEMORY_IMAGE]),
-    );
+    let chips = machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None);
     let names: Vec<String> = chips::CHIP_NAMES.iter().map(|s| s.to_string()).collect();
     let shapes = hearth_stark::table_shapes(&names, &chips, log_heights, params)?;
     let inputs = hearth_stark::security_inputs(&shapes, params);

@@ -10,7 +10,7 @@ pub mod security;
 pub use config::{Challenge, HearthConfig, Val, make_config};
 pub use params::ProofParams;
 pub use prover::{
-    Commitment, CpuBackend, ProvableAir, ProverBackend, StarkError, StarkProof, TableShape,
+    Commitment, CpuBackend, ProvableAir, Proven, ProverBackend, StarkError, StarkProof, TableShape,
     preprocessed_commitment, security_inputs, table_shapes, verify,
 };
 

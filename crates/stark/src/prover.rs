@@ -1,8 +1,9 @@
 //! Proving and verifying a batch of tables, behind a backend trait so that a GPU prover can
 //! take the CPU's place without touching the machine or the verifier.
 
-use p3_air::Air;
 use p3_air::symbolic::AirLayout;
+use p3_air::{Air, AirBuilder, BaseAir};
+use p3_batch_stark::common::{GlobalPreprocessed, PreprocessedInstanceMeta};
 use p3_batch_stark::folder::{ProverConstraintFolderWithLookups, VerifierConstraintFolderWithLookups};
 use p3_batch_stark::symbolic::{get_max_constraint_degree, get_symbolic_constraints};
 use p3_batch_stark::{BatchProof, CommonData, ProverData, StarkInstance};
@@ -92,6 +93,15 @@ pub enum StarkError {
     Rejected(String),
 }
 
+/// A proof together with the commitment to the preprocessed tables it was made against (the
+/// prover computes it anyway; callers that identify programs by it need not commit again).
+pub struct Proven {
+    /// The proof.
+    pub proof: StarkProof,
+    /// Commitment to the AIRs' preprocessed tables, if any has one.
+    pub preprocessed: Option<Commitment>,
+}
+
 /// A prover backend: turns traces into a proof. The CPU backend is the reference; others must
 /// produce proofs the same verifier accepts.
 pub trait ProverBackend {
@@ -102,7 +112,7 @@ pub trait ProverBackend {
         airs: &[A],
         traces: &[RowMajorMatrix<Val>],
         public_values: &[Vec<Val>],
-    ) -> Result<StarkProof, StarkError>;
+    ) -> Result<Proven, StarkError>;
 }
 
 /// The multithreaded CPU prover.
@@ -117,7 +127,7 @@ impl ProverBackend for CpuBackend {
         airs: &[A],
         traces: &[RowMajorMatrix<Val>],
         public_values: &[Vec<Val>],
-    ) -> Result<StarkProof, StarkError> {
+    ) -> Result<Proven, StarkError> {
         if airs.len() != traces.len() || airs.len() != public_values.len() {
             return Err(StarkError::Shape("airs, traces and public values differ in count".into()));
         }
@@ -141,7 +151,8 @@ impl ProverBackend for CpuBackend {
             .collect();
         let batch = p3_batch_stark::prove_batch(&config, &instances, &prover_data)
             .map_err(|e| StarkError::Proving(format!("{e:?}")))?;
-        Ok(StarkProof { params: params.clone(), batch })
+        let preprocessed = prover_data.common.preprocessed.map(|p| p.commitment);
+        Ok(Proven { proof: StarkProof { params: params.clone(), batch }, preprocessed })
     }
 }
 
@@ -151,33 +162,111 @@ pub fn preprocessed_commitment<A: ProvableAir>(
     airs: &[A],
     log_heights: &[usize],
 ) -> Result<Option<Commitment>, StarkError> {
-    Ok(common_data(params, airs, log_heights)?.preprocessed.map(|p| p.commitment))
+    check_heights(airs.len(), log_heights)?;
+    let config = make_config(params);
+    Ok(ProverData::<HearthConfig>::from_airs_and_degrees(&config, airs, log_heights)
+        .map_err(|e| StarkError::Proving(format!("{e:?}")))?
+        .common
+        .preprocessed
+        .map(|p| p.commitment))
 }
 
-fn common_data<A: ProvableAir>(
-    params: &ProofParams,
-    airs: &[A],
-    log_heights: &[usize],
-) -> Result<CommonData<HearthConfig>, StarkError> {
-    if airs.len() != log_heights.len() {
+fn check_heights(tables: usize, log_heights: &[usize]) -> Result<(), StarkError> {
+    if tables != log_heights.len() {
         return Err(StarkError::Shape(format!(
-            "{} tables expected, {} in the proof",
-            airs.len(),
+            "{tables} tables expected, {} in the proof",
             log_heights.len()
         )));
     }
     if log_heights.iter().any(|&h| h > 28) {
         return Err(StarkError::Shape("table taller than 2^28 rows".into()));
     }
+    Ok(())
+}
+
+/// An AIR seen without its preprocessed trace (its width stays): building the verifier's common
+/// data from it derives the lookups and layout without committing to any table.
+#[derive(Clone)]
+struct Uncommitted<'a, A>(&'a A);
+
+impl<F, A: BaseAir<F>> BaseAir<F> for Uncommitted<'_, A> {
+    fn width(&self) -> usize {
+        self.0.width()
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        self.0.preprocessed_width()
+    }
+
+    fn num_public_values(&self) -> usize {
+        self.0.num_public_values()
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        self.0.main_next_row_columns()
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        self.0.preprocessed_next_row_columns()
+    }
+}
+
+impl<AB: AirBuilder, A: Air<AB>> Air<AB> for Uncommitted<'_, A> {
+    fn eval(&self, builder: &mut AB) {
+        self.0.eval(builder);
+    }
+}
+
+/// The common data without preprocessed tables: layouts and lookups only.
+fn uncommitted_common<A: ProvableAir>(
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+) -> Result<CommonData<HearthConfig>, StarkError> {
+    check_heights(airs.len(), log_heights)?;
     let config = make_config(params);
-    Ok(ProverData::<HearthConfig>::from_airs_and_degrees(&config, airs, log_heights)
+    let uncommitted: Vec<Uncommitted<'_, A>> = airs.iter().map(Uncommitted).collect();
+    Ok(ProverData::<HearthConfig>::from_airs_and_degrees(&config, &uncommitted, log_heights)
         .map_err(|e| StarkError::Proving(format!("{e:?}")))?
         .common)
 }
 
-/// Verifies a proof against the AIRs and public values. With `preprocessed` given, that
-/// commitment is used instead of committing to the AIRs' own preprocessed tables (a verifier
-/// that knows the program only by its hash passes placeholder tables of the right shape).
+/// The verifier's common data with `commitment` as the preprocessed tables' commitment
+/// (placed as the prover places them: one matrix per table with preprocessed columns).
+fn common_data<A: ProvableAir>(
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+    commitment: Option<Commitment>,
+) -> Result<CommonData<HearthConfig>, StarkError> {
+    let mut common = uncommitted_common(params, airs, log_heights)?;
+    let mut instances = Vec::with_capacity(airs.len());
+    let mut matrix_to_instance = Vec::new();
+    for (i, air) in airs.iter().enumerate() {
+        let width = BaseAir::<Val>::preprocessed_width(air);
+        if width == 0 {
+            instances.push(None);
+            continue;
+        }
+        instances.push(Some(PreprocessedInstanceMeta {
+            matrix_index: matrix_to_instance.len(),
+            width,
+            degree_bits: log_heights[i],
+        }));
+        matrix_to_instance.push(i);
+    }
+    common.preprocessed = match (commitment, matrix_to_instance.is_empty()) {
+        (Some(commitment), false) => Some(GlobalPreprocessed { commitment, instances, matrix_to_instance }),
+        (None, true) => None,
+        (Some(_), true) => return Err(StarkError::Shape("no table has preprocessed columns".into())),
+        (None, false) => return Err(StarkError::Shape("preprocessed tables need their commitment".into())),
+    };
+    Ok(common)
+}
+
+/// Verifies a proof against the AIRs and public values, with `preprocessed` the commitment to
+/// the AIRs' preprocessed tables (from [`preprocessed_commitment`], or known by other means,
+/// e.g. from a program hash; the AIRs' own preprocessed traces are not read).
 #[instrument(skip_all, name = "stark_verify")]
 pub fn verify<A: ProvableAir>(
     airs: &[A],
@@ -185,13 +274,7 @@ pub fn verify<A: ProvableAir>(
     public_values: &[Vec<Val>],
     preprocessed: Option<Commitment>,
 ) -> Result<(), StarkError> {
-    let mut common = common_data(&proof.params, airs, &proof.batch.degree_bits)?;
-    if let Some(commitment) = preprocessed {
-        match common.preprocessed.as_mut() {
-            Some(p) => p.commitment = commitment,
-            None => return Err(StarkError::Shape("no table has preprocessed columns".into())),
-        }
-    }
+    let common = common_data(&proof.params, airs, &proof.batch.degree_bits, preprocessed)?;
     let config = make_config(&proof.params);
     p3_batch_stark::verify_batch(&config, airs, &proof.batch, public_values, &common)
         .map_err(|e| StarkError::Rejected(format!("{e:?}")))
@@ -225,7 +308,7 @@ pub fn table_shapes<A: ProvableAir + p3_air::BaseAir<Val>>(
     log_heights: &[usize],
     params: &ProofParams,
 ) -> Result<Vec<TableShape>, StarkError> {
-    let common = common_data(params, airs, log_heights)?;
+    let common = uncommitted_common(params, airs, log_heights)?;
     let gadget = LogUpGadget::new();
     Ok(airs
         .iter()

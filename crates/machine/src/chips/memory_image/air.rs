@@ -18,10 +18,9 @@ use crate::bus::MEMORY;
 /// its addresses lie outside it.
 #[derive(Clone, Debug)]
 pub struct MemoryImageChip {
-    /// Preprocessed rows, or `None` for a placeholder of `height` rows (hash-only verifier).
+    /// Preprocessed rows; `None` for a verifier that knows the program only by its descriptor
+    /// (verification reads the commitment, never the rows).
     pub rows: Option<Arc<RowMajorMatrix<u32>>>,
-    /// Rows of the table.
-    pub height: usize,
 }
 
 impl<F: p3_field::Field> BaseAir<F> for MemoryImageChip {
@@ -30,11 +29,11 @@ impl<F: p3_field::Field> BaseAir<F> for MemoryImageChip {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
-        let width = NUM_MEMORY_IMAGE_PREPROCESSED_COLS;
-        Some(match &self.rows {
-            Some(rows) => RowMajorMatrix::new(rows.values.iter().map(|&v| F::from_u32(v)).collect(), width),
-            None => RowMajorMatrix::new(F::zero_vec(self.height * width), width),
-        })
+        let rows = self.rows.as_ref()?;
+        Some(RowMajorMatrix::new(
+            rows.values.iter().map(|&v| F::from_u32(v)).collect(),
+            NUM_MEMORY_IMAGE_PREPROCESSED_COLS,
+        ))
     }
 
     fn preprocessed_width(&self) -> usize {

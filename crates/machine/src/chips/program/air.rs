@@ -17,12 +17,9 @@ use crate::bus::PROGRAM;
 /// the CPU, which needs exactly one class on every real row, cannot use them.
 #[derive(Clone, Debug)]
 pub struct ProgramChip {
-    /// The preprocessed rows (`None` for a verifier that only knows the program's hash: then
-    /// the table is a zero placeholder of the right shape and the commitment comes from the
-    /// proof, checked against the hash).
+    /// The preprocessed rows; `None` for a verifier that knows the program only by its
+    /// descriptor (verification reads the commitment, never the rows).
     pub rows: Option<Arc<RowMajorMatrix<u32>>>,
-    /// Rows of the table.
-    pub height: usize,
 }
 
 impl<F: p3_field::Field> BaseAir<F> for ProgramChip {
@@ -31,16 +28,11 @@ impl<F: p3_field::Field> BaseAir<F> for ProgramChip {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
-        Some(match &self.rows {
-            Some(rows) => RowMajorMatrix::new(
-                rows.values.iter().map(|&v| F::from_u32(v)).collect(),
-                NUM_PROGRAM_PREPROCESSED_COLS,
-            ),
-            None => RowMajorMatrix::new(
-                F::zero_vec(self.height * NUM_PROGRAM_PREPROCESSED_COLS),
-                NUM_PROGRAM_PREPROCESSED_COLS,
-            ),
-        })
+        let rows = self.rows.as_ref()?;
+        Some(RowMajorMatrix::new(
+            rows.values.iter().map(|&v| F::from_u32(v)).collect(),
+            NUM_PROGRAM_PREPROCESSED_COLS,
+        ))
     }
 
     fn preprocessed_width(&self) -> usize {
