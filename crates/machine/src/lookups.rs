@@ -46,26 +46,75 @@ pub fn range_bytes<AB: InteractionBuilder, V: Into<AB::Expr> + Copy>(
     }
 }
 
-/// Constrains `value` to `[0, 2^30)` through its four bytes `bytes` (the top one below 64).
-/// 2^30 sits below `p - 2^31`, so a negative difference (a large field element) cannot pass.
+/// Constrains `value` to `[0, top * 2^24)` through its four bytes `bytes`, the top one below
+/// `top` (byte table). With `top <= 64` the bound is 2^30, below `p - 2^31`, so a negative
+/// difference (a large field element) cannot pass.
+pub fn range_word<AB: InteractionBuilder>(
+    builder: &mut AB,
+    value: AB::Expr,
+    bytes: [AB::Var; 4],
+    top: u8,
+    count: AB::Expr,
+) {
+    let composed = compose::<AB>(&bytes);
+    builder.when(count.clone()).assert_eq(value, composed);
+    range_bytes(builder, &bytes[..3], count.clone());
+    byte_lookup(
+        builder,
+        AB::Expr::from_u8(ByteOp::Ltu as u8),
+        bytes[3],
+        AB::Expr::from_u8(top),
+        AB::Expr::ONE,
+        count,
+    );
+}
+
+/// Constrains `value` to `[0, 2^30)`; see [`range_word`].
 pub fn range30<AB: InteractionBuilder>(
     builder: &mut AB,
     value: AB::Expr,
     bytes: [AB::Var; 4],
     count: AB::Expr,
 ) {
-    let composed = compose::<AB>(&bytes);
-    builder.when(count.clone()).assert_eq(value, composed);
-    range_pair(builder, bytes[0], bytes[1], count.clone());
-    range_pair(builder, bytes[2], AB::Expr::ZERO, count.clone());
-    byte_lookup(
-        builder,
-        AB::Expr::from_u8(ByteOp::Ltu as u8),
-        bytes[3],
-        AB::Expr::from_u8(64),
-        AB::Expr::ONE,
-        count,
-    );
+    range_word(builder, value, bytes, 64, count);
+}
+
+/// A memory-style token `(location, value bytes…, timestamp)`.
+pub fn token<AB: AirBuilder>(
+    location: AB::Expr,
+    value: impl IntoIterator<Item = AB::Expr>,
+    timestamp: AB::Expr,
+) -> Vec<AB::Expr> {
+    let mut fields = vec![location];
+    fields.extend(value);
+    fields.push(timestamp);
+    fields
+}
+
+/// An ALU bus message `(op, a, b, c)`.
+pub fn alu_message<AB: AirBuilder>(
+    op: AB::Expr,
+    a: &[AB::Var; 8],
+    b: &[AB::Var; 8],
+    c: impl IntoIterator<Item = AB::Expr>,
+) -> Vec<AB::Expr> {
+    let mut fields = vec![op];
+    fields.extend(a.iter().chain(b).map(|&v| v.into()));
+    fields.extend(c);
+    fields
+}
+
+/// `sum(flag_i * op_id(op_i))`: the opcode a row with exclusive boolean `flags` stands for.
+pub fn op_selector<AB: AirBuilder>(flags: &[AB::Var], ops: &[hearth_isa::Opcode]) -> AB::Expr {
+    flags
+        .iter()
+        .zip(ops)
+        .fold(AB::Expr::ZERO, |acc, (&f, &op)| acc + f.into() * AB::Expr::from_u32(crate::bus::op_id(op)))
+}
+
+/// Height of a table with `rows` rows: a power of two, at least 16 (FRI's smallest domain here).
+pub fn padded_height(rows: usize) -> usize {
+    rows.next_power_of_two().max(16)
 }
 
 /// Little-endian composition of bytes into one field element (callers keep it below `p`).
@@ -104,13 +153,18 @@ impl ByteCounts {
         }
     }
 
+    /// Records the lookups of [`range_word`] for `value` with top-byte bound `top`, and returns
+    /// its bytes.
+    pub fn range_word(&mut self, value: u32, top: u8) -> [u8; 4] {
+        let b = value.to_le_bytes();
+        self.range_bytes(&b[..3]);
+        self.add(ByteOp::Ltu, b[3], top);
+        b
+    }
+
     /// Records the lookups of [`range30`] for `value < 2^30` and returns its bytes.
     pub fn range30(&mut self, value: u32) -> [u8; 4] {
-        let b = value.to_le_bytes();
-        self.range_pair(b[0], b[1]);
-        self.range_pair(b[2], 0);
-        self.add(ByteOp::Ltu, b[3], 64);
-        b
+        self.range_word(value, 64)
     }
 
     /// Multiplicity of `(op, x, y)`.

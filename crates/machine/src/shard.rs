@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use hearth_executor::{ExecutionOptions, Program, ShardRecord};
+use hearth_executor::{ExecutionOptions, ExecutionSummary, Program, ShardRecord};
 use hearth_stark::{Commitment, CpuBackend, ProofParams, ProverBackend, StarkProof, Val};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
@@ -220,15 +220,7 @@ pub fn prove_tampered<B: ProverBackend>(
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
 ) -> Result<ShardProof, ProveError> {
-    let options = ExecutionOptions { max_cycles: MAX_SHARD_CYCLES + 1, ..Default::default() };
-    let (mut shards, summary) = match hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES) {
-        Err(hearth_executor::ExecutionError::CycleLimit { .. }) => return Err(ProveError::TooLong),
-        other => other?,
-    };
-    if shards.len() != 1 {
-        return Err(ProveError::TooLong);
-    }
-    let record = shards.remove(0);
+    let (record, summary) = trace_single_shard(program, input)?;
     let tables = ProgramTables::of(program);
     let mut traces = generate_traces(program, &tables, &record)?;
     tamper(&mut traces);
@@ -390,11 +382,22 @@ pub fn machine_security(
 /// Executes `program` and generates every table's trace without proving (benchmarks time
 /// this stage on its own).
 pub fn shard_traces(program: &Program, input: &[u8]) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
-    let options = ExecutionOptions { max_cycles: MAX_SHARD_CYCLES + 1, ..Default::default() };
-    let (mut shards, _) = hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES)?;
-    if shards.len() != 1 {
-        return Err(ProveError::TooLong);
-    }
-    let record = shards.remove(0);
+    let (record, _) = trace_single_shard(program, input)?;
     generate_traces(program, &ProgramTables::of(program), &record)
+}
+
+/// Runs `program` on `input` in trace mode, as one shard or not at all.
+fn trace_single_shard(
+    program: &Program,
+    input: &[u8],
+) -> Result<(ShardRecord, ExecutionSummary), ProveError> {
+    let options = ExecutionOptions { max_cycles: MAX_SHARD_CYCLES + 1, ..Default::default() };
+    let (mut shards, summary) = match hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES) {
+        Err(hearth_executor::ExecutionError::CycleLimit { .. }) => return Err(ProveError::TooLong),
+        other => other?,
+    };
+    match shards.pop() {
+        Some(record) if shards.is_empty() => Ok((record, summary)),
+        _ => Err(ProveError::TooLong),
+    }
 }

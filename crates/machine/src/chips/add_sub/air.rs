@@ -6,8 +6,8 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
-use crate::bus::{ALU, ByteOp, op_id};
-use crate::lookups::{byte_lookup, range_bytes};
+use crate::bus::{ALU, ByteOp};
+use crate::lookups::{alu_message, byte_lookup, op_selector, range_bytes};
 
 /// The add/sub table.
 ///
@@ -67,12 +67,8 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for AddSubChip {
             is_word,
         );
 
-        let op = e(local.is_add) * AB::Expr::from_u32(op_id(Opcode::Add))
-            + e(local.is_sub) * AB::Expr::from_u32(op_id(Opcode::Sub))
-            + e(local.is_addw) * AB::Expr::from_u32(op_id(Opcode::Addw))
-            + e(local.is_subw) * AB::Expr::from_u32(op_id(Opcode::Subw));
-        let mut message = vec![op];
-        message.extend(local.a.iter().chain(&local.b).chain(&local.c).map(|&v| e(v)));
+        let op = op_selector::<AB>(&flags, &[Opcode::Add, Opcode::Sub, Opcode::Addw, Opcode::Subw]);
+        let message = alu_message::<AB>(op, &local.a, &local.b, local.c.map(e));
         builder.push_interaction(ALU, message, Count::bounded(-is_real, 1));
     }
 }

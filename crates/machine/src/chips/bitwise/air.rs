@@ -6,8 +6,8 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
-use crate::bus::{ALU, ByteOp, op_id};
-use crate::lookups::byte_lookup;
+use crate::bus::{ALU, ByteOp};
+use crate::lookups::{alu_message, byte_lookup, op_selector};
 
 /// The bitwise table.
 ///
@@ -44,11 +44,8 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for BitwiseChip {
         for j in 0..8 {
             byte_lookup(builder, byte_op.clone(), local.a[j], local.b[j], local.c[j], is_real.clone());
         }
-        let op = e(local.is_and) * AB::Expr::from_u32(op_id(Opcode::And))
-            + e(local.is_or) * AB::Expr::from_u32(op_id(Opcode::Or))
-            + e(local.is_xor) * AB::Expr::from_u32(op_id(Opcode::Xor));
-        let mut message = vec![op];
-        message.extend(local.a.iter().chain(&local.b).chain(&local.c).map(|&v| e(v)));
+        let op = op_selector::<AB>(&flags, &[Opcode::And, Opcode::Or, Opcode::Xor]);
+        let message = alu_message::<AB>(op, &local.a, &local.b, local.c.map(e));
         builder.push_interaction(ALU, message, Count::bounded(-is_real, 1));
     }
 }

@@ -6,7 +6,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use crate::bus::ByteOp;
-use crate::chips::cpu::AluEvent;
+use crate::chips::cpu::{AluEvent, alu_rows};
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -19,8 +19,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     events: &[AluEvent],
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
-    let events: Vec<&AluEvent> = events.iter().filter(|e| handles(e.op)).collect();
-    let height = events.len().next_power_of_two().max(16);
+    let (events, height) = alu_rows(events, handles);
     let mut values = vec![0u64; height * NUM_BITWISE_COLS];
     for (event, row) in events.iter().zip(values.chunks_exact_mut(NUM_BITWISE_COLS)) {
         let r: &mut BitwiseCols<u64> = row.borrow_mut();

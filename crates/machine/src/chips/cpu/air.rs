@@ -6,7 +6,7 @@ use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
 use crate::bus::{ALU, ByteOp, MEMORY, PROGRAM, REGISTER};
-use crate::lookups::{byte_lookup, compose, range_pair};
+use crate::lookups::{alu_message, byte_lookup, compose, range_bytes, range_pair, range_word, token};
 
 /// The syscall number of `exit`, the one `ecall` the CPU proves.
 pub const SYSCALL_EXIT: u8 = 93;
@@ -68,19 +68,18 @@ fn access<AB: InteractionBuilder>(
     ts: AB::Expr,
     count: AB::Expr,
 ) {
-    let token = |v: &[AB::Var; 8], t: AB::Expr| {
-        let mut fields = vec![location.clone()];
-        fields.extend(v.iter().map(|&x| x.into()));
-        fields.push(t);
-        fields
-    };
-    builder.push_interaction(bus, token(prev, access.prev_ts.into()), Count::bounded(-count.clone(), 1));
-    builder.push_interaction(bus, token(value, ts.clone()), Count::bounded(count.clone(), 1));
+    let bytes = |v: &[AB::Var; 8]| v.map(Into::into);
+    let consumed = token::<AB>(location.clone(), bytes(prev), access.prev_ts.into());
+    builder.push_interaction(bus, consumed, Count::bounded(-count.clone(), 1));
+    builder.push_interaction(
+        bus,
+        token::<AB>(location, bytes(value), ts.clone()),
+        Count::bounded(count.clone(), 1),
+    );
     builder
         .when(count.clone())
         .assert_eq(ts - access.prev_ts.into() - AB::Expr::ONE, compose::<AB>(&access.dts));
-    range_pair(builder, access.dts[0], access.dts[1], count.clone());
-    range_pair(builder, access.dts[2], AB::Expr::ZERO, count);
+    range_bytes(builder, &access.dts, count);
 }
 
 impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
@@ -183,19 +182,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
 
         // pc bytes: pc for auipc, pc + 4 for the link of jal and jalr.
         let links = e(i.is_jal) + e(i.is_jalr);
-        builder
-            .when(is_real.clone())
-            .assert_eq(compose::<AB>(&local.pc_bytes), e(local.pc) + links.clone() * c(4));
-        range_pair(builder, local.pc_bytes[0], local.pc_bytes[1], is_real.clone());
-        range_pair(builder, local.pc_bytes[2], AB::Expr::ZERO, is_real.clone());
-        byte_lookup(
-            builder,
-            c(ByteOp::Ltu as u32),
-            local.pc_bytes[3],
-            c(128),
-            AB::Expr::ONE,
-            is_real.clone(),
-        );
+        range_word(builder, e(local.pc) + links.clone() * c(4), local.pc_bytes, 128, is_real.clone());
 
         // ALU operands and request.
         for j in 0..8 {
@@ -206,8 +193,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
                 (AB::Expr::ONE - e(i.alu_imm)) * e(local.rs2_val[j]) + e(i.alu_imm) * e(i.imm[j]),
             );
         }
-        let mut request = vec![e(i.alu_op)];
-        request.extend(local.alu_a.iter().chain(&local.alu_b).chain(&local.alu_out).map(|&v| e(v)));
+        let request = alu_message::<AB>(e(i.alu_op), &local.alu_a, &local.alu_b, local.alu_out.map(e));
         builder.push_interaction(ALU, request, Count::bounded(e(i.sends_alu), 1));
 
         // Load widths: in_width[j] says byte j is part of the loaded value.

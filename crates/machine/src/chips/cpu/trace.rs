@@ -9,8 +9,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::ProveError;
 use crate::bus::ByteOp;
-use crate::chips::program::{NUM_INSTR_COLS, decode};
-use crate::lookups::{ByteCounts, bytes};
+use crate::chips::program::{INSTR_COL_MAP, NUM_INSTR_COLS, decode};
+use crate::lookups::{ByteCounts, bytes, padded_height};
 
 /// One request on the ALU bus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +47,13 @@ impl AluEvent {
     }
 }
 
+/// The requests a chip proving the operations `handles` accepts receives, and its table's height.
+pub fn alu_rows(events: &[AluEvent], handles: impl Fn(Opcode) -> bool) -> (Vec<&AluEvent>, usize) {
+    let rows: Vec<&AluEvent> = events.iter().filter(|e| handles(e.op)).collect();
+    let height = padded_height(rows.len());
+    (rows, height)
+}
+
 /// What generating the CPU table yields besides the table.
 #[derive(Debug, Default)]
 pub struct CpuTraceOutput {
@@ -68,8 +75,7 @@ fn fill_access(access: &mut AccessCols<u64>, prev_ts: u64, ts: u64, counts: &mut
     access.prev_ts = prev_ts;
     let d = (ts - prev_ts - 1).to_le_bytes();
     access.dts = [d[0] as u64, d[1] as u64, d[2] as u64];
-    counts.range_pair(d[0], d[1]);
-    counts.range_pair(d[2], 0);
+    counts.range_bytes(&d[..3]);
 }
 
 /// Builds the CPU table of a shard that runs from the entry point to `exit`.
@@ -78,7 +84,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     counts: &mut ByteCounts,
 ) -> Result<(RowMajorMatrix<F>, CpuTraceOutput), ProveError> {
     let n = record.instructions.len();
-    let height = n.next_power_of_two().max(16);
+    let height = padded_height(n);
     let mut out = CpuTraceOutput::default();
     let mut rows = vec![0u64; height * NUM_CPU_COLS];
     let p = hearth_stark::KOALA_BEAR_MODULUS as i64;
@@ -122,23 +128,19 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         let rs1 = u64::from_le_bytes(r.rs1_val.map(|b| b as u8));
         let rs2 = u64::from_le_bytes(r.rs2_val.map(|b| b as u8));
         let imm = ins.imm as i64 as u64;
-        let class = |f: usize| decoded.fields[f - CPU_COL_MAP.instr.opcode] == 1;
-        let m = &CPU_COL_MAP.instr;
+        let m = &INSTR_COL_MAP;
+        let class = |f: usize| decoded.fields[f] == 1;
         let (is_auipc, is_jal, is_jalr) = (class(m.is_auipc), class(m.is_jal), class(m.is_jalr));
 
         let pc_word = (event.pc + if is_jal || is_jalr { 4 } else { 0 }) as u32;
-        let pcb = pc_word.to_le_bytes();
-        r.pc_bytes = pcb.map(u64::from);
-        counts.range_pair(pcb[0], pcb[1]);
-        counts.range_pair(pcb[2], 0);
-        counts.add(ByteOp::Ltu, pcb[3], 128);
+        r.pc_bytes = counts.range_word(pc_word, 128).map(u64::from);
 
         let a = if is_auipc { event.pc } else { rs1 };
         let b = if class(m.alu_imm) { imm } else { rs2 };
         r.alu_a = bytes(a).map(u64::from);
         r.alu_b = bytes(b).map(u64::from);
         if class(m.sends_alu) {
-            let op = hearth_isa::Opcode::ALL[decoded.fields[m.alu_op - m.opcode] as usize];
+            let op = hearth_isa::Opcode::ALL[decoded.fields[m.alu_op] as usize];
             if !alu_supported(op) {
                 return Err(unsupported("operation"));
             }
@@ -170,8 +172,8 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
                 r.loaded[j] = if offset + j < 8 { r.mem_prev[offset + j] } else { 0 };
             }
             if class(m.is_load) {
-                let w = [1usize, 2, 4, 8]
-                    [(0..4).find(|&k| decoded.fields[m.load_width[k] - m.opcode] == 1).unwrap_or(0)];
+                let w =
+                    [1usize, 2, 4, 8][(0..4).find(|&k| decoded.fields[m.load_width[k]] == 1).unwrap_or(0)];
                 r.load_top = r.loaded[w - 1];
                 if class(m.load_signed) {
                     r.load_sign = counts.add(ByteOp::Msb, r.load_top as u8, 0) as u64;

@@ -6,8 +6,8 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
-use crate::bus::{ALU, ByteOp, op_id};
-use crate::lookups::byte_lookup;
+use crate::bus::{ALU, ByteOp};
+use crate::lookups::{alu_message, byte_lookup, op_selector};
 
 /// Operations of the comparison table, in flag order.
 pub const LT_OPS: [Opcode; 8] = [
@@ -91,14 +91,9 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for LtChip {
             + bne * is_ne;
         builder.assert_eq(local.c, answer);
 
-        let op = LT_OPS
-            .iter()
-            .zip(local.op)
-            .fold(AB::Expr::ZERO, |acc, (&op, f)| acc + e(f) * AB::Expr::from_u32(op_id(op)));
-        let mut message = vec![op];
-        message.extend(local.a.iter().chain(&local.b).map(|&v| e(v)));
-        message.push(e(local.c));
-        message.extend((1..8).map(|_| AB::Expr::ZERO));
+        let op = op_selector::<AB>(&local.op, &LT_OPS);
+        let answer = core::iter::once(e(local.c)).chain((1..8).map(|_| AB::Expr::ZERO));
+        let message = alu_message::<AB>(op, &local.a, &local.b, answer);
         builder.push_interaction(ALU, message, Count::bounded(-is_real, 1));
     }
 }

@@ -7,7 +7,7 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::air::LT_OPS;
 use super::columns::*;
 use crate::bus::ByteOp;
-use crate::chips::cpu::AluEvent;
+use crate::chips::cpu::{AluEvent, alu_rows};
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -17,8 +17,7 @@ pub fn handles(op: Opcode) -> bool {
 
 /// One row per comparison request.
 pub fn generate_trace<F: Field>(events: &[AluEvent], counts: &mut ByteCounts) -> RowMajorMatrix<F> {
-    let events: Vec<&AluEvent> = events.iter().filter(|e| handles(e.op)).collect();
-    let height = events.len().next_power_of_two().max(16);
+    let (events, height) = alu_rows(events, handles);
     let mut values = F::zero_vec(height * NUM_LT_COLS);
     for (event, row) in events.iter().zip(values.chunks_exact_mut(NUM_LT_COLS)) {
         let r: &mut LtCols<F> = row.borrow_mut();

@@ -7,7 +7,7 @@ use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
 use crate::bus::MEMORY;
-use crate::lookups::range30;
+use crate::lookups::{range30, token};
 
 /// The memory boundary table.
 ///
@@ -58,15 +58,12 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryBoundaryChip 
         range30(builder, low_gap, local.low_gap, is_real.clone());
         range30(builder, high_gap, local.high_gap, is_real.clone());
         let step = e(next.addr) - e(local.addr) - c(8);
-        let step = step * e(local.has_next);
         range30(builder, step, local.next_gap, e(local.has_next));
 
-        let mut initial = vec![e(local.addr)];
-        initial.extend((0..9).map(|_| AB::Expr::ZERO));
+        let zero = (0..8).map(|_| AB::Expr::ZERO);
+        let initial = token::<AB>(e(local.addr), zero, AB::Expr::ZERO);
         builder.push_interaction(MEMORY, initial, Count::bounded(is_real.clone(), 1));
-        let mut last = vec![e(local.addr)];
-        last.extend(local.final_value.iter().map(|&v| e(v)));
-        last.push(e(local.final_ts));
+        let last = token::<AB>(e(local.addr), local.final_value.map(e), e(local.final_ts));
         builder.push_interaction(MEMORY, last, Count::bounded(-is_real, 1));
     }
 }

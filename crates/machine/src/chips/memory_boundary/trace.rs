@@ -6,7 +6,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use crate::chips::memory_image::MemoryImage;
-use crate::lookups::{ByteCounts, bytes};
+use crate::lookups::{ByteCounts, bytes, padded_height};
 
 /// Rows for the touched words outside the image: `(addr, final value, final timestamp)`,
 /// sorted by address.
@@ -15,7 +15,8 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     words: &[(u64, u64, u64)],
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
-    let height = (words.len() + 1).next_power_of_two().max(16);
+    // At least one padding row: the last real row has no successor to be sorted against.
+    let height = padded_height(words.len() + 1);
     let mut values = vec![0u64; height * NUM_MEMORY_BOUNDARY_COLS];
     for (i, row) in values.chunks_exact_mut(NUM_MEMORY_BOUNDARY_COLS).enumerate().take(words.len()) {
         let (addr, value, ts) = words[i];

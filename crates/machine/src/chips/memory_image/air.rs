@@ -8,6 +8,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use crate::bus::MEMORY;
+use crate::lookups::token;
 
 /// The memory image table.
 ///
@@ -55,13 +56,9 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryImageChip {
         let local: &MemoryImageCols<AB::Var> = main.current_slice().borrow();
         let prep = builder.preprocessed().clone();
         let p: &MemoryImagePreprocessedCols<AB::Var> = prep.current_slice().borrow();
-        let mut initial: Vec<AB::Expr> = vec![p.addr.into()];
-        initial.extend(p.init.iter().map(|&v| v.into()));
-        initial.push(AB::Expr::ZERO);
+        let initial = token::<AB>(p.addr.into(), p.init.map(Into::into), AB::Expr::ZERO);
         builder.push_interaction(MEMORY, initial, 1);
-        let mut last: Vec<AB::Expr> = vec![p.addr.into()];
-        last.extend(local.final_value.iter().map(|&v| v.into()));
-        last.push(local.final_ts.into());
+        let last = token::<AB>(p.addr.into(), local.final_value.map(Into::into), local.final_ts.into());
         builder.push_interaction(MEMORY, last, -1);
     }
 }

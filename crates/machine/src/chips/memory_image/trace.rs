@@ -6,7 +6,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
-use crate::lookups::bytes;
+use crate::lookups::{bytes, padded_height};
 
 /// The initial image of a program: every word from `lo` to `hi` (8-byte aligned, a power of two
 /// of words), zero where no segment loads bytes.
@@ -25,7 +25,7 @@ impl MemoryImage {
     pub fn of(program: &Program) -> Self {
         let lo = program.segments().iter().map(|s| s.vaddr).min().unwrap_or(0) & !7;
         let end = program.segments().iter().map(|s| s.vaddr + s.mem_size).max().unwrap_or(lo);
-        let count = ((end - lo).div_ceil(8) as usize).next_power_of_two().max(16);
+        let count = padded_height((end - lo).div_ceil(8) as usize);
         let mut image = vec![0u8; count * 8];
         for s in program.segments() {
             let start = (s.vaddr - lo) as usize;

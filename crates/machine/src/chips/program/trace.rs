@@ -6,6 +6,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use super::decode::decode;
+use crate::lookups::padded_height;
 
 /// Opcode number of padding rows: no instruction has it.
 pub const PADDING_OPCODE: u32 = 255;
@@ -14,7 +15,7 @@ pub const PADDING_OPCODE: u32 = 255;
 /// (negative immediates already reduced modulo `p`), padded to a power of two.
 pub fn preprocessed_rows(program: &Program) -> RowMajorMatrix<u32> {
     let n = program.code_len();
-    let height = n.next_power_of_two().max(16);
+    let height = padded_height(n);
     let mut values = vec![0u32; height * NUM_PROGRAM_PREPROCESSED_COLS];
     let p = hearth_stark::KOALA_BEAR_MODULUS as i64;
     for (i, row) in values.chunks_exact_mut(NUM_PROGRAM_PREPROCESSED_COLS).enumerate() {

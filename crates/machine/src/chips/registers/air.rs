@@ -6,6 +6,7 @@ use p3_lookup::InteractionBuilder;
 
 use super::columns::*;
 use crate::bus::REGISTER;
+use crate::lookups::token;
 
 /// Rows of the register table.
 pub const NUM_REGISTERS: usize = 32;
@@ -37,12 +38,9 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for RegistersChip {
         let next: &RegistersCols<AB::Var> = main.next_slice().borrow();
         builder.when_first_row().assert_zero(local.reg);
         builder.when_transition().assert_eq(next.reg, local.reg.into() + AB::Expr::ONE);
-        let mut initial = vec![local.reg.into()];
-        initial.extend((0..9).map(|_| AB::Expr::ZERO));
-        builder.push_interaction(REGISTER, initial, 1);
-        let mut last = vec![local.reg.into()];
-        last.extend(local.final_value.iter().map(|&v| v.into()));
-        last.push(local.final_ts.into());
+        let zero = (0..8).map(|_| AB::Expr::ZERO);
+        builder.push_interaction(REGISTER, token::<AB>(local.reg.into(), zero, AB::Expr::ZERO), 1);
+        let last = token::<AB>(local.reg.into(), local.final_value.map(Into::into), local.final_ts.into());
         builder.push_interaction(REGISTER, last, -1);
     }
 }
