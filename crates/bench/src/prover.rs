@@ -1,9 +1,8 @@
 //! `hearth-bench prover`.
 
-use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use hearth_executor::Program;
 use hearth_machine::{ProgramSource, machine_chips, prove_shard, shard_traces, verify_shard};
 use hearth_stark::{ProofParams, Val};
@@ -38,18 +37,8 @@ fn alu_loop(iterations: u64) -> String {
 
 fn assemble(body: &str) -> anyhow::Result<Program> {
     let dir = tempfile::tempdir()?;
-    let source = dir.path().join("bench.s");
-    std::fs::write(&source, format!(".text\n.global _start\n_start:\n{body}"))?;
-    let elf = dir.path().join("bench.elf");
-    let status = Command::new("riscv64-unknown-elf-gcc")
-        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-Wl,-Ttext=0x01000000", "-o"])
-        .arg(&elf)
-        .arg(&source)
-        .status()
-        .context("riscv64-unknown-elf-gcc (scripts/install-toolchain.sh installs it)")?;
-    if !status.success() {
-        bail!("assembling the benchmark loop failed");
-    }
+    let source = format!(".text\n.global _start\n_start:\n{body}");
+    let elf = hearth_guest_builder::assemble(dir.path(), &source, &[])?;
     Ok(Program::from_elf(&std::fs::read(elf)?)?)
 }
 

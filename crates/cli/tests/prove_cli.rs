@@ -7,17 +7,8 @@ fn hearth() -> Command {
 }
 
 fn assemble(dir: &std::path::Path, body: &str) -> std::path::PathBuf {
-    let source = dir.join("prog.s");
-    std::fs::write(&source, format!(".text\n.global _start\n_start:\n{body}\n")).unwrap();
-    let elf = dir.join("prog.elf");
-    let status = Command::new("riscv64-unknown-elf-gcc")
-        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-Wl,-Ttext=0x01000000", "-o"])
-        .arg(&elf)
-        .arg(&source)
-        .status()
-        .expect("riscv64-unknown-elf-gcc");
-    assert!(status.success());
-    elf
+    let source = format!(".text\n.global _start\n_start:\n{body}\n");
+    hearth_guest_builder::assemble(dir, &source, &[]).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -66,6 +66,9 @@ pub enum BuildError {
     /// The build itself failed (compiler errors are on stderr).
     #[error("guest build failed (cargo exited with {0})")]
     Cargo(std::process::ExitStatus),
+    /// The RISC-V assembler or linker rejected a program (its stderr).
+    #[error("assembling failed: {0}")]
+    Assembler(String),
     /// Filesystem error.
     #[error("{context}")]
     Io {
@@ -79,6 +82,29 @@ pub enum BuildError {
 fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildError {
     let context = context.into();
     move |source| BuildError::Io { context, source }
+}
+
+/// Assembles and links RISC-V assembly `source` (entry `_start`, text at the program base
+/// `0x0100_0000`, no relaxation) with Debian's gcc-riscv64-unknown-elf into
+/// `dir/program.elf`, for programs written in assembly (tests, benchmarks); `extra` adds gcc
+/// arguments.
+pub fn assemble(dir: &Path, source: &str, extra: &[&str]) -> Result<PathBuf, BuildError> {
+    let s = dir.join("program.s");
+    let elf = dir.join("program.elf");
+    std::fs::write(&s, source).map_err(io_error(format!("cannot write {}", s.display())))?;
+    let out = Command::new("riscv64-unknown-elf-gcc")
+        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-nostartfiles", "-static", "-mno-relax"])
+        .args(["-Wl,-Ttext=0x1000000", "-Wl,--no-relax"])
+        .args(extra)
+        .arg("-o")
+        .arg(&elf)
+        .arg(&s)
+        .output()
+        .map_err(io_error("cannot run riscv64-unknown-elf-gcc (scripts/install-toolchain.sh installs it)"))?;
+    if !out.status.success() {
+        return Err(BuildError::Assembler(String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    Ok(elf)
 }
 
 /// What to build and where.

@@ -23,17 +23,5 @@ pub fn run_tool(cmd: &mut Command) -> Vec<u8> {
 /// Assembles and links `source` (with `_start` as entry, text at 0x0100_0000) into an ELF in
 /// `dir`; `extra` adds gcc arguments.
 pub fn assemble(dir: &Path, source: &str, extra: &[&str]) -> PathBuf {
-    let s = dir.join("program.s");
-    let elf = dir.join("program.elf");
-    std::fs::write(&s, source).expect("write assembly");
-    run_tool(
-        Command::new("riscv64-unknown-elf-gcc")
-            .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-nostartfiles", "-static", "-mno-relax"])
-            .args(["-Wl,-Ttext=0x1000000", "-Wl,--no-relax"])
-            .args(extra)
-            .arg("-o")
-            .arg(&elf)
-            .arg(&s),
-    );
-    elf
+    hearth_guest_builder::assemble(dir, source, extra).unwrap_or_else(|e| panic!("{e}"))
 }

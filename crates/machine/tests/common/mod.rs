@@ -2,23 +2,13 @@
 
 #![allow(dead_code)]
 
-use std::process::Command;
-
 use hearth_executor::Program;
 
 /// Assembles `body` (after `_start:`) at the program base and loads it.
 pub fn assemble(body: &str) -> Program {
     let dir = tempfile::tempdir().expect("temp dir");
-    let source = dir.path().join("prog.s");
-    std::fs::write(&source, format!(".text\n.global _start\n_start:\n{body}\n")).expect("write source");
-    let elf = dir.path().join("prog.elf");
-    let status = Command::new("riscv64-unknown-elf-gcc")
-        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-Wl,-Ttext=0x01000000", "-o"])
-        .arg(&elf)
-        .arg(&source)
-        .status()
-        .expect("riscv64-unknown-elf-gcc (install with scripts/install-toolchain.sh)");
-    assert!(status.success(), "assembling failed");
+    let source = format!(".text\n.global _start\n_start:\n{body}\n");
+    let elf = hearth_guest_builder::assemble(dir.path(), &source, &[]).unwrap_or_else(|e| panic!("{e}"));
     Program::from_elf(&std::fs::read(elf).expect("read elf")).expect("valid ELF")
 }
 
