@@ -17,6 +17,9 @@ pub const REGISTER: &str = "register";
 /// `(word address, value[8], timestamp)`: memory word tokens for offline memory checking.
 pub const MEMORY: &str = "memory";
 
+/// Every bus.
+pub const ALL: [&str; 5] = [PROGRAM, BYTE, ALU, REGISTER, MEMORY];
+
 /// Operations of the byte table. Each row `(x, y)` for `x, y < 256` answers all of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

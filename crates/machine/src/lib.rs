@@ -19,6 +19,7 @@
 mod cols;
 
 pub mod bus;
+pub mod check;
 pub mod chips;
 pub mod lookups;
 pub mod shard;

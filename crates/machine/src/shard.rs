@@ -164,6 +164,8 @@ pub fn machine_chips(
         Chip::AddSub(chips::add_sub::AddSubChip),
         Chip::Bitwise(chips::bitwise::BitwiseChip),
         Chip::Lt(chips::lt::LtChip),
+        Chip::Shift(chips::shift::ShiftChip),
+        Chip::Mul(chips::mul::MulChip),
         Chip::Registers(chips::registers::RegistersChip),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
@@ -257,6 +259,8 @@ fn generate_traces(
     let add_sub = chips::add_sub::generate_trace::<Val>(&out.alu_events, &mut counts);
     let bitwise = chips::bitwise::generate_trace::<Val>(&out.alu_events, &mut counts);
     let lt = chips::lt::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let shift = chips::shift::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let mul = chips::mul::generate_trace::<Val>(&out.alu_events, &mut counts);
     let registers = chips::registers::generate_trace::<Val>(record);
 
     // Final state of every word the shard touched (it starts at its checkpoint value).
@@ -284,7 +288,7 @@ fn generate_traces(
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
     );
-    Ok(vec![program_trace, byte, cpu, add_sub, bitwise, lt, registers, image, boundary])
+    Ok(vec![program_trace, byte, cpu, add_sub, bitwise, lt, shift, mul, registers, image, boundary])
 }
 
 /// How the verifier knows the program.

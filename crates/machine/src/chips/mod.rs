@@ -7,8 +7,12 @@ pub mod cpu;
 pub mod lt;
 pub mod memory_boundary;
 pub mod memory_image;
+pub mod mul;
 pub mod program;
 pub mod registers;
+pub mod shift;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use p3_air::{Air, BaseAir};
 use p3_lookup::InteractionBuilder;
@@ -29,6 +33,10 @@ pub enum Chip {
     Bitwise(bitwise::BitwiseChip),
     /// Comparisons and branch conditions.
     Lt(lt::LtChip),
+    /// Shifts.
+    Shift(shift::ShiftChip),
+    /// Multiplication.
+    Mul(mul::MulChip),
     /// Register file boundary.
     Registers(registers::RegistersChip),
     /// Initial memory image.
@@ -38,8 +46,19 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 9] =
-    ["program", "byte", "cpu", "add_sub", "bitwise", "lt", "registers", "memory_image", "memory_boundary"];
+pub const CHIP_NAMES: [&str; 11] = [
+    "program",
+    "byte",
+    "cpu",
+    "add_sub",
+    "bitwise",
+    "lt",
+    "shift",
+    "mul",
+    "registers",
+    "memory_image",
+    "memory_boundary",
+];
 
 /// Index of each table in a proof.
 pub mod index {
@@ -50,9 +69,9 @@ pub mod index {
     /// CPU table.
     pub const CPU: usize = 2;
     /// Register table.
-    pub const REGISTERS: usize = 6;
+    pub const REGISTERS: usize = 8;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 7;
+    pub const MEMORY_IMAGE: usize = 9;
 }
 
 macro_rules! delegate {
@@ -64,6 +83,8 @@ macro_rules! delegate {
             Chip::AddSub($chip) => $body,
             Chip::Bitwise($chip) => $body,
             Chip::Lt($chip) => $body,
+            Chip::Shift($chip) => $body,
+            Chip::Mul($chip) => $body,
             Chip::Registers($chip) => $body,
             Chip::MemoryImage($chip) => $body,
             Chip::MemoryBoundary($chip) => $body,

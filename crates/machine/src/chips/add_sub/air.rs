@@ -54,9 +54,12 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for AddSubChip {
                 builder.assert_zero(sum);
             } else {
                 builder.assert_zero((AB::Expr::ONE - is_word.clone()) * sum);
+                // Carries above the low word are unused by W operations: pinned to zero.
+                builder.assert_zero(is_word.clone() * e(local.carry[j]));
                 builder.when(is_word.clone()).assert_eq(local.c[j], e(local.sign) * AB::Expr::from_u8(255));
             }
         }
+        builder.assert_zero((AB::Expr::ONE - is_word.clone()) * e(local.sign));
         range_bytes(builder, &local.c, is_real.clone());
         byte_lookup(
             builder,

@@ -10,4 +10,4 @@ mod trace;
 
 pub use air::AddSubChip;
 pub use columns::*;
-pub use trace::generate_trace;
+pub use trace::{generate_trace, handles};

@@ -43,7 +43,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             debug_assert!(
                 j >= 4 && matches!(event.op, Opcode::Addw | Opcode::Subw) || total & 0xff == z[j] as u64
             );
-            r.carry[j] = carry;
+            r.carry[j] = if j >= 4 && matches!(event.op, Opcode::Addw | Opcode::Subw) { 0 } else { carry };
         }
         counts.range_bytes(&cb);
         if matches!(event.op, Opcode::Addw | Opcode::Subw) {

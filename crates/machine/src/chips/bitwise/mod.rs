@@ -8,4 +8,4 @@ mod trace;
 
 pub use air::BitwiseChip;
 pub use columns::*;
-pub use trace::generate_trace;
+pub use trace::{generate_trace, handles};

@@ -42,6 +42,44 @@ impl AluEvent {
             Opcode::Bgeu => (a >= b) as u64,
             Opcode::Beq => (a == b) as u64,
             Opcode::Bne => (a != b) as u64,
+            Opcode::Sll => a << (b & 63),
+            Opcode::Srl => a >> (b & 63),
+            Opcode::Sra => ((a as i64) >> (b & 63)) as u64,
+            Opcode::Sllw => sext((a as u32).wrapping_shl(b as u32 & 31) as u64),
+            Opcode::Srlw => sext(((a as u32) >> (b & 31)) as u64),
+            Opcode::Sraw => ((a as i32) >> (b & 31)) as i64 as u64,
+            Opcode::Mul => a.wrapping_mul(b),
+            Opcode::Mulh => ((a as i64 as i128 * b as i64 as i128) >> 64) as u64,
+            Opcode::Mulhsu => ((a as i64 as i128).wrapping_mul(b as i128) >> 64) as u64,
+            Opcode::Mulhu => ((a as u128 * b as u128) >> 64) as u64,
+            Opcode::Mulw => sext(a.wrapping_mul(b)),
+            // Division by zero and overflow follow the RISC-V rules (no traps).
+            Opcode::Div => match b {
+                0 => u64::MAX,
+                _ => (a as i64).wrapping_div(b as i64) as u64,
+            },
+            Opcode::Divu => a.checked_div(b).unwrap_or(u64::MAX),
+            Opcode::Rem => match b {
+                0 => a,
+                _ => (a as i64).wrapping_rem(b as i64) as u64,
+            },
+            Opcode::Remu => a.checked_rem(b).unwrap_or(a),
+            Opcode::Divw => match b as i32 {
+                0 => u64::MAX,
+                d => (a as i32).wrapping_div(d) as i64 as u64,
+            },
+            Opcode::Divuw => match b as u32 {
+                0 => u64::MAX,
+                d => sext(((a as u32) / d) as u64),
+            },
+            Opcode::Remw => match b as i32 {
+                0 => sext(a),
+                d => (a as i32).wrapping_rem(d) as i64 as u64,
+            },
+            Opcode::Remuw => match b as u32 {
+                0 => sext(a),
+                d => sext(((a as u32) % d) as u64),
+            },
             _ => 0,
         }
     }
@@ -67,8 +105,8 @@ pub struct CpuTraceOutput {
 
 /// Operations some ALU chip of this machine proves.
 pub fn alu_supported(op: Opcode) -> bool {
-    use Opcode::*;
-    matches!(op, Add | Sub | Addw | Subw | And | Or | Xor | Slt | Sltu | Beq | Bne | Blt | Bge | Bltu | Bgeu)
+    use crate::chips::{add_sub, bitwise, lt, mul, shift};
+    add_sub::handles(op) || bitwise::handles(op) || lt::handles(op) || shift::handles(op) || mul::handles(op)
 }
 
 fn fill_access(access: &mut AccessCols<u64>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {

@@ -67,6 +67,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for LtChip {
             b_at += e(local.diff_byte[i]) * e(local.b[i]);
         }
         builder.assert_eq(diff * e(local.diff_inv), is_ne.clone());
+        builder.assert_zero((AB::Expr::ONE - is_ne.clone()) * e(local.diff_inv));
         builder.assert_eq(local.a_at, a_at);
         builder.assert_eq(local.b_at, b_at);
         byte_lookup(

@@ -1,7 +1,7 @@
 //! Comparisons: `slt`, `sltu` (and immediate forms) and the six conditional branches, which
 //! return whether the branch is taken.
 
-mod air;
+pub(crate) mod air;
 mod columns;
 #[cfg(test)]
 mod tests;
@@ -9,4 +9,4 @@ mod trace;
 
 pub use air::LtChip;
 pub use columns::*;
-pub use trace::generate_trace;
+pub use trace::{generate_trace, handles};
