@@ -26,6 +26,6 @@ pub mod shard;
 
 pub use shard::{
     MAX_SHARD_CYCLES, ProgramDescriptor, ProgramSource, ProveError, PublicValues, ShardProof, VerifyError,
-    machine_chips, machine_security, prove_shard, prove_shard_with, prove_tampered, shard_traces,
-    verify_shard,
+    machine_chips, machine_security, machine_shapes, prove_shard, prove_shard_with, prove_tampered,
+    shard_traces, verify_shard,
 };

@@ -166,6 +166,7 @@ pub fn machine_chips(
         Chip::Lt(chips::lt::LtChip),
         Chip::Shift(chips::shift::ShiftChip),
         Chip::Mul(chips::mul::MulChip),
+        Chip::DivRem(chips::divrem::DivRemChip),
         Chip::Registers(chips::registers::RegistersChip),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
@@ -256,11 +257,15 @@ fn generate_traces(
     let (cpu, out) = chips::cpu::generate_trace::<Val>(record, &mut counts)?;
     let program_trace =
         chips::program::generate_trace::<Val>(program, tables.program_rows.height(), &out.executed);
-    let add_sub = chips::add_sub::generate_trace::<Val>(&out.alu_events, &mut counts);
-    let bitwise = chips::bitwise::generate_trace::<Val>(&out.alu_events, &mut counts);
-    let lt = chips::lt::generate_trace::<Val>(&out.alu_events, &mut counts);
-    let shift = chips::shift::generate_trace::<Val>(&out.alu_events, &mut counts);
-    let mul = chips::mul::generate_trace::<Val>(&out.alu_events, &mut counts);
+    // Division first: it sends requests of its own to the add and comparison tables.
+    let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let mut alu_events = out.alu_events;
+    alu_events.extend(requests);
+    let add_sub = chips::add_sub::generate_trace::<Val>(&alu_events, &mut counts);
+    let bitwise = chips::bitwise::generate_trace::<Val>(&alu_events, &mut counts);
+    let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
+    let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
+    let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
     let registers = chips::registers::generate_trace::<Val>(record);
 
     // Final state of every word the shard touched (it starts at its checkpoint value).
@@ -288,7 +293,7 @@ fn generate_traces(
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
     );
-    Ok(vec![program_trace, byte, cpu, add_sub, bitwise, lt, shift, mul, registers, image, boundary])
+    Ok(vec![program_trace, byte, cpu, add_sub, bitwise, lt, shift, mul, divrem, registers, image, boundary])
 }
 
 /// How the verifier knows the program.
@@ -367,6 +372,19 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     Ok(PublicValues { program_hash: d.hash(), exit_code: proof.exit_code, cycles: proof.cycles })
 }
 
+/// Width, constraint count, degree and lookups of every table of the machine at the given heights.
+pub fn machine_shapes(
+    params: &ProofParams,
+    log_heights: &[usize],
+) -> Result<Vec<hearth_stark::TableShape>, VerifyError> {
+    if log_heights.len() != chips::CHIP_NAMES.len() {
+        return Err(VerifyError::Malformed("one height per table expected".into()));
+    }
+    let chips = machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None);
+    let names: Vec<String> = chips::CHIP_NAMES.iter().map(|s| s.to_string()).collect();
+    Ok(hearth_stark::table_shapes(&names, &chips, log_heights, params)?)
+}
+
 /// Provable security of a proof of this machine with the given table heights, in both regimes.
 pub fn machine_security(
     params: &ProofParams,
@@ -375,9 +393,7 @@ pub fn machine_security(
     if log_heights.len() != chips::CHIP_NAMES.len() {
         return Err(VerifyError::Malformed("one height per table expected".into()));
     }
-    let chips = machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None);
-    let names: Vec<String> = chips::CHIP_NAMES.iter().map(|s| s.to_string()).collect();
-    let shapes = hearth_stark::table_shapes(&names, &chips, log_heights, params)?;
+    let shapes = machine_shapes(params, log_heights)?;
     let inputs = hearth_stark::security_inputs(&shapes, params);
     hearth_stark::security::security_levels(&inputs)
         .map_err(|e| VerifyError::Malformed(format!("security: {e}")))

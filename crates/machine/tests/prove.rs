@@ -48,8 +48,18 @@ fn proof_does_not_verify_for_another_program_or_exit_code() {
 }
 
 #[test]
+fn shifts_multiplications_and_divisions_prove_and_verify() {
+    let program = common::assemble(common::MULDIV);
+    let expected = exit_code_of(&program);
+    let proof = prove_shard(&program, &[], &params()).expect("proves");
+    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!(public.exit_code, expected);
+}
+
+#[test]
 fn unsupported_instructions_are_a_clear_error() {
-    let program = common::assemble(&format!("li t0, 3\nmul a0, t0, t0\n{}", common::EXIT));
+    // A load that crosses a word boundary.
+    let program = common::assemble(&format!("li sp, 0x00ff0000\nld a0, 5(sp)\n{}", common::EXIT));
     let err = prove_shard(&program, &[], &params()).err().expect("not provable yet");
     assert!(matches!(err, ProveError::Unsupported { .. }), "{err}");
 }
@@ -148,4 +158,25 @@ fn carry_out_of_range_is_rejected() {
         set(t, 3, 0, ADD.c[0], c0 + Val::from_u16(256));
         set(t, 3, 0, ADD.carry[0], k - Val::ONE);
     }));
+}
+
+#[test]
+fn every_table_has_constraints_of_degree_at_most_three() {
+    // The fast parameter set's blowup of 2 proves constraints up to degree 3.
+    let heights = vec![16; hearth_machine::chips::CHIP_NAMES.len()];
+    let shapes = hearth_machine::machine_shapes(&params(), &heights).expect("shapes");
+    for shape in &shapes {
+        println!(
+            "{:16} {:4} main, {:3} preprocessed, {:4} constraints, degree {}, {} lookup columns",
+            shape.name,
+            shape.main_width,
+            shape.preprocessed_width,
+            shape.num_constraints,
+            shape.max_degree,
+            shape.num_lookups
+        );
+    }
+    for shape in shapes {
+        assert!(shape.max_degree <= 3, "{}: degree {}", shape.name, shape.max_degree);
+    }
 }

@@ -4,6 +4,7 @@ pub mod add_sub;
 pub mod bitwise;
 pub mod byte;
 pub mod cpu;
+pub mod divrem;
 pub mod lt;
 pub mod memory_boundary;
 pub mod memory_image;
@@ -37,6 +38,8 @@ pub enum Chip {
     Shift(shift::ShiftChip),
     /// Multiplication.
     Mul(mul::MulChip),
+    /// Division and remainder.
+    DivRem(divrem::DivRemChip),
     /// Register file boundary.
     Registers(registers::RegistersChip),
     /// Initial memory image.
@@ -46,7 +49,7 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 11] = [
+pub const CHIP_NAMES: [&str; 12] = [
     "program",
     "byte",
     "cpu",
@@ -55,6 +58,7 @@ pub const CHIP_NAMES: [&str; 11] = [
     "lt",
     "shift",
     "mul",
+    "divrem",
     "registers",
     "memory_image",
     "memory_boundary",
@@ -69,9 +73,9 @@ pub mod index {
     /// CPU table.
     pub const CPU: usize = 2;
     /// Register table.
-    pub const REGISTERS: usize = 8;
+    pub const REGISTERS: usize = 9;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 9;
+    pub const MEMORY_IMAGE: usize = 10;
 }
 
 macro_rules! delegate {
@@ -85,6 +89,7 @@ macro_rules! delegate {
             Chip::Lt($chip) => $body,
             Chip::Shift($chip) => $body,
             Chip::Mul($chip) => $body,
+            Chip::DivRem($chip) => $body,
             Chip::Registers($chip) => $body,
             Chip::MemoryImage($chip) => $body,
             Chip::MemoryBoundary($chip) => $body,

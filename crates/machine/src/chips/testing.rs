@@ -63,25 +63,51 @@ fn byte_fact(message: &[Val]) -> bool {
     x < 256 && y < 256 && op.eval(x as u8, y as u8) as u32 == z
 }
 
+/// The ALU fact a message states, if it is a true one.
+fn alu_fact(message: &[Val]) -> bool {
+    let v: Vec<u32> = message.iter().map(|x| x.as_canonical_u32()).collect();
+    let Some(&op) = Opcode::ALL.get(v[0] as usize) else { return false };
+    if v[1..].iter().any(|&b| b > 255) {
+        return false;
+    }
+    let word = |s: &[u32]| s.iter().rev().fold(0u64, |acc, &b| acc << 8 | b as u64);
+    let (a, b, c) = (word(&v[1..9]), word(&v[9..17]), word(&v[17..25]));
+    crate::chips::cpu::alu_supported(op) && AluEvent { op, a, b }.result() == c
+}
+
 /// Checks one ALU chip's trace: its constraints hold, it answers exactly `events` (each with
-/// the result [`AluEvent::result`] gives), and every byte lookup is a byte fact. The byte table's
-/// multiplicities are whatever balances (a prover chooses them freely), so a tampered cell is
-/// caught only if it breaks a constraint, a fact or the answers.
+/// the result [`AluEvent::result`] gives), and every byte lookup and every request it sends to
+/// other ALU tables states a true fact. The byte table's multiplicities and the other tables'
+/// rows are whatever balances (a prover chooses them freely), so a tampered cell is caught only
+/// if it breaks a constraint, a fact or the answers.
 pub fn check_alu(chip: &Chip, trace: &RowMajorMatrix<Val>, events: &[AluEvent]) -> Result<(), CheckFailure> {
+    let claims: Vec<_> = events.iter().map(|e| (*e, e.result())).collect();
+    check_alu_claims(chip, trace, &claims)
+}
+
+/// [`check_alu`] for requests whose results the requester claims (perhaps wrongly).
+pub fn check_alu_claims(
+    chip: &Chip,
+    trace: &RowMajorMatrix<Val>,
+    claims: &[(AluEvent, u64)],
+) -> Result<(), CheckFailure> {
     let mut all = table_interactions(0, chip, trace, &[])?;
-    for event in events {
+    let provided: Vec<_> = all
+        .iter()
+        .filter(|i| {
+            let sent = i.count.as_canonical_u32() < Val::ORDER_U32 / 2;
+            (i.bus == BYTE && byte_fact(&i.message)) || (i.bus == ALU && sent && alu_fact(&i.message))
+        })
+        .map(|i| Interaction { bus: i.bus, message: i.message.clone(), count: -i.count })
+        .collect();
+    all.extend(provided);
+    for (event, result) in claims {
         let mut message = vec![Val::from_u32(crate::bus::op_id(event.op))];
-        for v in [event.a, event.b, event.result()] {
+        for v in [event.a, event.b, *result] {
             message.extend(bytes(v).map(Val::from_u8));
         }
         all.push(Interaction { bus: ALU, message, count: Val::ONE });
     }
-    let provided: Vec<_> = all
-        .iter()
-        .filter(|i| i.bus == BYTE && byte_fact(&i.message))
-        .map(|i| Interaction { bus: BYTE, message: i.message.clone(), count: -i.count })
-        .collect();
-    all.extend(provided);
     balance(&all)
 }
 

@@ -83,3 +83,89 @@ data:
     .dword 0x1122334455667788
     .dword 0
 "#;
+
+/// Every shift, multiplication and division instruction (register and immediate forms, W
+/// variants) on edge operands: zero, one, minus one, the most negative values, division by zero
+/// and signed overflow. Folds every result into `s1` and exits with its low bits.
+pub const MULDIV: &str = r#"
+    la s0, operands
+    li s1, 0x9e3779b97f4a7c15
+    li s2, 0
+outer:
+    slli t3, s2, 3
+    add t3, s0, t3
+    ld a1, 0(t3)
+    li s3, 0
+inner:
+    slli t4, s3, 3
+    add t4, s0, t4
+    ld a2, 0(t4)
+    sll t0, a1, a2
+    xor s1, s1, t0
+    srl t0, a1, a2
+    add s1, s1, t0
+    sra t0, a1, a2
+    xor s1, s1, t0
+    sllw t0, a1, a2
+    add s1, s1, t0
+    srlw t0, a1, a2
+    xor s1, s1, t0
+    sraw t0, a1, a2
+    add s1, s1, t0
+    mul t0, a1, a2
+    xor s1, s1, t0
+    mulh t0, a1, a2
+    add s1, s1, t0
+    mulhsu t0, a1, a2
+    xor s1, s1, t0
+    mulhu t0, a1, a2
+    add s1, s1, t0
+    mulw t0, a1, a2
+    xor s1, s1, t0
+    div t0, a1, a2
+    add s1, s1, t0
+    divu t0, a1, a2
+    xor s1, s1, t0
+    rem t0, a1, a2
+    add s1, s1, t0
+    remu t0, a1, a2
+    xor s1, s1, t0
+    divw t0, a1, a2
+    add s1, s1, t0
+    divuw t0, a1, a2
+    xor s1, s1, t0
+    remw t0, a1, a2
+    add s1, s1, t0
+    remuw t0, a1, a2
+    xor s1, s1, t0
+    slli t1, s1, 13
+    srli t2, s1, 51
+    or s1, t1, t2
+    addi s3, s3, 1
+    li t5, 12
+    bne s3, t5, inner
+    addi s2, s2, 1
+    bne s2, t5, outer
+    slli t0, a1, 63
+    srli t1, a1, 1
+    srai t2, a1, 33
+    slliw t3, a1, 31
+    srliw t4, a1, 7
+    sraiw t5, a1, 19
+    add s1, s1, t0
+    xor s1, s1, t1
+    add s1, s1, t2
+    xor s1, s1, t3
+    add s1, s1, t4
+    xor s1, s1, t5
+    srli t0, s1, 32
+    xor a0, s1, t0
+    andi a0, a0, 0xff
+    li a7, 93
+    ecall
+.data
+.balign 8
+operands:
+    .dword 0, 1, -1, 2, -2, 0x8000000000000000, 0x7fffffffffffffff, 0x80000000
+    .dword 0xffffffff80000000, 63, 0x123456789abcdef0, -12345
+"#;

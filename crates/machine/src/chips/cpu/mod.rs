@@ -10,4 +10,4 @@ mod trace;
 
 pub use air::CpuChip;
 pub use columns::*;
-pub use trace::{AluEvent, CpuTraceOutput, alu_rows, generate_trace};
+pub use trace::{AluEvent, CpuTraceOutput, alu_rows, alu_supported, generate_trace};

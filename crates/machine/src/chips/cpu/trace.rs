@@ -105,8 +105,10 @@ pub struct CpuTraceOutput {
 
 /// Operations some ALU chip of this machine proves.
 pub fn alu_supported(op: Opcode) -> bool {
-    use crate::chips::{add_sub, bitwise, lt, mul, shift};
-    add_sub::handles(op) || bitwise::handles(op) || lt::handles(op) || shift::handles(op) || mul::handles(op)
+    use crate::chips::{add_sub, bitwise, divrem, lt, mul, shift};
+    [add_sub::handles, bitwise::handles, lt::handles, shift::handles, mul::handles, divrem::handles]
+        .iter()
+        .any(|handles| handles(op))
 }
 
 fn fill_access(access: &mut AccessCols<u64>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {

@@ -1,0 +1,55 @@
+use super::*;
+use crate::chips::Chip;
+use crate::chips::cpu::AluEvent;
+use crate::chips::testing::{check_alu, check_alu_claims, events, uncaught_tampers};
+use crate::lookups::ByteCounts;
+
+fn trace(events: &[AluEvent]) -> p3_matrix::dense::RowMajorMatrix<hearth_stark::Val> {
+    generate_trace(events, &mut ByteCounts::default()).0
+}
+
+#[test]
+fn honest_traces_satisfy_the_constraints() {
+    let events = events(&DIVREM_OPS, 300, 1);
+    check_alu(&Chip::DivRem(DivRemChip), &trace(&events), &events).expect("honest trace");
+}
+
+#[test]
+fn every_tampered_cell_is_caught() {
+    // Per operation: an ordinary division with negative operands, division by zero, and the
+    // signed overflow case.
+    let events: Vec<_> = DIVREM_OPS
+        .iter()
+        .flat_map(|&op| {
+            [
+                (-1_000_003i64 as u64, 17),
+                (0x1234_5678_9abc, 0),
+                (i64::MIN as u64, u64::MAX),
+                (77, -5i64 as u64),
+            ]
+            .map(|(a, b)| AluEvent { op, a, b })
+        })
+        .collect();
+    let missed = uncaught_tampers(&Chip::DivRem(DivRemChip), &trace(&events), &events, events.len());
+    assert!(missed.is_empty(), "cells (row, column) whose change went unnoticed: {missed:?}");
+}
+
+#[test]
+fn a_quotient_with_too_large_a_remainder_is_rejected() {
+    // A requester claiming 7 / 2 = 2: the row holding q = 2, r = 3 satisfies 2 * 2 + 3 = 7, but
+    // no comparison row can answer 3 < 2.
+    let event = AluEvent { op: hearth_isa::Opcode::Divu, a: 7, b: 2 };
+    let chip = Chip::DivRem(DivRemChip);
+    let mut t = trace(&[event]);
+    check_alu_claims(&chip, &t, &[(event, 3)]).expect("the honest row answers 3");
+    for (col, value) in [
+        (DIVREM_COL_MAP.q[0], 2),
+        (DIVREM_COL_MAP.r[0], 3),
+        (DIVREM_COL_MAP.r_abs[0], 3),
+        (DIVREM_COL_MAP.c[0], 2),
+    ] {
+        t.values[col] = hearth_stark::Val::new(value);
+    }
+    let err = check_alu_claims(&chip, &t, &[(event, 2)]).expect_err("forged quotient");
+    assert!(matches!(&err, crate::check::CheckFailure::Bus { bus, .. } if bus == "alu"), "{err}");
+}
