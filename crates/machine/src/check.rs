@@ -72,6 +72,8 @@ pub struct Interaction<F> {
     pub message: Vec<F>,
     /// Its count (positive: sent).
     pub count: F,
+    /// The row that sent it (0 for messages from outside).
+    pub row: usize,
 }
 
 /// Evaluates one row of one table with concrete values.
@@ -164,51 +166,66 @@ where
     F: PrimeField32,
     A: BaseAir<F> + for<'a> Air<RowChecker<'a, F>>,
 {
-    let height = trace.height();
     let preprocessed = chip.preprocessed_trace();
-    let width = BaseAir::<F>::width(chip);
-    let pre_width = preprocessed.as_ref().map_or(0, |p| p.width);
     let mut out = Vec::new();
-    for row in 0..height {
-        let next = (row + 1) % height;
-        let (pre_local, pre_next) = match &preprocessed {
-            Some(p) => {
-                (&p.values[row * pre_width..][..pre_width], &p.values[next * pre_width..][..pre_width])
-            }
-            None => (&[][..], &[][..]),
-        };
-        let mut checker = RowChecker {
-            main: RowWindow::from_two_rows(
-                &trace.values[row * width..][..width],
-                &trace.values[next * width..][..width],
-            ),
-            preprocessed: RowWindow::from_two_rows(pre_local, pre_next),
-            public_values,
-            first: F::from_bool(row == 0),
-            last: F::from_bool(row == height - 1),
-            transition: F::from_bool(row != height - 1),
-            constraints: 0,
-            failed: None,
-            interactions: Vec::new(),
-        };
-        chip.eval(&mut checker);
-        if let Some(constraint) = checker.failed {
-            return Err(CheckFailure::Constraint { table, row, constraint });
+    for row in 0..trace.height() {
+        out.extend(row_interactions(table, chip, trace, preprocessed.as_ref(), public_values, row)?);
+    }
+    Ok(out)
+}
+
+/// [`table_interactions`] for one row (its constraints may read the next row too).
+pub fn row_interactions<F, A>(
+    table: usize,
+    chip: &A,
+    trace: &RowMajorMatrix<F>,
+    preprocessed: Option<&RowMajorMatrix<F>>,
+    public_values: &[F],
+    row: usize,
+) -> Result<Vec<Interaction<F>>, CheckFailure>
+where
+    F: PrimeField32,
+    A: BaseAir<F> + for<'a> Air<RowChecker<'a, F>>,
+{
+    let height = trace.height();
+    let width = trace.width;
+    let next = (row + 1) % height;
+    let (pre_local, pre_next) = match preprocessed {
+        Some(p) => (&p.values[row * p.width..][..p.width], &p.values[next * p.width..][..p.width]),
+        None => (&[][..], &[][..]),
+    };
+    let mut checker = RowChecker {
+        main: RowWindow::from_two_rows(
+            &trace.values[row * width..][..width],
+            &trace.values[next * width..][..width],
+        ),
+        preprocessed: RowWindow::from_two_rows(pre_local, pre_next),
+        public_values,
+        first: F::from_bool(row == 0),
+        last: F::from_bool(row == height - 1),
+        transition: F::from_bool(row != height - 1),
+        constraints: 0,
+        failed: None,
+        interactions: Vec::new(),
+    };
+    chip.eval(&mut checker);
+    if let Some(constraint) = checker.failed {
+        return Err(CheckFailure::Constraint { table, row, constraint });
+    }
+    let mut out = Vec::new();
+    for (bus, message, count, bound) in checker.interactions {
+        let magnitude = count.as_canonical_u32().min(F::ORDER_U32 - count.as_canonical_u32());
+        if bound > 0 && magnitude > bound {
+            return Err(CheckFailure::CountBound { table, row, bus });
         }
-        for (bus, message, count, bound) in checker.interactions {
-            let magnitude = count.as_canonical_u32().min(F::ORDER_U32 - count.as_canonical_u32());
-            if bound > 0 && magnitude > bound {
-                return Err(CheckFailure::CountBound { table, row, bus });
-            }
-            if count.is_zero() {
-                continue;
-            }
-            let bus: &'static str = match bus.as_str() {
-                "" => "local",
-                b => crate::bus::ALL.iter().find(|&&known| known == b).copied().unwrap_or("unknown"),
-            };
-            out.push(Interaction { bus, message, count });
+        if count.is_zero() {
+            continue;
         }
+        let bus: &'static str = match bus.as_str() {
+            "" => "local",
+            b => crate::bus::ALL.iter().find(|&&known| known == b).copied().unwrap_or("unknown"),
+        };
+        out.push(Interaction { bus, message, count, row });
     }
     Ok(out)
 }

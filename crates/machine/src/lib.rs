@@ -25,7 +25,7 @@ pub mod lookups;
 pub mod shard;
 
 pub use shard::{
-    MAX_SHARD_CYCLES, ProgramDescriptor, ProgramSource, ProveError, PublicValues, ShardProof, VerifyError,
-    machine_chips, machine_security, machine_shapes, prove_shard, prove_shard_with, prove_tampered,
-    shard_traces, verify_shard,
+    MAX_SHARD_CYCLES, ProgramDescriptor, ProgramSource, ProveError, PublicValues, ShardProof, ShardWitness,
+    VerifyError, machine_chips, machine_security, machine_shapes, prove_shard, prove_shard_with,
+    prove_tampered, shard_traces, shard_witness, verify_shard,
 };

@@ -406,6 +406,25 @@ pub fn shard_traces(program: &Program, input: &[u8]) -> Result<Vec<RowMajorMatri
     generate_traces(program, &ProgramTables::of(program), &record)
 }
 
+/// Everything a proof of a run is about, before proving: the tables, their traces and public
+/// values. Soundness tests and [`crate::check`] work on it.
+pub struct ShardWitness {
+    /// The machine's tables for the program.
+    pub chips: Vec<Chip>,
+    /// One trace per table.
+    pub traces: Vec<RowMajorMatrix<Val>>,
+    /// Public values per table.
+    pub public_values: Vec<Vec<Val>>,
+}
+
+/// Executes `program` and builds the witness of its proof.
+pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
+    let (record, summary) = trace_single_shard(program, input)?;
+    let tables = ProgramTables::of(program);
+    let traces = generate_traces(program, &tables, &record)?;
+    Ok(ShardWitness { chips: chips_of(&tables), traces, public_values: all_public_values(summary.exit_code) })
+}
+
 /// Runs `program` on `input` in trace mode, as one shard or not at all.
 fn trace_single_shard(
     program: &Program,

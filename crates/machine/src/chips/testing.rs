@@ -98,7 +98,7 @@ pub fn check_alu_claims(
             let sent = i.count.as_canonical_u32() < Val::ORDER_U32 / 2;
             (i.bus == BYTE && byte_fact(&i.message)) || (i.bus == ALU && sent && alu_fact(&i.message))
         })
-        .map(|i| Interaction { bus: i.bus, message: i.message.clone(), count: -i.count })
+        .map(|i| Interaction { bus: i.bus, message: i.message.clone(), count: -i.count, row: 0 })
         .collect();
     all.extend(provided);
     for (event, result) in claims {
@@ -106,7 +106,7 @@ pub fn check_alu_claims(
         for v in [event.a, event.b, *result] {
             message.extend(bytes(v).map(Val::from_u8));
         }
-        all.push(Interaction { bus: ALU, message, count: Val::ONE });
+        all.push(Interaction { bus: ALU, message, count: Val::ONE, row: 0 });
     }
     balance(&all)
 }

@@ -148,6 +148,26 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
             builder.assert_zero((AB::Expr::ONE - e(i.reads_rs1)) * e(local.rs1_val[j]));
             builder.assert_zero((AB::Expr::ONE - e(i.reads_rs2)) * e(local.rs2_val[j]));
         }
+        // Columns of an access, result or memory operation the row does not perform hold zero,
+        // so every cell of a real row is fixed by what it executes.
+        let access_cells = |a: &AccessCols<AB::Var>| [a.prev_ts, a.dts[0], a.dts[1], a.dts[2]];
+        let is_mem = e(i.is_load) + e(i.is_store);
+        let unused: [(AB::Expr, Vec<AB::Var>); 6] = [
+            (e(i.reads_rs1), access_cells(&local.rs1_access).to_vec()),
+            (e(i.reads_rs2), access_cells(&local.rs2_access).to_vec()),
+            (
+                e(i.writes_rd),
+                [&local.rd_val[..], &local.rd_prev[..], &access_cells(&local.rd_access)[..]].concat(),
+            ),
+            (e(i.sends_alu), local.alu_out.to_vec()),
+            (e(i.is_jalr), vec![local.jalr_bit]),
+            (is_mem.clone(), [&[local.mem_q][..], &access_cells(&local.mem_access)[..]].concat()),
+        ];
+        for (used, cells) in unused {
+            for cell in cells {
+                builder.assert_zero((AB::Expr::ONE - used.clone()) * e(cell));
+            }
+        }
         let ts = e(local.clk) * c(4) + c(4);
         access(
             builder,
@@ -227,7 +247,6 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
             + e(i.is_jal) * (e(i.imm_field) - c(4))
             + e(i.is_jalr) * (target - e(local.jalr_bit) - e(local.pc) - c(4));
         builder.assert_eq(local.next_pc, next_pc);
-        let is_mem = e(i.is_load) + e(i.is_store);
         for j in 4..8 {
             builder.assert_zero((e(i.is_jalr) + is_mem.clone()) * e(local.alu_out[j]));
         }

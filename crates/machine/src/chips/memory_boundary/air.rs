@@ -59,6 +59,9 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryBoundaryChip 
         range30(builder, high_gap, local.high_gap, is_real.clone());
         let step = e(next.addr) - e(local.addr) - c(8);
         range30(builder, step, local.next_gap, e(local.has_next));
+        for &byte in &local.next_gap {
+            builder.assert_zero((AB::Expr::ONE - e(local.has_next)) * e(byte));
+        }
 
         let zero = (0..8).map(|_| AB::Expr::ZERO);
         let initial = token::<AB>(e(local.addr), zero, AB::Expr::ZERO);

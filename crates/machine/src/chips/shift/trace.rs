@@ -52,8 +52,8 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             r.sign = counts.add(ByteOp::Msb, r.top as u8, 0) as u64;
         }
         r.fill_lo = r.sign * (256 - r.multiplier);
-        for j in 0..8 {
-            let x = if j < 4 || !is_word { a[j] as u64 } else { 255 * r.sign };
+        for (j, &byte) in a.iter().enumerate() {
+            let x = if j < 4 || !is_word { byte as u64 } else { 255 * r.sign };
             let product = x * r.multiplier;
             r.lo[j] = product & 0xff;
             r.hi[j] = product >> 8;
