@@ -143,11 +143,11 @@ fn sweep_program(source: &str) {
             continue;
         }
         // Rows that send or receive anything (padding rows contribute nothing whatever they
-        // hold); every one of small tables, a spread of about 48 of tall ones.
+        // hold); all of them up to 512, else a spread of about 256.
         let mut real: Vec<usize> = sweep.honest[table].iter().map(|i| i.row).collect();
         real.sort_unstable();
         real.dedup();
-        let step = real.len().div_ceil(48).max(1);
+        let step = if real.len() <= 512 { 1 } else { real.len().div_ceil(256) };
         let mut rows: Vec<usize> = real.iter().copied().step_by(step).chain(real.last().copied()).collect();
         rows.dedup();
         let missed = sweep.uncaught(table, &rows);

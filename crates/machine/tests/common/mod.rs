@@ -15,9 +15,9 @@ pub fn assemble(body: &str) -> Program {
 /// `exit(a0)`.
 pub const EXIT: &str = "li a7, 93\necall";
 
-/// Arithmetic, comparisons, branches, jumps, and loads and stores of every width (aligned and
-/// misaligned inside a word), on the stack below the image and in a data word inside it; exits
-/// with a checksum.
+/// Arithmetic, comparisons, branches, jumps, and loads and stores of every width (aligned,
+/// misaligned inside a word, and crossing into the next word), on the stack below the image and
+/// in data words inside it; exits with a checksum.
 pub const MIXED: &str = r#"
     li sp, 0x00ff0000
     la s0, data
@@ -49,6 +49,21 @@ loop:
     lb a5, 15(sp)
     lbu a6, 15(sp)
     lwu s3, 12(sp)
+    sd s1, 19(sp)
+    sw s2, 30(sp)
+    sh t0, 39(sp)
+    ld t3, 19(sp)
+    lw t4, 30(sp)
+    lwu t5, 29(sp)
+    lh t6, 39(sp)
+    lhu a7, 39(sp)
+    add a1, a1, t3
+    add a2, a2, t4
+    add a3, a3, t5
+    add a4, a4, t6
+    add a5, a5, a7
+    ld a7, 4(s0)
+    add a6, a6, a7
     sd a1, 8(s0)
     ld s4, 8(s0)
     lw s5, 0(s0)

@@ -31,8 +31,8 @@ pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
 /// - `pc_bytes` and `jalr` targets have their top byte below 128, and load and store addresses
 ///   below `0x7800_0000`, so the composed field elements cannot wrap modulo `p`. The program's
 ///   code lies at or above `0x0100_0000`, so a composed `pc` or `pc + 4` has one decomposition.
-/// - Loads and stores touch one word: the offset plus the width is at most 8 (an access that
-///   crosses words is not provable by this table).
+/// - Loads and stores touch one word, and a second (the next) exactly when the offset plus the
+///   width exceeds 8; bytes past the first word come from and go to the second.
 #[derive(Clone, Copy, Debug)]
 pub struct CpuChip {
     /// The program's entry point.
@@ -152,7 +152,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         // so every cell of a real row is fixed by what it executes.
         let access_cells = |a: &AccessCols<AB::Var>| [a.prev_ts, a.dts[0], a.dts[1], a.dts[2]];
         let is_mem = e(i.is_load) + e(i.is_store);
-        let unused: [(AB::Expr, Vec<AB::Var>); 6] = [
+        let unused: [(AB::Expr, Vec<AB::Var>); 7] = [
             (e(i.reads_rs1), access_cells(&local.rs1_access).to_vec()),
             (e(i.reads_rs2), access_cells(&local.rs2_access).to_vec()),
             (
@@ -162,6 +162,10 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
             (e(i.sends_alu), local.alu_out.to_vec()),
             (e(i.is_jalr), vec![local.jalr_bit]),
             (is_mem.clone(), [&[local.mem_q][..], &access_cells(&local.mem_access)[..]].concat()),
+            (
+                e(local.mem_cross),
+                [&local.mem2_prev[..], &local.mem2_new[..], &access_cells(&local.mem2_access)[..]].concat(),
+            ),
         ];
         for (used, cells) in unused {
             for cell in cells {
@@ -252,9 +256,11 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         }
         byte_lookup(builder, c(ByteOp::Ltu as u32), local.alu_out[3], c(128), AB::Expr::ONE, e(i.is_jalr));
 
-        // Loads and stores: one word, at an address below 0x7800_0000.
+        // Loads and stores: one word, or two when offset plus width exceeds 8, at an address
+        // below 0x7800_0000.
         let mut offset_sum = AB::Expr::ZERO;
         let mut offset_value = AB::Expr::ZERO;
+        let mut crosses = AB::Expr::ZERO;
         for (k, &flag) in local.mem_offset.iter().enumerate() {
             builder.assert_bool(flag);
             offset_sum += e(flag);
@@ -264,10 +270,12 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
                 + if k > 4 { e(i.load_width[2]) + e(i.store_width[2]) } else { AB::Expr::ZERO }
                 + if k > 6 { e(i.load_width[1]) + e(i.store_width[1]) } else { AB::Expr::ZERO };
             if k > 0 {
-                builder.assert_zero(e(flag) * too_wide);
+                crosses += e(flag) * too_wide;
             }
         }
         builder.assert_eq(offset_sum, is_mem.clone());
+        builder.assert_bool(local.mem_cross);
+        builder.assert_eq(local.mem_cross, crosses);
         builder.when(is_mem.clone()).assert_eq(local.alu_out[0], e(local.mem_q) * c(8) + offset_value);
         range_pair(builder, local.mem_q, AB::Expr::ZERO, is_mem.clone());
         byte_lookup(builder, c(ByteOp::Ltu as u32), local.alu_out[3], c(0x78), AB::Expr::ONE, is_mem.clone());
@@ -278,17 +286,35 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         access(
             builder,
             MEMORY,
-            word_addr,
+            word_addr.clone(),
             &local.mem_prev,
             &local.mem_new,
             &local.mem_access,
-            ts + c(2),
+            ts.clone() + c(2),
             is_mem,
         );
+        access(
+            builder,
+            MEMORY,
+            word_addr + c(8),
+            &local.mem2_prev,
+            &local.mem2_new,
+            &local.mem2_access,
+            ts + c(2),
+            e(local.mem_cross),
+        );
+        let both_prev = |m: usize| if m < 8 { e(local.mem_prev[m]) } else { e(local.mem2_prev[m - 8]) };
         for j in 0..8 {
-            let loaded = (0..8 - j)
-                .fold(AB::Expr::ZERO, |acc, k| acc + e(local.mem_offset[k]) * e(local.mem_prev[k + j]));
+            let loaded =
+                (0..8).fold(AB::Expr::ZERO, |acc, k| acc + e(local.mem_offset[k]) * both_prev(k + j));
             builder.assert_eq(local.loaded[j], loaded);
+            // Bytes of the stored value that land in the next word.
+            let stored_next = (j + 1..8).fold(AB::Expr::ZERO, |acc, k| {
+                acc + e(local.mem_offset[k])
+                    * width_mask(&sw1, &sw2, &sw4, &sw8, 8 + j - k)
+                    * (e(local.rs2_val[8 + j - k]) - e(local.mem2_prev[j]))
+            });
+            builder.assert_eq(local.mem2_new[j], e(local.mem2_prev[j]) + stored_next);
             let stored = (0..=j).fold(AB::Expr::ZERO, |acc, k| {
                 acc + e(local.mem_offset[k])
                     * width_mask(&sw1, &sw2, &sw4, &sw8, j - k)

@@ -58,7 +58,15 @@ pub struct CpuCols<T> {
     pub mem_new: [T; 8],
     /// The memory access.
     pub mem_access: AccessCols<T>,
-    /// Bytes of the word from the offset on.
+    /// The access crosses into the next word (offset plus width above 8).
+    pub mem_cross: T,
+    /// The next word before a crossing access (zero otherwise).
+    pub mem2_prev: [T; 8],
+    /// The next word after a crossing access (zero otherwise).
+    pub mem2_new: [T; 8],
+    /// The access to the next word.
+    pub mem2_access: AccessCols<T>,
+    /// The eight bytes from the accessed address on (across both words).
     pub loaded: [T; 8],
     /// Top byte of the loaded value.
     pub load_top: T,

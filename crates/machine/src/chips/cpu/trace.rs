@@ -196,8 +196,10 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
 
         if class(m.is_load) || class(m.is_store) {
             let accesses = &record.memory_accesses[event.memory.start as usize..event.memory.end as usize];
-            let [access] = accesses else {
-                return Err(unsupported("load or store crossing a word boundary"));
+            let (access, next) = match accesses {
+                [access] => (access, None),
+                [access, next] => (access, Some(next)),
+                _ => return Err(unsupported("memory access of more than two words")),
             };
             let addr = u64::from_le_bytes(r.alu_out.map(|b| b as u8));
             let offset = (addr & 7) as usize;
@@ -208,8 +210,15 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             r.mem_prev = bytes(access.prev_value).map(u64::from);
             r.mem_new = bytes(access.value).map(u64::from);
             fill_access(&mut r.mem_access, access.prev_timestamp, access.timestamp, counts);
+            if let Some(next) = next {
+                r.mem_cross = 1;
+                r.mem2_prev = bytes(next.prev_value).map(u64::from);
+                r.mem2_new = bytes(next.value).map(u64::from);
+                fill_access(&mut r.mem2_access, next.prev_timestamp, next.timestamp, counts);
+            }
             for j in 0..8 {
-                r.loaded[j] = if offset + j < 8 { r.mem_prev[offset + j] } else { 0 };
+                let m = offset + j;
+                r.loaded[j] = if m < 8 { r.mem_prev[m] } else { r.mem2_prev[m - 8] };
             }
             if class(m.is_load) {
                 let w =
