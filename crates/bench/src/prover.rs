@@ -19,6 +19,10 @@ pub(crate) struct Args {
     /// Parameter sets.
     #[arg(long, value_delimiter = ',', default_values_t = ["default".to_string(), "fast-100".to_string()])]
     params: Vec<String>,
+    /// Workloads: `alu` (additions, logic, comparisons, loads and stores) and `muldiv`
+    /// (multiplications, divisions and shifts).
+    #[arg(long, value_delimiter = ',', default_values_t = ["alu".to_string(), "muldiv".to_string()])]
+    workloads: Vec<String>,
     #[command(flatten)]
     output: Output,
 }
@@ -32,6 +36,18 @@ fn alu_loop(iterations: u64) -> String {
          or s2, s2, t2\nsd s1, 0(sp)\nlw t3, 4(sp)\nsubw s2, s2, t3\nsb s2, 9(sp)\nlbu t4, 9(sp)\n\
          add s1, s1, t4\naddi sp, sp, -16\naddi t0, t0, -1\nbne t0, zero, 1b\n\
          andi a0, s1, 0\nli a7, 93\necall\n"
+    )
+}
+
+/// A loop of 64-bit and W multiplications, divisions, remainders and shifts with the additions
+/// that feed them, 16 cycles per iteration.
+fn muldiv_loop(iterations: u64) -> String {
+    format!(
+        "li t0, {iterations}\nli s1, 0x9e3779b97f4a7c15\nli s2, 12345\n1:\n\
+         mul t1, s1, s2\nmulhu t2, s1, s2\ndivu t3, s1, s2\nremw t4, s1, s2\nsrl t5, s1, s2\n\
+         sraw t6, t1, s2\nxor s1, t1, t2\nadd s1, s1, t3\nmulh t1, s1, t6\ndiv t2, t1, s2\n\
+         sll t3, t2, t4\nadd s2, s2, t5\nori s2, s2, 1\nadd s1, s1, t3\naddi t0, t0, -1\n\
+         bne t0, zero, 1b\nandi a0, s1, 0\nli a7, 93\necall\n"
     )
 }
 
@@ -65,15 +81,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let mut results = Vec::new();
     let mut log_cycles = args.log_cycles.clone();
     log_cycles.sort_unstable();
-    for &log in &log_cycles {
-        let program = assemble(&alu_loop((1u64 << log) / 16))?;
+    for (workload, &log) in args.workloads.iter().flat_map(|w| log_cycles.iter().map(move |l| (w, l))) {
+        let source = match workload.as_str() {
+            "alu" => alu_loop((1u64 << log) / 16),
+            "muldiv" => muldiv_loop((1u64 << log) / 16),
+            other => anyhow::bail!("no workload {other} (alu, muldiv)"),
+        };
+        let program = assemble(&source)?;
         let start = Instant::now();
         let traces = shard_traces(&program, &[])?;
         let trace_s = start.elapsed().as_secs_f64();
         drop(traces);
         for name in &args.params {
             let params = ProofParams::by_name(name).with_context(|| format!("no parameter set {name}"))?;
-            eprintln!("proving 2^{log} cycles with {name} ...");
+            eprintln!("proving {workload} at 2^{log} cycles with {name} ...");
             let start = Instant::now();
             let proof = prove_shard(&program, &[], &params)?;
             let prove_s = start.elapsed().as_secs_f64();
@@ -84,7 +105,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             let heights = proof.stark.log_heights();
             let bits = hearth_machine::machine_security(&params, &heights)?[1].total;
             results.push(json!({
-                "workload": "alu_memory_loop",
+                "workload": workload,
                 "log_cycles_target": log,
                 "cycles": proof.cycles,
                 "params": name,

@@ -141,8 +141,7 @@ impl ProverBackend for CpuBackend {
         }
         let config = make_config(params);
         let log_heights: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
-        let prover_data = ProverData::<HearthConfig>::from_airs_and_degrees(&config, airs, &log_heights)
-            .map_err(|e| StarkError::Proving(format!("{e:?}")))?;
+        let prover_data = prover_data(&config, params, airs, &log_heights)?;
         let instances: Vec<StarkInstance<'_, HearthConfig, A>> = airs
             .iter()
             .zip(traces)
@@ -164,11 +163,37 @@ pub fn preprocessed_commitment<A: ProvableAir>(
 ) -> Result<Option<Commitment>, StarkError> {
     check_heights(airs.len(), log_heights)?;
     let config = make_config(params);
-    Ok(ProverData::<HearthConfig>::from_airs_and_degrees(&config, airs, log_heights)
-        .map_err(|e| StarkError::Proving(format!("{e:?}")))?
-        .common
-        .preprocessed
-        .map(|p| p.commitment))
+    Ok(prover_data(&config, params, airs, log_heights)?.common.preprocessed.map(|p| p.commitment))
+}
+
+/// Lookups of one bus share an auxiliary column while the column's constraint stays within this
+/// degree. Plonky3 alone packs only within a table's existing quotient degree, so a degree-2
+/// table (one quotient chunk) would give every lookup a column of its own: 8 base-field columns
+/// each in the degree-8 extension, committed and opened at every query. Degree 3 (two quotient
+/// chunks, within both parameter sets' blowup) packs lookups in pairs: fewer columns and a
+/// smaller proof for one more quotient chunk on those tables.
+const LOOKUP_PACKING_DEGREE: usize = 3;
+
+/// Layouts, packed lookups and (for AIRs that have them) committed preprocessed tables, the
+/// same way for prover and verifier.
+fn prover_data<A>(
+    config: &HearthConfig,
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+) -> Result<ProverData<HearthConfig>, StarkError>
+where
+    A: p3_air::Air<p3_lookup::InteractionSymbolicBuilder<Val, Challenge>> + p3_air::BaseAir<Val>,
+{
+    let budgets = vec![LOOKUP_PACKING_DEGREE; airs.len()];
+    ProverData::<HearthConfig>::from_airs_and_degrees_with_lookup_budgets(
+        config,
+        airs,
+        log_heights,
+        &budgets,
+        params.log_blowup as usize,
+    )
+    .map_err(|e| StarkError::Proving(format!("{e:?}")))
 }
 
 fn check_heights(tables: usize, log_heights: &[usize]) -> Result<(), StarkError> {
@@ -226,9 +251,7 @@ fn uncommitted_common<A: ProvableAir>(
     check_heights(airs.len(), log_heights)?;
     let config = make_config(params);
     let uncommitted: Vec<Uncommitted<'_, A>> = airs.iter().map(Uncommitted).collect();
-    Ok(ProverData::<HearthConfig>::from_airs_and_degrees(&config, &uncommitted, log_heights)
-        .map_err(|e| StarkError::Proving(format!("{e:?}")))?
-        .common)
+    Ok(prover_data(&config, params, &uncommitted, log_heights)?.common)
 }
 
 /// The verifier's common data with `commitment` as the preprocessed tables' commitment
