@@ -23,6 +23,9 @@ pub(crate) struct Args {
     /// (multiplications, divisions and shifts).
     #[arg(long, value_delimiter = ',', default_values_t = ["alu".to_string(), "muldiv".to_string()])]
     workloads: Vec<String>,
+    /// Only execute and generate the traces (no proving): times trace generation alone.
+    #[arg(long)]
+    traces_only: bool,
     #[command(flatten)]
     output: Output,
 }
@@ -92,6 +95,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         let traces = shard_traces(&program, &[])?;
         let trace_s = start.elapsed().as_secs_f64();
         drop(traces);
+        if args.traces_only {
+            results.push(json!({
+                "workload": workload,
+                "log_cycles_target": log,
+                "trace_generation_s": trace_s,
+                "peak_rss_mib_so_far": peak_rss_mib(),
+            }));
+            eprintln!("{}", results.last().map(|r| r.to_string()).unwrap_or_default());
+            continue;
+        }
         for name in &args.params {
             let params = ProofParams::by_name(name).with_context(|| format!("no parameter set {name}"))?;
             eprintln!("proving {workload} at 2^{log} cycles with {name} ...");

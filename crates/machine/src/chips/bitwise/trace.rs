@@ -44,5 +44,5 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             r.c[j] = counts.add(op, a[j], b[j]) as u64;
         }
     }
-    RowMajorMatrix::new(values.into_iter().map(F::from_u64).collect(), NUM_BITWISE_COLS)
+    crate::cols::field_matrix(values, NUM_BITWISE_COLS)
 }

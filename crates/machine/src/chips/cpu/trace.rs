@@ -111,10 +111,10 @@ pub fn alu_supported(op: Opcode) -> bool {
         .any(|handles| handles(op))
 }
 
-fn fill_access(access: &mut AccessCols<u64>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {
-    access.prev_ts = prev_ts;
+fn fill_access(access: &mut AccessCols<u32>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {
+    access.prev_ts = prev_ts as u32;
     let d = (ts - prev_ts - 1).to_le_bytes();
-    access.dts = [d[0] as u64, d[1] as u64, d[2] as u64];
+    access.dts = [d[0] as u32, d[1] as u32, d[2] as u32];
     counts.range_bytes(&d[..3]);
 }
 
@@ -126,23 +126,23 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     let n = record.instructions.len();
     let height = padded_height(n);
     let mut out = CpuTraceOutput::default();
-    let mut rows = vec![0u64; height * NUM_CPU_COLS];
+    let mut rows = vec![0u32; height * NUM_CPU_COLS];
     let p = hearth_stark::KOALA_BEAR_MODULUS as i64;
     for (event, row) in record.instructions.iter().zip(rows.chunks_exact_mut(NUM_CPU_COLS)) {
         let ins = event.instruction;
         let unsupported =
             |what: &str| ProveError::Unsupported { pc: event.pc, what: format!("{what} ({:?})", ins.opcode) };
         let decoded = decode(&ins).ok_or_else(|| unsupported("instruction"))?;
-        let r: &mut CpuCols<u64> = row.borrow_mut();
+        let r: &mut CpuCols<u32> = row.borrow_mut();
         r.is_real = 1;
-        r.clk = event.clk;
-        r.pc = event.pc;
-        r.next_pc = event.next_pc;
-        let instr: &mut [u64] = &mut row[CPU_COL_MAP.instr.opcode..CPU_COL_MAP.instr.opcode + NUM_INSTR_COLS];
+        r.clk = event.clk as u32;
+        r.pc = event.pc as u32;
+        r.next_pc = event.next_pc as u32;
+        let instr: &mut [u32] = &mut row[CPU_COL_MAP.instr.opcode..CPU_COL_MAP.instr.opcode + NUM_INSTR_COLS];
         for (cell, v) in instr.iter_mut().zip(&decoded.fields) {
-            *cell = v.rem_euclid(p) as u64;
+            *cell = v.rem_euclid(p) as u32;
         }
-        let r: &mut CpuCols<u64> = row.borrow_mut();
+        let r: &mut CpuCols<u32> = row.borrow_mut();
         *out.executed.entry(event.pc).or_default() += 1;
 
         // Registers, by slot.
@@ -151,16 +151,16 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         {
             match access.timestamp - base_ts {
                 0 => {
-                    r.rs1_val = bytes(access.value).map(u64::from);
+                    r.rs1_val = bytes(access.value).map(u32::from);
                     fill_access(&mut r.rs1_access, access.prev_timestamp, access.timestamp, counts);
                 }
                 1 => {
-                    r.rs2_val = bytes(access.value).map(u64::from);
+                    r.rs2_val = bytes(access.value).map(u32::from);
                     fill_access(&mut r.rs2_access, access.prev_timestamp, access.timestamp, counts);
                 }
                 _ => {
-                    r.rd_prev = bytes(access.prev_value).map(u64::from);
-                    r.rd_val = bytes(access.value).map(u64::from);
+                    r.rd_prev = bytes(access.prev_value).map(u32::from);
+                    r.rd_val = bytes(access.value).map(u32::from);
                     fill_access(&mut r.rd_access, access.prev_timestamp, access.timestamp, counts);
                 }
             }
@@ -173,12 +173,12 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         let (is_auipc, is_jal, is_jalr) = (class(m.is_auipc), class(m.is_jal), class(m.is_jalr));
 
         let pc_word = (event.pc + if is_jal || is_jalr { 4 } else { 0 }) as u32;
-        r.pc_bytes = counts.range_word(pc_word, 128).map(u64::from);
+        r.pc_bytes = counts.range_word(pc_word, 128).map(u32::from);
 
         let a = if is_auipc { event.pc } else { rs1 };
         let b = if class(m.alu_imm) { imm } else { rs2 };
-        r.alu_a = bytes(a).map(u64::from);
-        r.alu_b = bytes(b).map(u64::from);
+        r.alu_a = bytes(a).map(u32::from);
+        r.alu_b = bytes(b).map(u32::from);
         if class(m.sends_alu) {
             let op = hearth_isa::Opcode::ALL[decoded.fields[m.alu_op] as usize];
             if !alu_supported(op) {
@@ -186,10 +186,10 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             }
             let alu = AluEvent { op, a, b };
             let result = alu.result();
-            r.alu_out = bytes(result).map(u64::from);
+            r.alu_out = bytes(result).map(u32::from);
             out.alu_events.push(alu);
             if is_jalr {
-                r.jalr_bit = result & 1;
+                r.jalr_bit = (result & 1) as u32;
                 counts.add(ByteOp::Ltu, (result >> 24) as u8, 128);
             }
         }
@@ -204,16 +204,16 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             let addr = u64::from_le_bytes(r.alu_out.map(|b| b as u8));
             let offset = (addr & 7) as usize;
             r.mem_offset[offset] = 1;
-            r.mem_q = (addr & 0xff) >> 3;
+            r.mem_q = ((addr & 0xff) >> 3) as u32;
             counts.range_pair(r.mem_q as u8, 0);
             counts.add(ByteOp::Ltu, (addr >> 24) as u8, 0x78);
-            r.mem_prev = bytes(access.prev_value).map(u64::from);
-            r.mem_new = bytes(access.value).map(u64::from);
+            r.mem_prev = bytes(access.prev_value).map(u32::from);
+            r.mem_new = bytes(access.value).map(u32::from);
             fill_access(&mut r.mem_access, access.prev_timestamp, access.timestamp, counts);
             if let Some(next) = next {
                 r.mem_cross = 1;
-                r.mem2_prev = bytes(next.prev_value).map(u64::from);
-                r.mem2_new = bytes(next.value).map(u64::from);
+                r.mem2_prev = bytes(next.prev_value).map(u32::from);
+                r.mem2_new = bytes(next.value).map(u32::from);
                 fill_access(&mut r.mem2_access, next.prev_timestamp, next.timestamp, counts);
             }
             for j in 0..8 {
@@ -225,7 +225,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
                     [1usize, 2, 4, 8][(0..4).find(|&k| decoded.fields[m.load_width[k]] == 1).unwrap_or(0)];
                 r.load_top = r.loaded[w - 1];
                 if class(m.load_signed) {
-                    r.load_sign = counts.add(ByteOp::Msb, r.load_top as u8, 0) as u64;
+                    r.load_sign = counts.add(ByteOp::Msb, r.load_top as u8, 0) as u32;
                 }
             }
         }
@@ -238,6 +238,5 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         }
     }
     // Padding rows repeat nothing: all zero (not real), which every constraint accepts.
-    let values = rows.into_iter().map(F::from_u64).collect();
-    Ok((RowMajorMatrix::new(values, NUM_CPU_COLS), out))
+    Ok((crate::cols::field_matrix(rows, NUM_CPU_COLS), out))
 }

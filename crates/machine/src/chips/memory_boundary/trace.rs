@@ -39,5 +39,5 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             r.next_gap = counts.range30((words[i + 1].0 - addr - 8) as u32).map(u64::from);
         }
     }
-    RowMajorMatrix::new(values.into_iter().map(F::from_u64).collect(), NUM_MEMORY_BOUNDARY_COLS)
+    crate::cols::field_matrix(values, NUM_MEMORY_BOUNDARY_COLS)
 }

@@ -66,5 +66,5 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         r.final_value = bytes(value).map(u64::from);
         r.final_ts = ts;
     }
-    RowMajorMatrix::new(values.into_iter().map(F::from_u64).collect(), NUM_MEMORY_IMAGE_COLS)
+    crate::cols::field_matrix(values, NUM_MEMORY_IMAGE_COLS)
 }

@@ -19,5 +19,5 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         r.final_value = bytes(record.end.registers[reg]).map(u64::from);
         r.final_ts = record.end.register_timestamps[reg];
     }
-    RowMajorMatrix::new(values.into_iter().map(F::from_u64).collect(), NUM_REGISTERS_COLS)
+    crate::cols::field_matrix(values, NUM_REGISTERS_COLS)
 }

@@ -21,12 +21,11 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
     let (events, height) = alu_rows(events, handles);
-    let mut values = vec![0u64; height * NUM_SHIFT_COLS];
-    for row in values.chunks_exact_mut(NUM_SHIFT_COLS) {
+    let pad = |row: &mut [u64]| {
         let r: &mut ShiftCols<u64> = row.borrow_mut();
         r.pow = 1;
-    }
-    for (event, row) in events.iter().zip(values.chunks_exact_mut(NUM_SHIFT_COLS)) {
+    };
+    let values = crate::cols::fill_rows(height, NUM_SHIFT_COLS, events, pad, |event, row| {
         let r: &mut ShiftCols<u64> = row.borrow_mut();
         let index = SHIFT_OPS.iter().position(|&op| op == event.op).unwrap_or(0);
         r.op[index] = 1;
@@ -63,6 +62,6 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         if is_word {
             r.result_sign = counts.add(ByteOp::Msb, c[3], 0) as u64;
         }
-    }
-    RowMajorMatrix::new(values.into_iter().map(F::from_u64).collect(), NUM_SHIFT_COLS)
+    });
+    crate::cols::field_matrix(values, NUM_SHIFT_COLS)
 }
