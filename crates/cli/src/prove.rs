@@ -81,6 +81,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     println!("program hash  0x{}", hex::encode(proof.descriptor.hash()));
     println!("exit code     {}", proof.exit_code);
+    println!("input length  {} bytes", proof.input_len);
     println!("cycles        {}", proof.cycles);
     println!(
         "prove time    {:.2} s ({:.0} cycles/s)",
@@ -157,6 +158,7 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     println!("VALID");
     println!("program hash  0x{}", hex::encode(public.program_hash));
     println!("exit code     {}", public.exit_code);
+    println!("input length  {} bytes", public.input_len);
     println!("cycles        {}", public.cycles);
     println!("parameters    {}", params.name);
     println!("verify time   {:.1} ms", elapsed.as_secs_f64() * 1e3);

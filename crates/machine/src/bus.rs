@@ -16,9 +16,11 @@ pub const ALU: &str = "alu";
 pub const REGISTER: &str = "register";
 /// `(word address, value[8], timestamp)`: memory word tokens for offline memory checking.
 pub const MEMORY: &str = "memory";
+/// `(clk, a7[8], a0[8])`: the CPU hands every `ecall` but `exit` to the syscall table.
+pub const SYSCALL: &str = "syscall";
 
 /// Every bus.
-pub const ALL: [&str; 5] = [PROGRAM, BYTE, ALU, REGISTER, MEMORY];
+pub const ALL: [&str; 6] = [PROGRAM, BYTE, ALU, REGISTER, MEMORY, SYSCALL];
 
 /// Operations of the byte table. Each row `(x, y)` for `x, y < 256` answers all of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -79,6 +79,35 @@ pub fn range30<AB: InteractionBuilder>(
     range_word(builder, value, bytes, 64, count);
 }
 
+/// Consumes the token `(location, prev, prev_ts)` and produces `(location, value, ts)`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one access is this many values; a struct would only rename them"
+)]
+pub fn access<AB: InteractionBuilder>(
+    builder: &mut AB,
+    bus: &str,
+    location: AB::Expr,
+    prev: &[AB::Var; 8],
+    value: &[AB::Var; 8],
+    access: &crate::chips::cpu::AccessCols<AB::Var>,
+    ts: AB::Expr,
+    count: AB::Expr,
+) {
+    let bytes = |v: &[AB::Var; 8]| v.map(Into::into);
+    let consumed = token::<AB>(location.clone(), bytes(prev), access.prev_ts.into());
+    builder.push_interaction(bus, consumed, Count::bounded(-count.clone(), 1));
+    builder.push_interaction(
+        bus,
+        token::<AB>(location, bytes(value), ts.clone()),
+        Count::bounded(count.clone(), 1),
+    );
+    builder
+        .when(count.clone())
+        .assert_eq(ts - access.prev_ts.into() - AB::Expr::ONE, compose::<AB>(&access.dts));
+    range_bytes(builder, &access.dts, count);
+}
+
 /// A memory-style token `(location, value bytes…, timestamp)`.
 pub fn token<AB: AirBuilder>(
     location: AB::Expr,

@@ -99,6 +99,8 @@ pub struct PublicValues {
     pub program_hash: [u8; 32],
     /// The exit code.
     pub exit_code: u32,
+    /// Length of the input in bytes (what `input_len` returned to the guest).
+    pub input_len: u32,
     /// Cycles executed.
     pub cycles: u64,
 }
@@ -110,6 +112,8 @@ pub struct ShardProof {
     pub descriptor: ProgramDescriptor,
     /// The claimed exit code.
     pub exit_code: u32,
+    /// The claimed input length.
+    pub input_len: u32,
     /// Cycles executed (informational; bound by the CPU table's height only).
     pub cycles: u64,
     /// The STARK proof of all tables.
@@ -167,6 +171,7 @@ pub fn machine_chips(
         Chip::Shift(chips::shift::ShiftChip),
         Chip::Mul(chips::mul::MulChip),
         Chip::DivRem(chips::divrem::DivRemChip),
+        Chip::Syscall(chips::syscall::SyscallChip),
         Chip::Registers(chips::registers::RegistersChip),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
@@ -187,10 +192,19 @@ fn cpu_public_values(exit_code: u32) -> Vec<Val> {
     exit_code.to_le_bytes().map(Val::from_u8).to_vec()
 }
 
-fn all_public_values(exit_code: u32) -> Vec<Vec<Val>> {
+fn all_public_values(exit_code: u32, input_len: u32) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
     pvs[index::CPU] = cpu_public_values(exit_code);
+    pvs[index::SYSCALL] = vec![Val::from_u32(input_len)];
     pvs
+}
+
+/// The input's length as a public value (below 2^31, as field elements hold it).
+fn input_len(input: &[u8]) -> Result<u32, ProveError> {
+    u32::try_from(input.len())
+        .ok()
+        .filter(|&n| n < 1 << 31)
+        .ok_or(ProveError::Unsupported { pc: 0, what: "an input of 2 GiB or more".into() })
 }
 
 fn commitment_bytes(c: &Commitment) -> Vec<u8> {
@@ -228,7 +242,8 @@ pub fn prove_tampered<B: ProverBackend>(
     let mut traces = generate_traces(program, &tables, &record)?;
     tamper(&mut traces);
     let chips = chips_of(&tables);
-    let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code))?;
+    let input_len = input_len(input)?;
+    let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code, input_len))?;
     let stark = proven.proof;
     let log_heights = stark.log_heights();
     let commitment = proven
@@ -242,7 +257,7 @@ pub fn prove_tampered<B: ProverBackend>(
         image_log_height: log_heights[index::MEMORY_IMAGE] as u8,
         preprocessed_commitment: commitment_bytes(&commitment),
     };
-    Ok(ShardProof { descriptor, exit_code: summary.exit_code, cycles: summary.cycles, stark })
+    Ok(ShardProof { descriptor, exit_code: summary.exit_code, input_len, cycles: summary.cycles, stark })
 }
 
 /// Generates every table's trace for a shard record.
@@ -267,6 +282,7 @@ fn generate_traces(
     let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
     let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
     let registers = chips::registers::generate_trace::<Val>(record);
+    let syscall = chips::syscall::generate_trace::<Val>(record, &mut counts)?;
 
     // Final state of every word the shard touched (it starts at its checkpoint value).
     let mut touched: HashMap<u64, (u64, u64)> = HashMap::new();
@@ -293,7 +309,21 @@ fn generate_traces(
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
     );
-    Ok(vec![program_trace, byte, cpu, add_sub, bitwise, lt, shift, mul, divrem, registers, image, boundary])
+    Ok(vec![
+        program_trace,
+        byte,
+        cpu,
+        add_sub,
+        bitwise,
+        lt,
+        shift,
+        mul,
+        divrem,
+        syscall,
+        registers,
+        image,
+        boundary,
+    ])
 }
 
 /// How the verifier knows the program.
@@ -368,8 +398,17 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             (chips, commitment)
         }
     };
-    hearth_stark::verify(&chips, &proof.stark, &all_public_values(proof.exit_code), Some(commitment))?;
-    Ok(PublicValues { program_hash: d.hash(), exit_code: proof.exit_code, cycles: proof.cycles })
+    if proof.input_len >= 1 << 31 {
+        return Err(VerifyError::Malformed("input length".into()));
+    }
+    let public_values = all_public_values(proof.exit_code, proof.input_len);
+    hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
+    Ok(PublicValues {
+        program_hash: d.hash(),
+        exit_code: proof.exit_code,
+        input_len: proof.input_len,
+        cycles: proof.cycles,
+    })
 }
 
 /// Width, constraint count, degree and lookups of every table of the machine at the given heights.
@@ -422,7 +461,8 @@ pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, Pr
     let (record, summary) = trace_single_shard(program, input)?;
     let tables = ProgramTables::of(program);
     let traces = generate_traces(program, &tables, &record)?;
-    Ok(ShardWitness { chips: chips_of(&tables), traces, public_values: all_public_values(summary.exit_code) })
+    let public_values = all_public_values(summary.exit_code, input_len(input)?);
+    Ok(ShardWitness { chips: chips_of(&tables), traces, public_values })
 }
 
 /// Runs `program` on `input` in trace mode, as one shard or not at all.

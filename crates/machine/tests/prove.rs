@@ -57,6 +57,19 @@ fn shifts_multiplications_and_divisions_prove_and_verify() {
 }
 
 #[test]
+fn input_length_and_profile_scopes_prove_and_verify() {
+    let program = common::assemble(common::SYSCALLS);
+    let proof = prove_shard(&program, b"hello", &params()).expect("proves");
+    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!((public.exit_code, public.input_len), (5, 5));
+    // The same proof claimed for another input length does not verify.
+    let mut other = hearth_machine::ShardProof::from_bytes(&proof.to_bytes()).expect("decodes");
+    other.input_len = 6;
+    other.exit_code = 6;
+    assert!(verify_shard(&other, ProgramSource::Elf(&program)).is_err());
+}
+
+#[test]
 fn unsupported_instructions_are_a_clear_error() {
     // A syscall the machine does not prove yet: write.
     let program = common::assemble("li a0, 1\nli a1, 0\nli a2, 0\nli a7, 64\necall\nli a7, 93\necall");

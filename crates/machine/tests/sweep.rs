@@ -131,7 +131,7 @@ impl Sweep {
 
 fn sweep_program(source: &str) {
     let program = common::assemble(source);
-    let sweep = Sweep::new(shard_witness(&program, &[]).expect("witness"));
+    let sweep = Sweep::new(shard_witness(&program, b"some input").expect("witness"));
     assert!(
         sweep.net.iter().all(|(k, n)| *n == Val::ZERO || sweep.providable(k)),
         "the honest witness balances"
@@ -166,4 +166,9 @@ fn every_tampered_cell_of_the_mixed_program_is_caught() {
 #[test]
 fn every_tampered_cell_of_the_multiply_divide_program_is_caught() {
     sweep_program(common::MULDIV);
+}
+
+#[test]
+fn every_tampered_cell_of_the_syscall_program_is_caught() {
+    sweep_program(common::SYSCALLS);
 }

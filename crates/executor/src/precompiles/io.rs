@@ -29,6 +29,8 @@ pub(super) fn exit<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> u32 {
 }
 
 pub(super) fn input_len<T: Tracer>(m: &mut Machine<'_>, t: &mut T) {
+    // Every syscall reads `a0`, as the prover's CPU row does for every `ecall`.
+    m.syscall_reg(t, slot::READ_B, A0);
     let len = m.input.len() as u64;
     m.set_syscall_reg(t, A0, len);
     report(t, Syscall::InputLen, [0; 3], Some(len));

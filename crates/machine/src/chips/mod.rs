@@ -12,6 +12,7 @@ pub mod mul;
 pub mod program;
 pub mod registers;
 pub mod shift;
+pub mod syscall;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -40,6 +41,8 @@ pub enum Chip {
     Mul(mul::MulChip),
     /// Division and remainder.
     DivRem(divrem::DivRemChip),
+    /// Syscalls other than `exit`.
+    Syscall(syscall::SyscallChip),
     /// Register file boundary.
     Registers(registers::RegistersChip),
     /// Initial memory image.
@@ -49,7 +52,7 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 12] = [
+pub const CHIP_NAMES: [&str; 13] = [
     "program",
     "byte",
     "cpu",
@@ -59,6 +62,7 @@ pub const CHIP_NAMES: [&str; 12] = [
     "shift",
     "mul",
     "divrem",
+    "syscall",
     "registers",
     "memory_image",
     "memory_boundary",
@@ -72,10 +76,12 @@ pub mod index {
     pub const BYTE: usize = 1;
     /// CPU table.
     pub const CPU: usize = 2;
+    /// Syscall table.
+    pub const SYSCALL: usize = 9;
     /// Register table.
-    pub const REGISTERS: usize = 9;
+    pub const REGISTERS: usize = 10;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 10;
+    pub const MEMORY_IMAGE: usize = 11;
 }
 
 macro_rules! delegate {
@@ -90,6 +96,7 @@ macro_rules! delegate {
             Chip::Shift($chip) => $body,
             Chip::Mul($chip) => $body,
             Chip::DivRem($chip) => $body,
+            Chip::Syscall($chip) => $body,
             Chip::Registers($chip) => $body,
             Chip::MemoryImage($chip) => $body,
             Chip::MemoryBoundary($chip) => $body,

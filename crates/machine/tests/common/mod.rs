@@ -184,3 +184,26 @@ operands:
     .dword 0, 1, -1, 2, -2, 0x8000000000000000, 0x7fffffffffffffff, 0x80000000
     .dword 0xffffffff80000000, 63, 0x123456789abcdef0, -12345
 "#;
+
+/// Opens and closes a profile scope, asks for the input's length and exits with it.
+pub const SYSCALLS: &str = r#"
+    la a0, name
+    li a1, 4
+    li a2, 1
+    li a7, 0x1001
+    ecall
+    li a7, 0x1000
+    ecall
+    mv s1, a0
+    la a0, name
+    li a1, 4
+    li a2, 0
+    li a7, 0x1001
+    ecall
+    mv a0, s1
+    li a7, 93
+    ecall
+.data
+name:
+    .ascii "main"
+"#;

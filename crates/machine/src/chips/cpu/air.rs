@@ -5,8 +5,8 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
-use crate::bus::{ALU, ByteOp, MEMORY, PROGRAM, REGISTER};
-use crate::lookups::{alu_message, byte_lookup, compose, range_bytes, range_pair, range_word, token};
+use crate::bus::{ALU, ByteOp, MEMORY, PROGRAM, REGISTER, SYSCALL};
+use crate::lookups::{access, alu_message, byte_lookup, compose, range_pair, range_word};
 
 /// The syscall number of `exit`, the one `ecall` the CPU proves.
 pub const SYSCALL_EXIT: u8 = 93;
@@ -20,7 +20,9 @@ pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
 ///   bus), so the decoded fields and flags are the program's; exactly one class flag is set.
 /// - Rows are contiguous from the first, which is real, starts at `clk = 0` and at the entry
 ///   pc; each next real row starts at this row's `next_pc` one cycle later; the last real row
-///   is an `exit` ecall whose `a0` low bytes are the public exit code.
+///   is an `exit` ecall whose `a0` low bytes are the public exit code. Other ecalls are handed
+///   to the syscall table with their cycle, `a7` and `a0`; it performs only other numbers, so
+///   `is_exit` is exactly `a7 = 93`.
 /// - Register and memory values come from tokens `(location, value, timestamp)`: each access
 ///   consumes the previous token and produces one at `4 * clk + 4 + slot`, after range-checking
 ///   `ts - prev_ts - 1` to 24 bits, so reads see the last write (offline memory checking; the
@@ -51,35 +53,6 @@ impl<F: p3_field::Field> BaseAir<F> for CpuChip {
     fn main_next_row_columns(&self) -> Vec<usize> {
         vec![CPU_COL_MAP.is_real, CPU_COL_MAP.clk, CPU_COL_MAP.pc]
     }
-}
-
-/// Consumes the token `(location, prev, prev_ts)` and produces `(location, value, ts)`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one access is this many values; a struct would only rename them"
-)]
-fn access<AB: InteractionBuilder>(
-    builder: &mut AB,
-    bus: &str,
-    location: AB::Expr,
-    prev: &[AB::Var; 8],
-    value: &[AB::Var; 8],
-    access: &AccessCols<AB::Var>,
-    ts: AB::Expr,
-    count: AB::Expr,
-) {
-    let bytes = |v: &[AB::Var; 8]| v.map(Into::into);
-    let consumed = token::<AB>(location.clone(), bytes(prev), access.prev_ts.into());
-    builder.push_interaction(bus, consumed, Count::bounded(-count.clone(), 1));
-    builder.push_interaction(
-        bus,
-        token::<AB>(location, bytes(value), ts.clone()),
-        Count::bounded(count.clone(), 1),
-    );
-    builder
-        .when(count.clone())
-        .assert_eq(ts - access.prev_ts.into() - AB::Expr::ONE, compose::<AB>(&access.dts));
-    range_bytes(builder, &access.dts, count);
 }
 
 impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
@@ -137,11 +110,11 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
             t.assert_zero(e(next.is_real) * (e(next.pc) - e(local.next_pc)));
             t.assert_zero(e(next.is_real) * (e(next.clk) - e(local.clk) - AB::Expr::ONE));
             t.assert_zero(
-                is_real.clone() * (AB::Expr::ONE - e(next.is_real)) * (AB::Expr::ONE - e(i.is_ecall)),
+                is_real.clone() * (AB::Expr::ONE - e(next.is_real)) * (AB::Expr::ONE - e(local.is_exit)),
             );
-            t.assert_zero(e(next.is_real) * e(i.is_ecall));
+            t.assert_zero(e(next.is_real) * e(local.is_exit));
         }
-        builder.when_last_row().assert_zero(is_real.clone() * (AB::Expr::ONE - e(i.is_ecall)));
+        builder.when_last_row().assert_zero(is_real.clone() * (AB::Expr::ONE - e(local.is_exit)));
 
         // Registers not read hold zero in their columns.
         for j in 0..8 {
@@ -341,12 +314,19 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         );
 
         // ecall: only exit, with the public exit code.
-        builder.when(e(i.is_ecall)).assert_eq(local.rs1_val[0], c(SYSCALL_EXIT as u32));
+        // ecall: exit here, with the public exit code; every other syscall goes to the syscall
+        // table, which accepts only the numbers it performs (not exit's).
+        builder.assert_bool(local.is_exit);
+        builder.assert_zero(e(local.is_exit) * (AB::Expr::ONE - e(i.is_ecall)));
+        builder.when(e(local.is_exit)).assert_eq(local.rs1_val[0], c(SYSCALL_EXIT as u32));
         for j in 1..8 {
-            builder.when(e(i.is_ecall)).assert_zero(local.rs1_val[j]);
+            builder.when(e(local.is_exit)).assert_zero(local.rs1_val[j]);
         }
         for (j, code) in public.iter().enumerate().take(NUM_CPU_PUBLIC_VALUES) {
-            builder.when(e(i.is_ecall)).assert_eq(local.rs2_val[j], code.clone());
+            builder.when(e(local.is_exit)).assert_eq(local.rs2_val[j], code.clone());
         }
+        let mut syscall = vec![e(local.clk)];
+        syscall.extend(local.rs1_val.iter().chain(&local.rs2_val).map(|&v| e(v)));
+        builder.push_interaction(SYSCALL, syscall, Count::bounded(e(i.is_ecall) - e(local.is_exit), 1));
     }
 }

@@ -72,6 +72,8 @@ pub struct CpuCols<T> {
     pub load_top: T,
     /// Sign bit of the loaded value (signed loads).
     pub load_sign: T,
+    /// The `ecall` is `exit` (else the syscall table performs it).
+    pub is_exit: T,
 }
 
 column_layout!(CpuCols, NUM_CPU_COLS, CPU_COL_MAP);

@@ -147,28 +147,34 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
 
         // Registers, by slot.
         let base_ts = 4 * (event.clk + 1);
+        let m = &INSTR_COL_MAP;
+        let field = |f: usize| decoded.fields[f];
         for access in &record.register_accesses[event.registers.start as usize..event.registers.end as usize]
         {
+            // Accesses beyond the instruction's own (a syscall's other arguments and result)
+            // belong to the syscall table.
+            let reg = access.reg as i64;
             match access.timestamp - base_ts {
-                0 => {
+                0 if reg == field(m.rs1) => {
                     r.rs1_val = bytes(access.value).map(u32::from);
                     fill_access(&mut r.rs1_access, access.prev_timestamp, access.timestamp, counts);
                 }
-                1 => {
+                1 if reg == field(m.rs2) => {
                     r.rs2_val = bytes(access.value).map(u32::from);
                     fill_access(&mut r.rs2_access, access.prev_timestamp, access.timestamp, counts);
                 }
-                _ => {
+                3 if reg == field(m.rd) && field(m.writes_rd) == 1 => {
                     r.rd_prev = bytes(access.prev_value).map(u32::from);
                     r.rd_val = bytes(access.value).map(u32::from);
                     fill_access(&mut r.rd_access, access.prev_timestamp, access.timestamp, counts);
                 }
+                _ if field(m.is_ecall) == 1 => {}
+                _ => return Err(unsupported("register access outside the instruction's slots")),
             }
         }
         let rs1 = u64::from_le_bytes(r.rs1_val.map(|b| b as u8));
         let rs2 = u64::from_le_bytes(r.rs2_val.map(|b| b as u8));
         let imm = ins.imm as i64 as u64;
-        let m = &INSTR_COL_MAP;
         let class = |f: usize| decoded.fields[f] == 1;
         let (is_auipc, is_jal, is_jalr) = (class(m.is_auipc), class(m.is_jal), class(m.is_jalr));
 
@@ -230,10 +236,8 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             }
         }
 
-        if class(m.is_ecall) {
-            if rs1 != super::air::SYSCALL_EXIT as u64 {
-                return Err(ProveError::Unsupported { pc: event.pc, what: format!("syscall {rs1}") });
-            }
+        if class(m.is_ecall) && rs1 == super::air::SYSCALL_EXIT as u64 {
+            r.is_exit = 1;
             out.exit_code = rs2 as u32;
         }
     }

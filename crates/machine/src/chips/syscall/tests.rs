@@ -1,0 +1,6 @@
+use super::*;
+
+#[test]
+fn layout() {
+    assert_eq!(NUM_SYSCALL_COLS, 2 + 1 + 8 + 8 + 4 + 8 + 4 + 8);
+}
