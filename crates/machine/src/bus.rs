@@ -55,6 +55,12 @@ impl ByteOp {
             Self::Msb => x >> 7,
         }
     }
+
+    /// Whether `(op, x, y, z)` (as numbers) is a row of the byte table.
+    pub fn holds(op: u32, x: u32, y: u32, z: u32) -> bool {
+        let Some(&op) = Self::ALL.get(op as usize) else { return false };
+        x < 256 && y < 256 && op.eval(x as u8, y as u8) as u32 == z
+    }
 }
 
 /// The number an opcode travels as on the ALU bus.

@@ -150,6 +150,19 @@ impl ProgramTables {
             image,
         }
     }
+
+    /// The descriptor of a proof of this program with the given table heights and commitment to
+    /// the preprocessed tables.
+    fn descriptor(&self, log_heights: &[usize], commitment: &Commitment) -> ProgramDescriptor {
+        ProgramDescriptor {
+            entry: self.entry,
+            image_lo: self.image.lo as u32,
+            image_hi: self.image.hi as u32,
+            program_log_height: log_heights[index::PROGRAM] as u8,
+            image_log_height: log_heights[index::MEMORY_IMAGE] as u8,
+            preprocessed_commitment: commitment_bytes(commitment),
+        }
+    }
 }
 
 /// The machine's chips for a program (with `None` tables, for a verifier that knows the program
@@ -249,14 +262,7 @@ pub fn prove_tampered<B: ProverBackend>(
     let commitment = proven
         .preprocessed
         .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
-    let descriptor = ProgramDescriptor {
-        entry: tables.entry,
-        image_lo: tables.image.lo as u32,
-        image_hi: tables.image.hi as u32,
-        program_log_height: log_heights[index::PROGRAM] as u8,
-        image_log_height: log_heights[index::MEMORY_IMAGE] as u8,
-        preprocessed_commitment: commitment_bytes(&commitment),
-    };
+    let descriptor = tables.descriptor(&log_heights, &commitment);
     Ok(ShardProof { descriptor, exit_code: summary.exit_code, input_len, cycles: summary.cycles, stark })
 }
 
@@ -368,15 +374,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             let chips = chips_of(&tables);
             let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
                 .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
-            let expected = ProgramDescriptor {
-                entry: tables.entry,
-                image_lo: tables.image.lo as u32,
-                image_hi: tables.image.hi as u32,
-                program_log_height: heights[index::PROGRAM] as u8,
-                image_log_height: heights[index::MEMORY_IMAGE] as u8,
-                preprocessed_commitment: commitment_bytes(&ours),
-            };
-            if &expected != d {
+            if &tables.descriptor(&heights, &ours) != d {
                 return Err(VerifyError::WrongProgram("the descriptor differs from the program's".into()));
             }
             (chips, ours)
@@ -441,8 +439,7 @@ pub fn machine_security(
 /// Executes `program` and generates every table's trace without proving (benchmarks time
 /// this stage on its own).
 pub fn shard_traces(program: &Program, input: &[u8]) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
-    let (record, _) = trace_single_shard(program, input)?;
-    generate_traces(program, &ProgramTables::of(program), &record)
+    Ok(shard_witness(program, input)?.traces)
 }
 
 /// Everything a proof of a run is about, before proving: the tables, their traces and public

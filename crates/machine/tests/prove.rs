@@ -211,3 +211,14 @@ fn every_table_has_constraints_of_degree_at_most_three() {
         assert!(shape.max_degree <= 3, "{}: degree {}", shape.name, shape.max_degree);
     }
 }
+
+#[test]
+fn honest_witness_satisfies_every_constraint_and_bus() {
+    // All tables, the byte and program tables with their computed multiplicities included.
+    for source in [common::MIXED, common::MULDIV, common::SYSCALLS] {
+        let program = common::assemble(source);
+        let w = hearth_machine::shard_witness(&program, b"input").expect("witness");
+        hearth_machine::check::check_tables(&w.chips, &w.traces, &w.public_values, &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}

@@ -23,9 +23,7 @@ use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_matrix::dense::RowMajorMatrix;
 
 fn byte_fact(message: &[u32]) -> bool {
-    let &[op, x, y, z] = message else { return false };
-    let Some(&op) = ByteOp::ALL.get(op as usize) else { return false };
-    x < 256 && y < 256 && op.eval(x as u8, y as u8) as u32 == z
+    matches!(*message, [op, x, y, z] if ByteOp::holds(op, x, y, z))
 }
 
 type Key = (&'static str, Vec<u32>);

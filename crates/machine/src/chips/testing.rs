@@ -56,11 +56,10 @@ pub fn events(ops: &[Opcode], n: usize, seed: u64) -> Vec<AluEvent> {
     out
 }
 
-/// Whether `(op, x, y, z)` is a row of the byte table.
+/// Whether a byte-bus message is a row of the byte table.
 fn byte_fact(message: &[Val]) -> bool {
     let [op, x, y, z] = [0, 1, 2, 3].map(|i| message[i].as_canonical_u32());
-    let Some(&op) = ByteOp::ALL.get(op as usize) else { return false };
-    x < 256 && y < 256 && op.eval(x as u8, y as u8) as u32 == z
+    ByteOp::holds(op, x, y, z)
 }
 
 /// The ALU fact a message states, if it is a true one.
@@ -139,4 +138,31 @@ pub fn trace_of(
     events: &[AluEvent],
 ) -> RowMajorMatrix<Val> {
     generate(events, &mut ByteCounts::default())
+}
+
+/// Honest traces for [`events`] of `ops` (random operands and every pair of edge values) pass
+/// [`check_alu`].
+pub fn assert_honest_traces_accepted(
+    chip: &Chip,
+    generate: impl Fn(&[AluEvent], &mut ByteCounts) -> RowMajorMatrix<Val>,
+    ops: &[Opcode],
+) {
+    let events = events(ops, 300, 1);
+    let trace = trace_of(generate, &events);
+    check_alu(chip, &trace, &events).expect("honest trace");
+}
+
+/// With one row per operation of `ops` and operand pair of `operands`, every one-cell change of
+/// every row is caught.
+pub fn assert_every_tamper_caught(
+    chip: &Chip,
+    generate: impl Fn(&[AluEvent], &mut ByteCounts) -> RowMajorMatrix<Val>,
+    ops: &[Opcode],
+    operands: &[(u64, u64)],
+) {
+    let events: Vec<_> =
+        ops.iter().flat_map(|&op| operands.iter().map(move |&(a, b)| AluEvent { op, a, b })).collect();
+    let trace = trace_of(generate, &events);
+    let missed = uncaught_tampers(chip, &trace, &events, events.len());
+    assert!(missed.is_empty(), "cells (row, column) whose change went unnoticed: {missed:?}");
 }

@@ -11,28 +11,22 @@ mod soundness {
 
     use super::super::*;
     use crate::chips::Chip;
-    use crate::chips::cpu::AluEvent;
-    use crate::chips::testing::{check_alu, events, trace_of, uncaught_tampers};
+    use crate::chips::testing::{assert_every_tamper_caught, assert_honest_traces_accepted};
 
     const OPS: &[Opcode] = &[Opcode::Add, Opcode::Sub, Opcode::Addw, Opcode::Subw];
 
     #[test]
     fn honest_traces_satisfy_the_constraints() {
-        let events = events(OPS, 300, 1);
-        let trace = trace_of(generate_trace, &events);
-        check_alu(&Chip::AddSub(AddSubChip), &trace, &events).expect("honest trace");
+        assert_honest_traces_accepted(&Chip::AddSub(AddSubChip), generate_trace, OPS);
     }
 
     #[test]
     fn every_tampered_cell_is_caught() {
-        let events: Vec<_> = OPS
-            .iter()
-            .flat_map(|&op| {
-                [(0x8123_4567_89ab_cdef, 0x7fed_cba9_8765_4321), (5, 5)].map(|(a, b)| AluEvent { op, a, b })
-            })
-            .collect();
-        let trace = trace_of(generate_trace, &events);
-        let missed = uncaught_tampers(&Chip::AddSub(AddSubChip), &trace, &events, events.len());
-        assert!(missed.is_empty(), "cells (row, column) whose change went unnoticed: {missed:?}");
+        assert_every_tamper_caught(
+            &Chip::AddSub(AddSubChip),
+            generate_trace,
+            OPS,
+            &[(0x8123_4567_89ab_cdef, 0x7fed_cba9_8765_4321), (5, 5)],
+        );
     }
 }

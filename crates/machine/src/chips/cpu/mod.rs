@@ -6,7 +6,7 @@ mod air;
 mod columns;
 #[cfg(test)]
 mod tests;
-mod trace;
+pub(crate) mod trace;
 
 pub use air::CpuChip;
 pub use columns::*;

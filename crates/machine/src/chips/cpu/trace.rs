@@ -111,10 +111,17 @@ pub fn alu_supported(op: Opcode) -> bool {
         .any(|handles| handles(op))
 }
 
-fn fill_access(access: &mut AccessCols<u32>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {
-    access.prev_ts = prev_ts as u32;
+/// Fills an access's columns (previous timestamp, bytes of the gap) and records the gap's range
+/// checks. Timestamps are below 2^24, so every cell fits in a `u32`.
+pub(crate) fn fill_access<T: From<u32>>(
+    access: &mut AccessCols<T>,
+    prev_ts: u64,
+    ts: u64,
+    counts: &mut ByteCounts,
+) {
+    access.prev_ts = T::from(prev_ts as u32);
     let d = (ts - prev_ts - 1).to_le_bytes();
-    access.dts = [d[0] as u32, d[1] as u32, d[2] as u32];
+    access.dts = [0, 1, 2].map(|i| T::from(d[i] as u32));
     counts.range_bytes(&d[..3]);
 }
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::chips::Chip;
 use crate::chips::cpu::AluEvent;
-use crate::chips::testing::{check_alu, check_alu_claims, events, uncaught_tampers};
+use crate::chips::testing::{assert_every_tamper_caught, assert_honest_traces_accepted, check_alu_claims};
 use crate::lookups::ByteCounts;
 
 fn trace(events: &[AluEvent]) -> p3_matrix::dense::RowMajorMatrix<hearth_stark::Val> {
@@ -10,28 +10,21 @@ fn trace(events: &[AluEvent]) -> p3_matrix::dense::RowMajorMatrix<hearth_stark::
 
 #[test]
 fn honest_traces_satisfy_the_constraints() {
-    let events = events(&DIVREM_OPS, 300, 1);
-    check_alu(&Chip::DivRem(DivRemChip), &trace(&events), &events).expect("honest trace");
+    assert_honest_traces_accepted(&Chip::DivRem(DivRemChip), |e, c| generate_trace(e, c).0, &DIVREM_OPS);
 }
 
 #[test]
 fn every_tampered_cell_is_caught() {
     // Per operation: an ordinary division with negative operands, division by zero, and the
     // signed overflow case.
-    let events: Vec<_> = DIVREM_OPS
-        .iter()
-        .flat_map(|&op| {
-            [
-                (-1_000_003i64 as u64, 17),
-                (0x1234_5678_9abc, 0),
-                (i64::MIN as u64, u64::MAX),
-                (77, -5i64 as u64),
-            ]
-            .map(|(a, b)| AluEvent { op, a, b })
-        })
-        .collect();
-    let missed = uncaught_tampers(&Chip::DivRem(DivRemChip), &trace(&events), &events, events.len());
-    assert!(missed.is_empty(), "cells (row, column) whose change went unnoticed: {missed:?}");
+    let operands =
+        [(-1_000_003i64 as u64, 17), (0x1234_5678_9abc, 0), (i64::MIN as u64, u64::MAX), (77, -5i64 as u64)];
+    assert_every_tamper_caught(
+        &Chip::DivRem(DivRemChip),
+        |e, c| generate_trace(e, c).0,
+        &DIVREM_OPS,
+        &operands,
+    );
 }
 
 #[test]

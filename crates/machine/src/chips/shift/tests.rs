@@ -1,12 +1,12 @@
 use super::*;
 use crate::chips::Chip;
-use crate::chips::testing::{check_alu, events, trace_of, uncaught_tampers};
+use crate::chips::testing::{
+    assert_every_tamper_caught, assert_honest_traces_accepted, check_alu, events, trace_of,
+};
 
 #[test]
 fn honest_traces_satisfy_the_constraints() {
-    let events = events(&SHIFT_OPS, 300, 1);
-    let trace = trace_of(generate_trace, &events);
-    check_alu(&Chip::Shift(ShiftChip), &trace, &events).expect("honest trace");
+    assert_honest_traces_accepted(&Chip::Shift(ShiftChip), generate_trace, &SHIFT_OPS);
 }
 
 #[test]
@@ -21,12 +21,11 @@ fn wrong_answers_are_rejected() {
 
 #[test]
 fn every_tampered_cell_is_caught() {
-    // One row per operation, with amounts that move bits across bytes.
-    let events: Vec<_> = SHIFT_OPS
-        .iter()
-        .map(|&op| crate::chips::cpu::AluEvent { op, a: 0x8123_4567_89ab_cdef, b: 13 })
-        .collect();
-    let trace = trace_of(generate_trace, &events);
-    let missed = uncaught_tampers(&Chip::Shift(ShiftChip), &trace, &events, events.len());
-    assert!(missed.is_empty(), "cells (row, column) whose change went unnoticed: {missed:?}");
+    // One row per operation, with an amount that moves bits across bytes.
+    assert_every_tamper_caught(
+        &Chip::Shift(ShiftChip),
+        generate_trace,
+        &SHIFT_OPS,
+        &[(0x8123_4567_89ab_cdef, 13)],
+    );
 }

@@ -7,19 +7,12 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use crate::ProveError;
-use crate::chips::cpu::AccessCols;
+use crate::chips::cpu::trace::fill_access;
 use crate::lookups::{ByteCounts, bytes, padded_height};
 
 /// Syscalls this table performs.
 pub fn is_performed_here(number: u64) -> bool {
     number == Syscall::InputLen.number() || number == Syscall::ProfileScope.number()
-}
-
-fn fill_access(access: &mut AccessCols<u64>, prev_ts: u64, ts: u64, counts: &mut ByteCounts) {
-    access.prev_ts = prev_ts;
-    let d = (ts - prev_ts - 1).to_le_bytes();
-    access.dts = [d[0] as u64, d[1] as u64, d[2] as u64];
-    counts.range_bytes(&d[..3]);
 }
 
 /// One row per `ecall` other than `exit`.
