@@ -7,6 +7,7 @@ use hearth_executor::Program;
 use hearth_machine::{ProgramSource, ShardProof, machine_security, prove_shard, verify_shard};
 use hearth_stark::ProofParams;
 use hearth_stark::security::{Regime, RegimeReport};
+use sha2::{Digest, Sha256};
 
 use crate::status;
 
@@ -40,6 +41,16 @@ pub(crate) struct VerifyArgs {
     /// Also require this exit code.
     #[arg(long, value_name = "N")]
     exit_code: Option<u32>,
+    /// Also require that the proof is about exactly this input (compared by SHA-256, the input
+    /// commitment).
+    #[arg(long, value_name = "FILE")]
+    input: Option<PathBuf>,
+    /// Also require that the public output is exactly this file's bytes.
+    #[arg(long, value_name = "FILE")]
+    expected_output: Option<PathBuf>,
+    /// Write the proven public output to this file.
+    #[arg(long, value_name = "FILE")]
+    write_output: Option<PathBuf>,
     /// Accept proofs made with a parameter set below 128 bits (`fast-100`); test-only sets are
     /// never accepted.
     #[arg(long)]
@@ -69,7 +80,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
     let params = params_named(&args.params)?;
     let program = load_program(&args.elf)?;
     let input = match &args.input {
-        Some(path) => std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+        Some(path) => read_file(path)?,
         None => Vec::new(),
     };
     eprintln!("proving {} with parameters {:?} ...", args.elf.display(), params.name);
@@ -81,7 +92,12 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     println!("program hash  0x{}", hex::encode(proof.descriptor.hash()));
     println!("exit code     {}", proof.exit_code);
-    println!("input length  {} bytes", proof.input_len);
+    println!(
+        "input         {} bytes, SHA-256 0x{}",
+        proof.input.len(),
+        hex::encode(Sha256::digest(&proof.input))
+    );
+    println!("output        {}", describe_output(&proof.output));
     println!("cycles        {}", proof.cycles);
     println!(
         "prove time    {:.2} s ({:.0} cycles/s)",
@@ -90,6 +106,20 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
     );
     println!("proof         {} ({} KiB)", args.output.display(), bytes.len() / 1024);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The public output in a line: its length and its bytes in hex (the first 32 of longer ones).
+fn describe_output(output: &[u8]) -> String {
+    const SHOWN: usize = 32;
+    match output.len() {
+        0 => "0 bytes".into(),
+        n if n <= SHOWN => format!("{n} bytes, 0x{}", hex::encode(output)),
+        n => format!("{n} bytes, 0x{}...", hex::encode(&output[..SHOWN])),
+    }
+}
+
+fn read_file(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn print_security(reports: &[RegimeReport; 2]) {
@@ -155,10 +185,25 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     {
         return rejected(format!("exit code {} (expected {code})", public.exit_code));
     }
+    if let Some(path) = &args.input {
+        let expected: [u8; 32] = Sha256::digest(read_file(path)?).into();
+        if expected != public.input_commitment {
+            return rejected(format!("the proof is about another input than {}", path.display()));
+        }
+    }
+    if let Some(path) = &args.expected_output
+        && read_file(path)? != public.output
+    {
+        return rejected(format!("the public output differs from {}", path.display()));
+    }
+    if let Some(path) = &args.write_output {
+        std::fs::write(path, &public.output).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     println!("VALID");
     println!("program hash  0x{}", hex::encode(public.program_hash));
     println!("exit code     {}", public.exit_code);
-    println!("input length  {} bytes", public.input_len);
+    println!("input         {} bytes, SHA-256 0x{}", public.input_len, hex::encode(public.input_commitment));
+    println!("output        {}", describe_output(&public.output));
     println!("cycles        {}", public.cycles);
     println!("parameters    {}", params.name);
     println!("verify time   {:.1} ms", elapsed.as_secs_f64() * 1e3);
@@ -176,7 +221,8 @@ pub(crate) fn security(args: SecurityArgs) -> anyhow::Result<ExitCode> {
     }
     let mut heights = vec![args.log_rows; hearth_machine::chips::CHIP_NAMES.len()];
     heights[hearth_machine::chips::index::BYTE] = 16;
-    heights[hearth_machine::chips::index::REGISTERS] = 5;
+    heights[hearth_machine::chips::index::REGISTERS] =
+        hearth_machine::chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
     let reports = machine_security(&params, &heights)?;
     println!(
         "parameters    {} (rate 1/{}, {} queries, {} query PoW bits)",

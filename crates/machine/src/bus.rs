@@ -19,8 +19,16 @@ pub const MEMORY: &str = "memory";
 /// `(clk, a7[8], a0[8])`: the CPU hands every `ecall` but `exit` to the syscall table.
 pub const SYSCALL: &str = "syscall";
 
+/// `(clk, address, position, remaining, is_write)`: a `read` or `write` walks its buffer word by
+/// word; the syscall table produces the first token and consumes the last, each I/O word row
+/// consumes one and produces the next.
+pub const IO_CHAIN: &str = "io_chain";
+/// `(stream, position, byte)`: bytes of the input (stream 0) and the public output (stream 1),
+/// provided by the stream table, whose columns the verifier computes from the bytes themselves.
+pub const STREAM: &str = "stream";
+
 /// Every bus.
-pub const ALL: [&str; 6] = [PROGRAM, BYTE, ALU, REGISTER, MEMORY, SYSCALL];
+pub const ALL: [&str; 8] = [PROGRAM, BYTE, ALU, REGISTER, MEMORY, SYSCALL, IO_CHAIN, STREAM];
 
 /// Operations of the byte table. Each row `(x, y)` for `x, y < 256` answers all of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

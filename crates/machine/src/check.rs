@@ -81,6 +81,7 @@ pub struct RowChecker<'a, F: Field> {
     main: RowWindow<'a, F>,
     preprocessed: RowWindow<'a, F>,
     public_values: &'a [F],
+    periodic: Vec<F>,
     first: F,
     last: F,
     transition: F,
@@ -128,6 +129,10 @@ impl<'a, F: Field> AirBuilder for RowChecker<'a, F> {
     fn public_values(&self) -> &[F] {
         self.public_values
     }
+
+    fn periodic_values(&self) -> &[F] {
+        &self.periodic
+    }
 }
 
 impl<F: Field> InteractionBuilder for RowChecker<'_, F> {
@@ -167,19 +172,30 @@ where
     A: BaseAir<F> + for<'a> Air<RowChecker<'a, F>>,
 {
     let preprocessed = chip.preprocessed_trace();
+    let periodic = chip.periodic_columns();
     let mut out = Vec::new();
     for row in 0..trace.height() {
-        out.extend(row_interactions(table, chip, trace, preprocessed.as_ref(), public_values, row)?);
+        out.extend(row_interactions(
+            table,
+            chip,
+            trace,
+            preprocessed.as_ref(),
+            &periodic,
+            public_values,
+            row,
+        )?);
     }
     Ok(out)
 }
 
-/// [`table_interactions`] for one row (its constraints may read the next row too).
+/// [`table_interactions`] for one row (its constraints may read the next row too), given the
+/// table's preprocessed trace and periodic columns.
 pub fn row_interactions<F, A>(
     table: usize,
     chip: &A,
     trace: &RowMajorMatrix<F>,
     preprocessed: Option<&RowMajorMatrix<F>>,
+    periodic: &[Vec<F>],
     public_values: &[F],
     row: usize,
 ) -> Result<Vec<Interaction<F>>, CheckFailure>
@@ -201,6 +217,7 @@ where
         ),
         preprocessed: RowWindow::from_two_rows(pre_local, pre_next),
         public_values,
+        periodic: periodic.iter().map(|column| column[row % column.len()]).collect(),
         first: F::from_bool(row == 0),
         last: F::from_bool(row == height - 1),
         transition: F::from_bool(row != height - 1),

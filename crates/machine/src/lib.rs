@@ -12,6 +12,9 @@
 //! - `cpu` → ALU bus → `add_sub`, `bitwise`, `lt`;
 //! - `cpu` ↔ register and memory buses ↔ `registers`, `memory_image`, `memory_boundary`
 //!   (offline memory checking with timestamped tokens);
+//! - `cpu` → syscall bus → `syscall` (every `ecall` but `exit`); `read` and `write` walk their
+//!   buffers in `io_word` (memory side) against `stream`, the input and output bytes, whose
+//!   columns the verifier computes from the bytes;
 //! - everyone → `byte` (preprocessed) for range checks and byte facts.
 //!
 //! Each chip's `air.rs` states why its constraints are sound.
@@ -25,7 +28,7 @@ pub mod lookups;
 pub mod shard;
 
 pub use shard::{
-    MAX_SHARD_CYCLES, ProgramDescriptor, ProgramSource, ProveError, PublicValues, ShardProof, ShardWitness,
-    VerifyError, machine_chips, machine_security, machine_shapes, prove_shard, prove_shard_with,
-    prove_tampered, shard_traces, shard_witness, verify_shard,
+    MAX_SHARD_CYCLES, MAX_STREAM_BYTES, ProgramDescriptor, ProgramSource, ProveError, PublicValues,
+    ShardProof, ShardWitness, VerifyError, machine_chips, machine_security, machine_shapes, prove_forged,
+    prove_shard, prove_shard_with, prove_tampered, shard_traces, shard_witness, verify_shard,
 };

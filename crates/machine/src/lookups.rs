@@ -95,13 +95,27 @@ pub fn access<AB: InteractionBuilder>(
     count: AB::Expr,
 ) {
     let bytes = |v: &[AB::Var; 8]| v.map(Into::into);
-    let consumed = token::<AB>(location.clone(), bytes(prev), access.prev_ts.into());
+    access_values(builder, bus, location, bytes(prev), bytes(value), access, ts, count);
+}
+
+/// [`access`] with the values given as expressions.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one access is this many values; a struct would only rename them"
+)]
+pub fn access_values<AB: InteractionBuilder>(
+    builder: &mut AB,
+    bus: &str,
+    location: AB::Expr,
+    prev: [AB::Expr; 8],
+    value: [AB::Expr; 8],
+    access: &crate::chips::cpu::AccessCols<AB::Var>,
+    ts: AB::Expr,
+    count: AB::Expr,
+) {
+    let consumed = token::<AB>(location.clone(), prev, access.prev_ts.into());
     builder.push_interaction(bus, consumed, Count::bounded(-count.clone(), 1));
-    builder.push_interaction(
-        bus,
-        token::<AB>(location, bytes(value), ts.clone()),
-        Count::bounded(count.clone(), 1),
-    );
+    builder.push_interaction(bus, token::<AB>(location, value, ts.clone()), Count::bounded(count.clone(), 1));
     builder
         .when(count.clone())
         .assert_eq(ts - access.prev_ts.into() - AB::Expr::ONE, compose::<AB>(&access.dts));

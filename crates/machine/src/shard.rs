@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::{info, instrument};
 
+use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
 use crate::lookups::ByteCounts;
 
@@ -101,6 +102,10 @@ pub struct PublicValues {
     pub exit_code: u32,
     /// Length of the input in bytes (what `input_len` returned to the guest).
     pub input_len: u32,
+    /// SHA-256 of the input: the input commitment.
+    pub input_commitment: [u8; 32],
+    /// The public output: every byte the guest wrote to fd 1, in order.
+    pub output: Vec<u8>,
     /// Cycles executed.
     pub cycles: u64,
 }
@@ -114,6 +119,11 @@ pub struct ShardProof {
     pub exit_code: u32,
     /// The claimed input length.
     pub input_len: u32,
+    /// The input. The verifier computes the stream table's columns from it (until recursion
+    /// checks a hash of it inside a proof, a shard proof carries it whole).
+    pub input: Vec<u8>,
+    /// The claimed public output.
+    pub output: Vec<u8>,
     /// Cycles executed (informational; bound by the CPU table's height only).
     pub cycles: u64,
     /// The STARK proof of all tables.
@@ -166,13 +176,14 @@ impl ProgramTables {
 }
 
 /// The machine's chips for a program (with `None` tables, for a verifier that knows the program
-/// by its descriptor only).
+/// by its descriptor only) and a proof's input and output (`None` for shape queries).
 pub fn machine_chips(
     entry: u32,
     image_lo: u32,
     image_hi: u32,
     program_rows: Option<Arc<RowMajorMatrix<u32>>>,
     image_rows: Option<Arc<RowMajorMatrix<u32>>>,
+    streams: Option<Streams>,
 ) -> Vec<Chip> {
     vec![
         Chip::Program(chips::program::ProgramChip { rows: program_rows }),
@@ -185,19 +196,22 @@ pub fn machine_chips(
         Chip::Mul(chips::mul::MulChip),
         Chip::DivRem(chips::divrem::DivRemChip),
         Chip::Syscall(chips::syscall::SyscallChip),
+        Chip::IoWord(chips::io_word::IoWordChip),
+        Chip::Stream(chips::stream::StreamChip { streams }),
         Chip::Registers(chips::registers::RegistersChip),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
     ]
 }
 
-fn chips_of(tables: &ProgramTables) -> Vec<Chip> {
+fn chips_of(tables: &ProgramTables, streams: &Streams) -> Vec<Chip> {
     machine_chips(
         tables.entry,
         tables.image.lo as u32,
         tables.image.hi as u32,
         Some(tables.program_rows.clone()),
         Some(tables.image_rows.clone()),
+        Some(streams.clone()),
     )
 }
 
@@ -205,19 +219,23 @@ fn cpu_public_values(exit_code: u32) -> Vec<Val> {
     exit_code.to_le_bytes().map(Val::from_u8).to_vec()
 }
 
-fn all_public_values(exit_code: u32, input_len: u32) -> Vec<Vec<Val>> {
+fn all_public_values(exit_code: u32, streams: &Streams) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
     pvs[index::CPU] = cpu_public_values(exit_code);
-    pvs[index::SYSCALL] = vec![Val::from_u32(input_len)];
+    pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
+    pvs[index::STREAM] = streams.digest_limbs().map(Val::from_u32).to_vec();
     pvs
 }
 
-/// The input's length as a public value (below 2^31, as field elements hold it).
-fn input_len(input: &[u8]) -> Result<u32, ProveError> {
-    u32::try_from(input.len())
-        .ok()
-        .filter(|&n| n < 1 << 31)
-        .ok_or(ProveError::Unsupported { pc: 0, what: "an input of 2 GiB or more".into() })
+/// The longest input and output a proof holds: counts are proven below 2^30.
+pub const MAX_STREAM_BYTES: usize = (1 << 30) - 1;
+
+/// The input and output of a run, checked against [`MAX_STREAM_BYTES`].
+fn streams_of(input: &[u8], output: &[u8]) -> Result<Streams, ProveError> {
+    if input.len() > MAX_STREAM_BYTES || output.len() > MAX_STREAM_BYTES {
+        return Err(ProveError::Unsupported { pc: 0, what: "an input or output of 1 GiB or more".into() });
+    }
+    Ok(Streams { input: input.into(), output: output.into() })
 }
 
 fn commitment_bytes(c: &Commitment) -> Vec<u8> {
@@ -250,20 +268,44 @@ pub fn prove_tampered<B: ProverBackend>(
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
 ) -> Result<ShardProof, ProveError> {
-    let (record, summary) = trace_single_shard(program, input)?;
+    prove_forged(backend, program, input, None, params, tamper)
+}
+
+/// [`prove_tampered`] that also claims `claimed_output` (when given) as the public output, with
+/// the stream table built for that claim: the way soundness tests forge an output.
+#[doc(hidden)]
+pub fn prove_forged<B: ProverBackend>(
+    backend: &B,
+    program: &Program,
+    input: &[u8],
+    claimed_output: Option<Vec<u8>>,
+    params: &ProofParams,
+    tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
+) -> Result<ShardProof, ProveError> {
+    let (mut record, summary) = trace_single_shard(program, input)?;
     let tables = ProgramTables::of(program);
-    let mut traces = generate_traces(program, &tables, &record)?;
+    let output = claimed_output.unwrap_or_else(|| record.output.clone());
+    let streams = streams_of(input, &output)?;
+    let mut traces = generate_traces(program, &tables, &record, &streams)?;
     tamper(&mut traces);
-    let chips = chips_of(&tables);
-    let input_len = input_len(input)?;
-    let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code, input_len))?;
+    let chips = chips_of(&tables, &streams);
+    let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code, &streams))?;
     let stark = proven.proof;
     let log_heights = stark.log_heights();
     let commitment = proven
         .preprocessed
         .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
     let descriptor = tables.descriptor(&log_heights, &commitment);
-    Ok(ShardProof { descriptor, exit_code: summary.exit_code, input_len, cycles: summary.cycles, stark })
+    record.output = output;
+    Ok(ShardProof {
+        descriptor,
+        exit_code: summary.exit_code,
+        input_len: input.len() as u32,
+        input: input.to_vec(),
+        output: record.output,
+        cycles: summary.cycles,
+        stark,
+    })
 }
 
 /// Generates every table's trace for a shard record.
@@ -272,23 +314,28 @@ fn generate_traces(
     program: &Program,
     tables: &ProgramTables,
     record: &ShardRecord,
+    streams: &Streams,
 ) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
     let start = std::time::Instant::now();
     let mut counts = ByteCounts::default();
     let (cpu, out) = chips::cpu::generate_trace::<Val>(record, &mut counts)?;
     let program_trace =
         chips::program::generate_trace::<Val>(program, tables.program_rows.height(), &out.executed);
+    let (syscall, syscalls) =
+        chips::syscall::generate_trace::<Val>(record, streams.input.len() as u64, &mut counts)?;
+    let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
+    let stream = chips::stream::generate_trace::<Val>(streams, syscalls.positions[0].0 as usize);
     // Division first: it sends requests of its own to the add and comparison tables.
     let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, &mut counts);
     let mut alu_events = out.alu_events;
     alu_events.extend(requests);
+    alu_events.extend(syscalls.alu_events);
     let add_sub = chips::add_sub::generate_trace::<Val>(&alu_events, &mut counts);
     let bitwise = chips::bitwise::generate_trace::<Val>(&alu_events, &mut counts);
     let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
     let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
     let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
-    let registers = chips::registers::generate_trace::<Val>(record);
-    let syscall = chips::syscall::generate_trace::<Val>(record, &mut counts)?;
+    let registers = chips::registers::generate_trace::<Val>(record, syscalls.positions);
 
     // Final state of every word the shard touched (it starts at its checkpoint value).
     let mut touched: HashMap<u64, (u64, u64)> = HashMap::new();
@@ -326,6 +373,8 @@ fn generate_traces(
         mul,
         divrem,
         syscall,
+        io_word,
+        stream,
         registers,
         image,
         boundary,
@@ -351,7 +400,8 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             chips::CHIP_NAMES.len()
         )));
     }
-    if heights[index::BYTE] != 16 || heights[index::REGISTERS] != 5 {
+    let register_height = chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
+    if heights[index::BYTE] != 16 || heights[index::REGISTERS] != register_height {
         return Err(VerifyError::Malformed("byte or register table of the wrong height".into()));
     }
     if heights.iter().any(|&h| h > 24) {
@@ -363,6 +413,16 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     {
         return Err(VerifyError::Malformed("table heights differ from the descriptor's".into()));
     }
+    if proof.input.len() > MAX_STREAM_BYTES || proof.output.len() > MAX_STREAM_BYTES {
+        return Err(VerifyError::Malformed("input or output too long".into()));
+    }
+    if proof.input_len as usize != proof.input.len() {
+        return Err(VerifyError::PublicValue("the input length differs from the input's".into()));
+    }
+    let streams = Streams { input: proof.input.as_slice().into(), output: proof.output.as_slice().into() };
+    if 1 << heights[index::STREAM] != streams.height() {
+        return Err(VerifyError::Malformed("stream table of the wrong height".into()));
+    }
     let (chips, commitment) = match program {
         ProgramSource::Elf(program) => {
             let tables = ProgramTables::of(program);
@@ -371,7 +431,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             {
                 return Err(VerifyError::WrongProgram("table heights differ from the program's".into()));
             }
-            let chips = chips_of(&tables);
+            let chips = chips_of(&tables, &streams);
             let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
                 .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
             if &tables.descriptor(&heights, &ours) != d {
@@ -392,19 +452,18 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             {
                 return Err(VerifyError::Malformed("image range".into()));
             }
-            let chips = machine_chips(d.entry, d.image_lo, d.image_hi, None, None);
+            let chips = machine_chips(d.entry, d.image_lo, d.image_hi, None, None, Some(streams.clone()));
             (chips, commitment)
         }
     };
-    if proof.input_len >= 1 << 31 {
-        return Err(VerifyError::Malformed("input length".into()));
-    }
-    let public_values = all_public_values(proof.exit_code, proof.input_len);
+    let public_values = all_public_values(proof.exit_code, &streams);
     hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
     Ok(PublicValues {
         program_hash: d.hash(),
         exit_code: proof.exit_code,
         input_len: proof.input_len,
+        input_commitment: Sha256::digest(&proof.input).into(),
+        output: proof.output.clone(),
         cycles: proof.cycles,
     })
 }
@@ -417,7 +476,7 @@ pub fn machine_shapes(
     if log_heights.len() != chips::CHIP_NAMES.len() {
         return Err(VerifyError::Malformed("one height per table expected".into()));
     }
-    let chips = machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None);
+    let chips = machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None, None);
     let names: Vec<String> = chips::CHIP_NAMES.iter().map(|s| s.to_string()).collect();
     Ok(hearth_stark::table_shapes(&names, &chips, log_heights, params)?)
 }
@@ -457,9 +516,10 @@ pub struct ShardWitness {
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
     let (record, summary) = trace_single_shard(program, input)?;
     let tables = ProgramTables::of(program);
-    let traces = generate_traces(program, &tables, &record)?;
-    let public_values = all_public_values(summary.exit_code, input_len(input)?);
-    Ok(ShardWitness { chips: chips_of(&tables), traces, public_values })
+    let streams = streams_of(input, &record.output)?;
+    let traces = generate_traces(program, &tables, &record, &streams)?;
+    let public_values = all_public_values(summary.exit_code, &streams);
+    Ok(ShardWitness { chips: chips_of(&tables, &streams), traces, public_values })
 }
 
 /// Runs `program` on `input` in trace mode, as one shard or not at all.

@@ -35,6 +35,7 @@ fn key(i: &Interaction<Val>) -> Key {
 struct Sweep {
     witness: ShardWitness,
     preprocessed: Vec<Option<RowMajorMatrix<Val>>>,
+    periodic: Vec<Vec<Vec<Val>>>,
     /// Each table's messages, untampered.
     honest: Vec<Vec<Interaction<Val>>>,
     /// Net count of every message over the tables swept (the free tables left out).
@@ -68,7 +69,9 @@ impl Sweep {
             .map(|i| key(&i).1)
             .collect();
         let preprocessed = witness.chips.iter().map(BaseAir::<Val>::preprocessed_trace).collect();
-        Self { witness, preprocessed, honest, net, instructions }
+        let periodic =
+            witness.chips.iter().map(|c| BaseAir::<Val>::periodic_columns(c).into_owned()).collect();
+        Self { witness, preprocessed, periodic, honest, net, instructions }
     }
 
     /// Whether a message the free tables do not provide balances.
@@ -90,6 +93,7 @@ impl Sweep {
                 &w.chips[table],
                 trace,
                 self.preprocessed[table].as_ref(),
+                &self.periodic[table],
                 &w.public_values[table],
                 r,
             );
@@ -169,4 +173,9 @@ fn every_tampered_cell_of_the_multiply_divide_program_is_caught() {
 #[test]
 fn every_tampered_cell_of_the_syscall_program_is_caught() {
     sweep_program(common::SYSCALLS);
+}
+
+#[test]
+fn every_tampered_cell_of_the_io_program_is_caught() {
+    sweep_program(common::IO);
 }

@@ -5,6 +5,7 @@ pub mod bitwise;
 pub mod byte;
 pub mod cpu;
 pub mod divrem;
+pub mod io_word;
 pub mod lt;
 pub mod memory_boundary;
 pub mod memory_image;
@@ -12,6 +13,7 @@ pub mod mul;
 pub mod program;
 pub mod registers;
 pub mod shift;
+pub mod stream;
 pub mod syscall;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -43,6 +45,10 @@ pub enum Chip {
     DivRem(divrem::DivRemChip),
     /// Syscalls other than `exit`.
     Syscall(syscall::SyscallChip),
+    /// Memory words `read` and `write` move.
+    IoWord(io_word::IoWordChip),
+    /// Input and output bytes.
+    Stream(stream::StreamChip),
     /// Register file boundary.
     Registers(registers::RegistersChip),
     /// Initial memory image.
@@ -52,7 +58,7 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 13] = [
+pub const CHIP_NAMES: [&str; 15] = [
     "program",
     "byte",
     "cpu",
@@ -63,6 +69,8 @@ pub const CHIP_NAMES: [&str; 13] = [
     "mul",
     "divrem",
     "syscall",
+    "io_word",
+    "stream",
     "registers",
     "memory_image",
     "memory_boundary",
@@ -78,10 +86,14 @@ pub mod index {
     pub const CPU: usize = 2;
     /// Syscall table.
     pub const SYSCALL: usize = 9;
+    /// I/O word table.
+    pub const IO_WORD: usize = 10;
+    /// Stream table.
+    pub const STREAM: usize = 11;
     /// Register table.
-    pub const REGISTERS: usize = 10;
+    pub const REGISTERS: usize = 12;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 11;
+    pub const MEMORY_IMAGE: usize = 13;
 }
 
 macro_rules! delegate {
@@ -97,6 +109,8 @@ macro_rules! delegate {
             Chip::Mul($chip) => $body,
             Chip::DivRem($chip) => $body,
             Chip::Syscall($chip) => $body,
+            Chip::IoWord($chip) => $body,
+            Chip::Stream($chip) => $body,
             Chip::Registers($chip) => $body,
             Chip::MemoryImage($chip) => $body,
             Chip::MemoryBoundary($chip) => $body,
@@ -127,6 +141,14 @@ impl<F: p3_field::Field> BaseAir<F> for Chip {
 
     fn preprocessed_next_row_columns(&self) -> Vec<usize> {
         delegate!(self, c => BaseAir::<F>::preprocessed_next_row_columns(c))
+    }
+
+    fn num_periodic_columns(&self) -> usize {
+        delegate!(self, c => BaseAir::<F>::num_periodic_columns(c))
+    }
+
+    fn periodic_columns(&self) -> std::borrow::Cow<'_, [Vec<F>]> {
+        delegate!(self, c => BaseAir::<F>::periodic_columns(c))
     }
 }
 

@@ -207,3 +207,55 @@ pub const SYSCALLS: &str = r#"
 name:
     .ascii "main"
 "#;
+
+/// `read`s into a misaligned stack buffer (a partial read, one cut short by the end of the
+/// input, one at the end), `write`s what it read and five misaligned bytes of the image to the
+/// output, plus a debug write and an empty write; exits with the number of bytes read.
+pub const IO: &str = r#"
+    li sp, 0x00ff0000
+    li a0, 0
+    addi a1, sp, -61
+    li a2, 3
+    li a7, 63
+    ecall
+    mv s1, a0
+    li a0, 0
+    addi a1, sp, -58
+    li a2, 100
+    li a7, 63
+    ecall
+    add s1, s1, a0
+    li a0, 0
+    addi a1, sp, -58
+    li a2, 5
+    li a7, 63
+    ecall
+    add s1, s1, a0
+    li a0, 1
+    addi a1, sp, -61
+    mv a2, s1
+    li a7, 64
+    ecall
+    li a0, 1
+    la a1, text
+    addi a1, a1, 3
+    li a2, 5
+    li a7, 64
+    ecall
+    li a0, 2
+    la a1, text
+    li a2, 4
+    li a7, 64
+    ecall
+    li a0, 1
+    mv a1, sp
+    li a2, 0
+    li a7, 64
+    ecall
+    mv a0, s1
+    li a7, 93
+    ecall
+.data
+text:
+    .ascii "hello, world"
+"#;

@@ -7,17 +7,45 @@ use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
 use crate::bus::MEMORY;
-use crate::lookups::{range30, token};
+use crate::lookups::{range_word, token};
+
+/// Regions are at most this many bytes, so the two gaps of an address to its region's ends
+/// (each range-checked below 2^29) cannot add up to a multiple of `p`.
+pub const REGION_BYTES: u64 = 1 << 28;
+/// Top byte bound of the gaps' range checks: below 2^29.
+const GAP_TOP_BYTE: u8 = 32;
+/// Accessible memory outside the image, `[GUARD_END, lo)` and `[hi, MEMORY_TOP)`, in regions of
+/// at most [`REGION_BYTES`]: at most `MEMORY_TOP / REGION_BYTES` full ones plus two partial.
+pub const MAX_REGIONS: usize = (MEMORY_TOP / REGION_BYTES) as usize + 2;
+
+/// The regions of memory outside the image `[lo, hi)`, in address order, each as its first and
+/// last word address; unused slots are empty (`start > end`).
+pub fn regions(lo: u64, hi: u64) -> [(u64, u64); MAX_REGIONS] {
+    let mut out = [(8, 0); MAX_REGIONS];
+    let mut slots = out.iter_mut();
+    for (from, to) in [(GUARD_END, lo), (hi, MEMORY_TOP)] {
+        let mut start = from;
+        while start < to {
+            let end = (start + REGION_BYTES).min(to);
+            if let Some(slot) = slots.next() {
+                *slot = (start, end - 8);
+            }
+            start = end;
+        }
+    }
+    out
+}
 
 /// The memory boundary table.
 ///
 /// # Soundness
-/// Real rows come first (`is_real` never rises again). Each real row's address lies in
-/// `[GUARD_END, lo - 8]` or in `[hi, MEMORY_TOP - 8]` (two 30-bit range checks, so neither
-/// difference is negative), i.e. in accessible memory and outside the image `[lo, hi)`, whose
-/// words the image table already provides. Consecutive real rows increase by at least 8, so
-/// no address repeats. Each row produces the token `(addr, 0, 0)` — memory starts zeroed —
-/// and consumes the final one.
+/// Real rows come first (`is_real` never rises again). Each real row names one region (one-hot
+/// `region`); `addr - start` and `end - addr` are both range-checked below 2^29 and add up to
+/// `end - start < 2^28`, so as integers (no wrap around `p`) `start <= addr <= end`: the word is
+/// accessible and outside the image `[lo, hi)`, whose words the image table provides. From one
+/// real row to the next either the region stays and the address grows by at least 8, or the
+/// region index grows; regions are disjoint and in address order, so no address repeats. Each
+/// row produces the token `(addr, 0, 0)` (memory starts zeroed) and consumes the final one.
 #[derive(Clone, Copy, Debug)]
 pub struct MemoryBoundaryChip {
     /// First address of the image.
@@ -32,7 +60,10 @@ impl<F: p3_field::Field> BaseAir<F> for MemoryBoundaryChip {
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        vec![MEMORY_BOUNDARY_COL_MAP.is_real, MEMORY_BOUNDARY_COL_MAP.addr]
+        let map = &MEMORY_BOUNDARY_COL_MAP;
+        let mut columns = vec![map.is_real, map.addr];
+        columns.extend(map.region);
+        columns
     }
 }
 
@@ -45,28 +76,43 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryBoundaryChip 
         let c = |v: u64| AB::Expr::from_u64(v);
         let is_real = e(local.is_real);
         builder.assert_bool(local.is_real);
-        builder.assert_bool(local.above);
         builder.assert_bool(local.has_next);
+        builder.assert_bool(local.same_region);
         builder.when_transition().assert_eq(local.has_next, next.is_real);
         builder.when_last_row().assert_zero(local.has_next);
         builder.assert_zero((AB::Expr::ONE - is_real.clone()) * e(local.has_next));
+        builder.assert_zero((AB::Expr::ONE - e(local.has_next)) * e(local.same_region));
 
-        let (lo, hi) = (self.image_lo as u64, self.image_hi as u64);
-        let above = e(local.above);
-        let low_gap = e(local.addr) - c(GUARD_END) - above.clone() * c(hi - GUARD_END);
-        let high_gap = c(lo - 8) - e(local.addr) + above * c((MEMORY_TOP - 8) - (lo - 8));
-        range30(builder, low_gap, local.low_gap, is_real.clone());
-        range30(builder, high_gap, local.high_gap, is_real.clone());
-        let step = e(next.addr) - e(local.addr) - c(8);
-        range30(builder, step, local.next_gap, e(local.has_next));
-        for &byte in &local.next_gap {
+        let regions = regions(self.image_lo as u64, self.image_hi as u64);
+        let (mut chosen, mut start, mut end) = (AB::Expr::ZERO, AB::Expr::ZERO, AB::Expr::ZERO);
+        let (mut index, mut next_index) = (AB::Expr::ZERO, AB::Expr::ZERO);
+        for (i, &(s, t)) in regions.iter().enumerate() {
+            builder.assert_bool(local.region[i]);
+            chosen += e(local.region[i]);
+            start += e(local.region[i]) * c(s);
+            end += e(local.region[i]) * c(t);
+            index += e(local.region[i]) * c(i as u64);
+            next_index += e(next.region[i]) * c(i as u64);
+        }
+        builder.assert_eq(chosen, is_real.clone());
+        let addr = e(local.addr);
+        range_word(builder, addr.clone() - start, local.low_gap, GAP_TOP_BYTE, is_real.clone());
+        range_word(builder, end - addr.clone(), local.high_gap, GAP_TOP_BYTE, is_real.clone());
+
+        // Sorted: same region and a higher address, or a later region.
+        let same = e(local.same_region);
+        builder.assert_zero(same.clone() * (next_index.clone() - index.clone()));
+        let step = same.clone() * (e(next.addr) - addr.clone() - c(8))
+            + (AB::Expr::ONE - same) * (next_index - index - AB::Expr::ONE);
+        range_word(builder, step, local.step, GAP_TOP_BYTE, e(local.has_next));
+        for &byte in &local.step {
             builder.assert_zero((AB::Expr::ONE - e(local.has_next)) * e(byte));
         }
 
         let zero = (0..8).map(|_| AB::Expr::ZERO);
-        let initial = token::<AB>(e(local.addr), zero, AB::Expr::ZERO);
+        let initial = token::<AB>(addr.clone(), zero, AB::Expr::ZERO);
         builder.push_interaction(MEMORY, initial, Count::bounded(is_real.clone(), 1));
-        let last = token::<AB>(e(local.addr), local.final_value.map(e), e(local.final_ts));
+        let last = token::<AB>(addr, local.final_value.map(e), e(local.final_ts));
         builder.push_interaction(MEMORY, last, Count::bounded(-is_real, 1));
     }
 }

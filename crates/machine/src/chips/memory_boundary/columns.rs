@@ -1,3 +1,4 @@
+use super::air::MAX_REGIONS;
 use crate::cols::column_layout;
 
 /// Columns of the memory boundary table.
@@ -13,14 +14,16 @@ pub struct MemoryBoundaryCols<T> {
     pub final_value: [T; 8],
     /// Timestamp of the last access.
     pub final_ts: T,
-    /// The address lies above the image (else below it).
-    pub above: T,
-    /// Bytes of the distance to the lower bound of its region.
+    /// One-hot: the region of accessible memory outside the image the address lies in.
+    pub region: [T; MAX_REGIONS],
+    /// The next row's address lies in the same region.
+    pub same_region: T,
+    /// Bytes of `addr - start` of its region.
     pub low_gap: [T; 4],
-    /// Bytes of the distance to the upper bound of its region.
+    /// Bytes of `end - addr` of its region (`end` its last word).
     pub high_gap: [T; 4],
-    /// Bytes of `next.addr - addr - 8`.
-    pub next_gap: [T; 4],
+    /// Bytes of `next.addr - addr - 8` (same region) or of `next.region - region - 1`.
+    pub step: [T; 4],
 }
 
 column_layout!(MemoryBoundaryCols, NUM_MEMORY_BOUNDARY_COLS, MEMORY_BOUNDARY_COL_MAP);

@@ -8,6 +8,6 @@ mod columns;
 mod tests;
 mod trace;
 
-pub use air::MemoryBoundaryChip;
+pub use air::{MAX_REGIONS, MemoryBoundaryChip, REGION_BYTES, regions};
 pub use columns::*;
 pub use trace::generate_trace;

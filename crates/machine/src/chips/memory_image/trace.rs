@@ -9,7 +9,9 @@ use super::columns::*;
 use crate::lookups::{bytes, padded_height};
 
 /// The initial image of a program: every word from `lo` to `hi` (8-byte aligned, a power of two
-/// of words), zero where no segment loads bytes.
+/// of words), zero where no segment loads bytes. Only the bytes segments load from the file
+/// count: zero-filled memory (`.bss`, the stack) starts as zero outside the image anyway, and
+/// leaving it out keeps the image table (and the verifier's commitment to it) small.
 #[derive(Clone, Debug)]
 pub struct MemoryImage {
     /// First word address.
@@ -23,11 +25,12 @@ pub struct MemoryImage {
 impl MemoryImage {
     /// Builds the image from the program's loadable segments.
     pub fn of(program: &Program) -> Self {
-        let lo = program.segments().iter().map(|s| s.vaddr).min().unwrap_or(0) & !7;
-        let end = program.segments().iter().map(|s| s.vaddr + s.mem_size).max().unwrap_or(lo);
+        let loaded = || program.segments().iter().filter(|s| !s.data.is_empty());
+        let lo = loaded().map(|s| s.vaddr).min().unwrap_or(hearth_isa::memory::PROGRAM_START) & !7;
+        let end = loaded().map(|s| s.vaddr + s.data.len() as u64).max().unwrap_or(lo);
         let count = padded_height((end - lo).div_ceil(8) as usize);
         let mut image = vec![0u8; count * 8];
-        for s in program.segments() {
+        for s in loaded() {
             let start = (s.vaddr - lo) as usize;
             image[start..start + s.data.len()].copy_from_slice(&s.data);
         }

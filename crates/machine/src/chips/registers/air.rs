@@ -8,14 +8,21 @@ use super::columns::*;
 use crate::bus::REGISTER;
 use crate::lookups::token;
 
-/// Rows of the register table.
-pub const NUM_REGISTERS: usize = 32;
+/// Rows of the register table: `x0..x31`, the two stream positions, and unused locations that
+/// fill the table to a power of two.
+pub const NUM_REGISTERS: usize = 64;
+/// The register holding the input stream's position (bytes consumed by `read`).
+pub const INPUT_POSITION: u32 = 32;
+/// The register holding the public output's position (bytes appended by `write`).
+pub const OUTPUT_POSITION: u32 = 33;
 
 /// The register table.
 ///
 /// # Soundness
-/// `reg` runs 0, 1, …, 31 (first row 0, step 1; the verifier checks the height is 32), so each
-/// register has exactly one initial token `(reg, 0, 0)` and one final consumer. With the CPU's
+/// `reg` runs 0, 1, …, 63 (first row 0, step 1; the verifier checks the height is 64), so each
+/// register has exactly one initial token `(reg, 0, 0)` and one final consumer. Registers 32
+/// and 33 are the stream positions of `read` and `write`, which start at 0; nothing else can
+/// touch them (the CPU's register numbers come from 5-bit instruction fields). With the CPU's
 /// accesses this is offline memory checking: the bus balances only if every read returns the
 /// last value written.
 #[derive(Clone, Copy, Debug, Default)]

@@ -1,68 +1,138 @@
 use core::borrow::BorrowMut;
 
 use hearth_executor::ShardRecord;
+use hearth_isa::syscall::{FD_DEBUG, FD_PUBLIC_OUTPUT};
 use hearth_isa::{Opcode, Syscall};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
+use super::air::{BUFFER_TOP_BYTE, COUNT_TOP_BYTE};
 use super::columns::*;
 use crate::ProveError;
+use crate::chips::cpu::AluEvent;
 use crate::chips::cpu::trace::fill_access;
+use crate::chips::io_word::Transfer;
 use crate::lookups::{ByteCounts, bytes, padded_height};
 
-/// Syscalls this table performs.
+/// Syscalls this table performs (`write` only to the output and debug streams).
 pub fn is_performed_here(number: u64) -> bool {
-    number == Syscall::InputLen.number() || number == Syscall::ProfileScope.number()
+    [Syscall::InputLen, Syscall::ProfileScope, Syscall::Read, Syscall::Write]
+        .iter()
+        .any(|s| s.number() == number)
+}
+
+/// What the syscall table hands to the other tables.
+#[derive(Debug, Default)]
+pub struct SyscallOutputs {
+    /// Comparisons `read` asks of the comparison table.
+    pub alu_events: Vec<AluEvent>,
+    /// Every `read` and output `write`, for the I/O word table.
+    pub transfers: Vec<Transfer>,
+    /// Final `(position, timestamp)` of the input and the output stream.
+    pub positions: [(u64, u64); 2],
 }
 
 /// One row per `ecall` other than `exit`.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     record: &ShardRecord,
+    input_len: u64,
     counts: &mut ByteCounts,
-) -> Result<RowMajorMatrix<F>, ProveError> {
-    let ecalls: Vec<_> =
-        record.instructions.iter().filter(|e| e.instruction.opcode == Opcode::Ecall).collect();
+) -> Result<(RowMajorMatrix<F>, SyscallOutputs), ProveError> {
+    let mut out = SyscallOutputs::default();
     let mut rows = Vec::new();
-    for event in ecalls {
+    for event in record.instructions.iter().filter(|e| e.instruction.opcode == Opcode::Ecall) {
         let accesses =
             &record.register_accesses[event.registers.start as usize..event.registers.end as usize];
         let reg = |r: u8, slot: u64| {
             accesses.iter().find(|a| a.reg == r && a.timestamp == 4 * event.clk + 4 + slot)
         };
+        let unsupported = |what: String| ProveError::Unsupported { pc: event.pc, what };
         let Some(number) = reg(17, 0).map(|a| a.value) else { continue };
         if number == Syscall::Exit.number() {
             continue;
         }
         if !is_performed_here(number) {
-            return Err(ProveError::Unsupported { pc: event.pc, what: format!("syscall {number:#x}") });
+            return Err(unsupported(format!("syscall {number:#x}")));
         }
         let mut row = [0u64; NUM_SYSCALL_COLS];
         let r: &mut SyscallCols<u64> = row.as_mut_slice().borrow_mut();
         r.clk = event.clk;
-        r.a0 = bytes(reg(10, 1).map_or(0, |a| a.value)).map(u64::from);
-        if number == Syscall::InputLen.number() {
-            r.is_input_len = 1;
-            let write = reg(10, 3).ok_or_else(|| ProveError::Unsupported {
-                pc: event.pc,
-                what: "input_len without a result".into(),
-            })?;
-            r.result = bytes(write.value).map(u64::from);
-            counts.range_bytes(&bytes(write.value));
-        } else {
-            r.is_profile_scope = 1;
+        let a0 = reg(10, 1).map_or(0, |a| a.value);
+        r.a0 = bytes(a0).map(u64::from);
+        if number != Syscall::InputLen.number() {
             for (value, access, register) in
                 [(&mut r.a1, &mut r.a1_access, 11u8), (&mut r.a2, &mut r.a2_access, 12)]
             {
-                if let Some(a) = reg(register, 1) {
-                    *value = bytes(a.value).map(u64::from);
-                    fill_access(access, a.prev_timestamp, a.timestamp, counts);
-                }
+                let a =
+                    reg(register, 1).ok_or_else(|| unsupported(format!("syscall without x{register}")))?;
+                *value = bytes(a.value).map(u64::from);
+                fill_access(access, a.prev_timestamp, a.timestamp, counts);
             }
+        }
+        let result = if number == Syscall::ProfileScope.number() {
+            r.is_profile_scope = 1;
+            None
+        } else {
+            let write = reg(10, 3).ok_or_else(|| unsupported("syscall without a result".into()))?;
+            r.result = bytes(write.value).map(u64::from);
+            Some(write.value)
+        };
+        let (buf, len) = (reg(11, 1).map_or(0, |a| a.value), reg(12, 1).map_or(0, |a| a.value));
+        let n = result.unwrap_or(0);
+        let stream = if number == Syscall::InputLen.number() {
+            r.is_input_len = 1;
+            None
+        } else if number == Syscall::Read.number() {
+            r.is_read = 1;
+            r.short = u64::from(n < len);
+            out.alu_events.push(AluEvent { op: Opcode::Sltu, a: n, b: len });
+            Some(0)
+        } else if number == Syscall::Write.number() && a0 == FD_PUBLIC_OUTPUT {
+            r.is_write_output = 1;
+            Some(1)
+        } else if number == Syscall::Write.number() && a0 == FD_DEBUG {
+            r.is_write_debug = 1;
+            None
+        } else if number == Syscall::Write.number() {
+            return Err(unsupported(format!("write to fd {a0}")));
+        } else {
+            None
+        };
+        if r.is_input_len == 1 || stream.is_some() {
+            if n >= 1 << 30 {
+                return Err(unsupported(format!("a count of {n} bytes (at most 2^30 - 1 are provable)")));
+            }
+            let b = bytes(n);
+            counts.range_bytes(&b[..3]);
+            counts.add(crate::bus::ByteOp::Ltu, b[3], COUNT_TOP_BYTE);
+        }
+        if r.is_input_len == 1 && n != input_len {
+            return Err(unsupported("input_len returned another length".into()));
+        }
+        if let Some(stream) = stream {
+            if buf + n > hearth_isa::memory::MEMORY_TOP {
+                return Err(unsupported(format!("a buffer at {buf:#x} past the top of memory")));
+            }
+            counts.add(crate::bus::ByteOp::Ltu, bytes(buf)[3], BUFFER_TOP_BYTE);
+            let (position, last_ts) = &mut out.positions[stream];
+            r.position = *position;
+            let ts = 4 * event.clk + 6;
+            fill_access(&mut r.position_access, *last_ts, ts, counts);
+            out.transfers.push(Transfer {
+                clk: event.clk,
+                buf,
+                len: n,
+                position: *position,
+                is_write: stream == 1,
+                accesses: event.memory.clone(),
+            });
+            *position += n;
+            *last_ts = ts;
         }
         rows.push(row);
     }
     let height = padded_height(rows.len());
     let values =
         crate::cols::fill_rows(height, NUM_SYSCALL_COLS, rows, |_| {}, |row, out| out.copy_from_slice(&row));
-    Ok(crate::cols::field_matrix(values, NUM_SYSCALL_COLS))
+    Ok((crate::cols::field_matrix(values, NUM_SYSCALL_COLS), out))
 }

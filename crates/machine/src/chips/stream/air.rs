@@ -1,0 +1,115 @@
+use core::borrow::Borrow;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use p3_air::{Air, BaseAir, WindowAccess};
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::{Count, InteractionBuilder};
+use sha2::{Digest, Sha256};
+
+use super::columns::*;
+use crate::bus::STREAM;
+use crate::lookups::padded_height;
+
+/// Public values of the stream table: a SHA-256 digest of both streams as 16 16-bit limbs. The
+/// constraints do not read them; they bind the streams into the proof's transcript before any
+/// challenge is drawn, so the bytes cannot be chosen after seeing the challenges.
+pub const NUM_STREAM_PUBLIC_VALUES: usize = 16;
+
+/// The bytes a proof is about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Streams {
+    /// The input stream.
+    pub input: Arc<[u8]>,
+    /// The public output.
+    pub output: Arc<[u8]>,
+}
+
+impl Streams {
+    /// Rows of the stream table.
+    pub fn height(&self) -> usize {
+        padded_height(self.input.len() + self.output.len())
+    }
+
+    /// The digest bound into the transcript, as 16-bit limbs.
+    pub fn digest_limbs(&self) -> [u32; NUM_STREAM_PUBLIC_VALUES] {
+        let mut h = Sha256::new();
+        h.update(b"hearth-streams-v1");
+        h.update((self.input.len() as u64).to_le_bytes());
+        h.update(&self.input);
+        h.update((self.output.len() as u64).to_le_bytes());
+        h.update(&self.output);
+        let digest: [u8; 32] = h.finalize().into();
+        core::array::from_fn(|i| u32::from(u16::from_le_bytes([digest[2 * i], digest[2 * i + 1]])))
+    }
+}
+
+/// The stream table.
+///
+/// # Soundness
+/// - `is_input`, `is_output`, `position` and `byte` equal the verifier's periodic columns: rows
+///   `0..I` hold input byte `i` at position `i`, the next `O` rows output byte `j` at position
+///   `j`, the rest padding (both flags 0).
+/// - Each row provides `(is_output, position, byte)` `multiplicity` times, a boolean; output
+///   rows exactly once and padding never. So the I/O word table's reads find only true input
+///   bytes, and its writes must produce each output byte exactly once: the output is exactly
+///   the bytes written, with nothing missing or extra.
+#[derive(Clone, Debug, Default)]
+pub struct StreamChip {
+    /// The streams (`None` for shape queries that need no data).
+    pub streams: Option<Streams>,
+}
+
+impl<F: p3_field::Field> BaseAir<F> for StreamChip {
+    fn width(&self) -> usize {
+        NUM_STREAM_COLS
+    }
+
+    fn num_public_values(&self) -> usize {
+        NUM_STREAM_PUBLIC_VALUES
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+
+    fn num_periodic_columns(&self) -> usize {
+        NUM_STREAM_PERIODIC_COLS
+    }
+
+    fn periodic_columns(&self) -> Cow<'_, [Vec<F>]> {
+        let Some(streams) = &self.streams else {
+            return Cow::Owned(vec![vec![F::ZERO]; NUM_STREAM_PERIODIC_COLS]);
+        };
+        let height = streams.height();
+        let mut columns = vec![vec![F::ZERO; height]; NUM_STREAM_PERIODIC_COLS];
+        let rows = streams.input.iter().enumerate().map(|(i, &b)| (0, i, b));
+        let rows = rows.chain(streams.output.iter().enumerate().map(|(i, &b)| (1, i, b)));
+        for (row, (stream, position, byte)) in rows.enumerate() {
+            columns[0][row] = F::from_bool(stream == 0);
+            columns[1][row] = F::from_bool(stream == 1);
+            columns[2][row] = F::from_usize(position);
+            columns[3][row] = F::from_u8(byte);
+        }
+        Cow::Owned(columns)
+    }
+}
+
+impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for StreamChip {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local: &StreamCols<AB::Var> = main.current_slice().borrow();
+        let periodic: Vec<AB::Expr> = builder.periodic_values().iter().map(|&v| v.into()).collect();
+        let e = |v: AB::Var| -> AB::Expr { v.into() };
+        for (column, value) in
+            [local.is_input, local.is_output, local.position, local.byte].into_iter().zip(periodic)
+        {
+            builder.assert_eq(column, value);
+        }
+        builder.assert_bool(local.multiplicity);
+        builder.assert_zero(e(local.is_output) * (e(local.multiplicity) - AB::Expr::ONE));
+        builder.assert_zero((AB::Expr::ONE - e(local.is_input) - e(local.is_output)) * e(local.multiplicity));
+        let message = vec![e(local.is_output), e(local.position), e(local.byte)];
+        builder.push_interaction(STREAM, message, Count::bounded(-e(local.multiplicity), 1));
+    }
+}
