@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, for now: validate a real mainnet block statelessly inside Hearth's executor (the
-# RV64IM guest) and show where its cycles go, then the same block natively. Proving comes next:
-# this script will then prove the block end to end.
+# RV64IM guest) and show where its cycles go, then the same block natively; then prove a Rust
+# guest (sorting 2,000 numbers read from its input) and verify the proof. Proving whole blocks
+# needs continuations: this script will then prove the block end to end.
 #
 # Fixtures are read from $HEARTH_FIXTURES (default ../shared/fixtures).
 set -euo pipefail
@@ -23,3 +24,13 @@ $hearth validate "$block" --elf target/guest/riscv64im-hearth-zkvm-elf/release/s
 
 echo "== the same block, natively"
 $hearth validate "$block" --native
+
+echo "== proving a Rust guest: sort 2,000 random 32-bit numbers (input) into its public output"
+$hearth build-guest guest/programs --locked --bin sort
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+head -c 8000 /dev/urandom > "$work/input.bin"
+sort_elf=target/guest/riscv64im-hearth-zkvm-elf/release/sort
+$hearth prove "$sort_elf" --input "$work/input.bin" -o "$work/sort.proof"
+echo "== verifying the proof against the ELF and the input"
+$hearth verify "$work/sort.proof" --elf "$sort_elf" --input "$work/input.bin" --exit-code 0

@@ -19,9 +19,14 @@ pub(crate) struct Args {
     /// Parameter sets.
     #[arg(long, value_delimiter = ',', default_values_t = ["default".to_string(), "fast-100".to_string()])]
     params: Vec<String>,
-    /// Workloads: `alu` (additions, logic, comparisons, loads and stores) and `muldiv`
-    /// (multiplications, divisions and shifts).
-    #[arg(long, value_delimiter = ',', default_values_t = ["alu".to_string(), "muldiv".to_string()])]
+    /// Workloads: `alu` (additions, logic, comparisons, loads and stores), `muldiv`
+    /// (multiplications, divisions and shifts) and `keccak-sw` (the bundled Rust guest chaining
+    /// Keccak-256 in software, reading its input and writing its digest).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_values_t = ["alu".to_string(), "muldiv".to_string(), "keccak-sw".to_string()]
+    )]
     workloads: Vec<String>,
     /// Only execute and generate the traces (no proving): times trace generation alone.
     #[arg(long)]
@@ -62,6 +67,22 @@ fn assemble(body: &str) -> anyhow::Result<Program> {
     Ok(Program::from_elf(&std::fs::read(elf)?)?)
 }
 
+/// The bundled software Keccak guest with as many hashes as fit in `cycles` (so its tables are
+/// that tall), and its input.
+fn keccak_sw(cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
+    let program = Program::from_elf(&hearth_guest_builder::bundled::elf("keccak_sw"))?;
+    let options = hearth_executor::ExecutionOptions::default();
+    let run = |n: u64| -> anyhow::Result<u64> {
+        Ok(hearth_executor::execute(&program, &n.to_le_bytes(), &options)?.cycles)
+    };
+    let (base, one) = (run(0)?, run(1)?);
+    let mut n = cycles.saturating_sub(base) / (one - base).max(1);
+    while n > 0 && run(n)? > cycles {
+        n -= 1;
+    }
+    Ok((program, n.to_le_bytes().to_vec()))
+}
+
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -86,14 +107,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let mut log_cycles = args.log_cycles.clone();
     log_cycles.sort_unstable();
     for (workload, &log) in args.workloads.iter().flat_map(|w| log_cycles.iter().map(move |l| (w, l))) {
-        let source = match workload.as_str() {
-            "alu" => alu_loop((1u64 << log) / 16),
-            "muldiv" => muldiv_loop((1u64 << log) / 16 - 1),
-            other => anyhow::bail!("no workload {other} (alu, muldiv)"),
+        let (program, input) = match workload.as_str() {
+            "alu" => (assemble(&alu_loop((1u64 << log) / 16))?, Vec::new()),
+            "muldiv" => (assemble(&muldiv_loop((1u64 << log) / 16 - 1))?, Vec::new()),
+            "keccak-sw" => keccak_sw(1 << log)?,
+            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw)"),
         };
-        let program = assemble(&source)?;
         let start = Instant::now();
-        let traces = shard_traces(&program, &[])?;
+        let traces = shard_traces(&program, &input)?;
         let trace_s = start.elapsed().as_secs_f64();
         drop(traces);
         if args.traces_only {
@@ -110,7 +131,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             let params = ProofParams::by_name(name).with_context(|| format!("no parameter set {name}"))?;
             eprintln!("proving {workload} at 2^{log} cycles with {name} ...");
             let start = Instant::now();
-            let proof = prove_shard(&program, &[], &params)?;
+            let proof = prove_shard(&program, &input, &params)?;
             let prove_s = start.elapsed().as_secs_f64();
             let size = proof.to_bytes().len();
             let start = Instant::now();
