@@ -75,9 +75,11 @@ fn prove_then_verify_by_elf_and_by_hash() {
 #[test]
 fn proving_an_unsupported_syscall_fails_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    // The Keccak-f accelerator is not proven yet.
-    let elf =
-        assemble(dir.path(), "li sp, 0x00ff0000\naddi a0, sp, -256\nli a7, 0x2000\necall\nli a7, 93\necall");
+    // The SHA-256 accelerator is not proven yet.
+    let elf = assemble(
+        dir.path(),
+        "li sp, 0x00ff0000\naddi a0, sp, -256\naddi a1, sp, -128\nli a7, 0x2001\necall\nli a7, 93\necall",
+    );
     let out = hearth().arg("prove").arg(&elf).arg("-o").arg(dir.path().join("p.bin")).output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     assert!(

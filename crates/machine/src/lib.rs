@@ -12,7 +12,8 @@
 //! - `cpu` → ALU bus → `add_sub`, `bitwise`, `lt`;
 //! - `cpu` ↔ register and memory buses ↔ `registers`, `memory_image`, `memory_boundary`
 //!   (offline memory checking with timestamped tokens);
-//! - `cpu` → syscall bus → `syscall` (every `ecall` but `exit`); `read` and `write` walk their
+//! - `cpu` → syscall bus → `syscall` (every `ecall` but `exit` and the accelerators) and
+//!   `keccak_f` (Keccak-f\[1600\] on 25 memory words); `read` and `write` walk their
 //!   buffers in `io_word` (memory side) against `stream`, the input and output bytes, whose
 //!   columns the verifier computes from the bytes;
 //! - everyone → `byte` (preprocessed) for range checks and byte facts.

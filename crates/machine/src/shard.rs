@@ -196,6 +196,7 @@ pub fn machine_chips(
         Chip::Mul(chips::mul::MulChip),
         Chip::DivRem(chips::divrem::DivRemChip),
         Chip::Syscall(chips::syscall::SyscallChip),
+        Chip::KeccakF(chips::keccak_f::KeccakFChip),
         Chip::IoWord(chips::io_word::IoWordChip),
         Chip::Stream(chips::stream::StreamChip { streams }),
         Chip::Registers(chips::registers::RegistersChip),
@@ -323,6 +324,7 @@ fn generate_traces(
         chips::program::generate_trace::<Val>(program, tables.program_rows.height(), &out.executed);
     let (syscall, syscalls) =
         chips::syscall::generate_trace::<Val>(record, streams.input.len() as u64, &mut counts)?;
+    let keccak_f = chips::keccak_f::generate_trace(record, &mut counts)?;
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
     let stream = chips::stream::generate_trace::<Val>(streams, syscalls.positions[0].0 as usize);
     // Division first: it sends requests of its own to the add and comparison tables.
@@ -373,6 +375,7 @@ fn generate_traces(
         mul,
         divrem,
         syscall,
+        keccak_f,
         io_word,
         stream,
         registers,

@@ -73,9 +73,10 @@ fn input_length_and_profile_scopes_prove_and_verify() {
 
 #[test]
 fn unsupported_instructions_are_a_clear_error() {
-    // A syscall the machine does not prove yet: the Keccak-f accelerator.
-    let program =
-        common::assemble("li sp, 0x00ff0000\naddi a0, sp, -256\nli a7, 0x2000\necall\nli a7, 93\necall");
+    // A syscall the machine does not prove yet: the SHA-256 accelerator.
+    let program = common::assemble(
+        "li sp, 0x00ff0000\naddi a0, sp, -256\naddi a1, sp, -128\nli a7, 0x2001\necall\nli a7, 93\necall",
+    );
     let err = prove_shard(&program, &[], &params()).err().expect("not provable yet");
     assert!(matches!(err, ProveError::Unsupported { .. }), "{err}");
 }
@@ -143,6 +144,47 @@ fn proof_does_not_verify_for_another_input_or_output() {
     assert!(edited(&|p| p.output.push(0)), "a longer output");
     assert!(edited(&|p| p.input[0] ^= 1), "another input of the same length");
     assert!(edited(&|p| p.input.push(0)), "a longer input");
+}
+
+#[test]
+fn keccak_f_accelerator_proves_keccak256() {
+    use sha3::Digest;
+    // Inputs of 0, 1 and 3 blocks of 136 bytes and in between.
+    let program = bundled("keccak");
+    for len in [0usize, 135, 300] {
+        let input: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+        let proof = prove_shard(&program, &input, &params()).expect("proves");
+        let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+        let expected: [u8; 32] = sha3::Keccak256::digest(&input).into();
+        // The accelerated digest, then the software one.
+        assert_eq!(public.output[..32], expected);
+        assert_eq!(public.output[32..], expected);
+    }
+}
+
+#[test]
+fn forged_keccak_f_state_is_rejected() {
+    use hearth_machine::chips::keccak_f::KECCAK_F_COL_MAP as KECCAK;
+    let program = bundled("keccak");
+    let input = b"forged keccak".to_vec();
+    for (round, column) in [(23, KECCAK.lanes[3][5]), (0, KECCAK.lanes[0][0]), (23, KECCAK.lanes[24][7])] {
+        assert!(
+            rejected_with_input(&program, &input, move |t| {
+                let v = get(t, index::KECCAK_F, round, column);
+                set(t, index::KECCAK_F, round, column, v + Val::ONE);
+            }),
+            "lane byte changed on row {round}"
+        );
+    }
+    // A different output limb in the last round, with the lanes that write it back agreeing.
+    assert!(rejected_with_input(&program, &input, |t| {
+        let limb = KECCAK.keccak.a_prime_prime[1][2][0];
+        let v = get(t, index::KECCAK_F, 23, limb);
+        set(t, index::KECCAK_F, 23, limb, v + Val::ONE);
+        let lane = KECCAK.lanes[2 + 5][0];
+        let b = get(t, index::KECCAK_F, 23, lane);
+        set(t, index::KECCAK_F, 23, lane, b + Val::ONE);
+    }));
 }
 
 /// The stream table rows of the output, and the I/O word table's rows of `write`s.
@@ -352,7 +394,7 @@ fn every_table_has_constraints_of_degree_at_most_three() {
 fn honest_witness_satisfies_every_constraint_and_bus() {
     // All tables, the byte and program tables with their computed multiplicities included.
     let programs = [common::MIXED, common::MULDIV, common::SYSCALLS, common::IO].map(common::assemble);
-    for program in programs.iter().chain([&bundled("sort")]) {
+    for program in programs.iter().chain([&bundled("sort"), &bundled("keccak")]) {
         let w = hearth_machine::shard_witness(program, b"some input").expect("witness");
         hearth_machine::check::check_tables(&w.chips, &w.traces, &w.public_values, &[])
             .unwrap_or_else(|e| panic!("{e}"));

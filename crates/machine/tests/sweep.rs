@@ -132,8 +132,11 @@ impl Sweep {
 }
 
 fn sweep_program(source: &str) {
-    let program = common::assemble(source);
-    let sweep = Sweep::new(shard_witness(&program, b"some input").expect("witness"));
+    sweep(&common::assemble(source), b"some input");
+}
+
+fn sweep(program: &hearth_executor::Program, input: &[u8]) {
+    let sweep = Sweep::new(shard_witness(program, input).expect("witness"));
     assert!(
         sweep.net.iter().all(|(k, n)| *n == Val::ZERO || sweep.providable(k)),
         "the honest witness balances"
@@ -178,4 +181,10 @@ fn every_tampered_cell_of_the_syscall_program_is_caught() {
 #[test]
 fn every_tampered_cell_of_the_io_program_is_caught() {
     sweep_program(common::IO);
+}
+
+#[test]
+fn every_tampered_cell_of_a_keccak_f_call_is_caught() {
+    let elf = hearth_guest_builder::bundled::elf("keccak");
+    sweep(&hearth_executor::Program::from_elf(&elf).expect("loads"), b"one block of input");
 }

@@ -6,6 +6,7 @@ pub mod byte;
 pub mod cpu;
 pub mod divrem;
 pub mod io_word;
+pub mod keccak_f;
 pub mod lt;
 pub mod memory_boundary;
 pub mod memory_image;
@@ -45,6 +46,8 @@ pub enum Chip {
     DivRem(divrem::DivRemChip),
     /// Syscalls other than `exit`.
     Syscall(syscall::SyscallChip),
+    /// Keccak-f permutations.
+    KeccakF(keccak_f::KeccakFChip),
     /// Memory words `read` and `write` move.
     IoWord(io_word::IoWordChip),
     /// Input and output bytes.
@@ -58,7 +61,7 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 15] = [
+pub const CHIP_NAMES: [&str; 16] = [
     "program",
     "byte",
     "cpu",
@@ -69,6 +72,7 @@ pub const CHIP_NAMES: [&str; 15] = [
     "mul",
     "divrem",
     "syscall",
+    "keccak_f",
     "io_word",
     "stream",
     "registers",
@@ -86,14 +90,16 @@ pub mod index {
     pub const CPU: usize = 2;
     /// Syscall table.
     pub const SYSCALL: usize = 9;
+    /// Keccak-f table.
+    pub const KECCAK_F: usize = 10;
     /// I/O word table.
-    pub const IO_WORD: usize = 10;
+    pub const IO_WORD: usize = 11;
     /// Stream table.
-    pub const STREAM: usize = 11;
+    pub const STREAM: usize = 12;
     /// Register table.
-    pub const REGISTERS: usize = 12;
+    pub const REGISTERS: usize = 13;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 13;
+    pub const MEMORY_IMAGE: usize = 14;
 }
 
 macro_rules! delegate {
@@ -109,6 +115,7 @@ macro_rules! delegate {
             Chip::Mul($chip) => $body,
             Chip::DivRem($chip) => $body,
             Chip::Syscall($chip) => $body,
+            Chip::KeccakF($chip) => $body,
             Chip::IoWord($chip) => $body,
             Chip::Stream($chip) => $body,
             Chip::Registers($chip) => $body,

@@ -15,7 +15,7 @@ pub const NUM_SYSCALL_PUBLIC_VALUES: usize = 1;
 
 /// Addresses of `read` and `write` buffers lie below `MEMORY_TOP = 0x7800_0000`: the top byte of
 /// the low word is below this.
-pub(crate) const BUFFER_TOP_BYTE: u8 = (hearth_isa::memory::MEMORY_TOP >> 24) as u8;
+pub const BUFFER_TOP_BYTE: u8 = (hearth_isa::memory::MEMORY_TOP >> 24) as u8;
 /// Counts (`input_len`, `read`, `write`) lie below 2^30: the top byte of the low word is below this.
 pub(crate) const COUNT_TOP_BYTE: u8 = 64;
 

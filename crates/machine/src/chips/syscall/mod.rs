@@ -10,6 +10,6 @@ mod columns;
 mod tests;
 mod trace;
 
-pub use air::{NUM_SYSCALL_PUBLIC_VALUES, SyscallChip};
+pub use air::{BUFFER_TOP_BYTE, NUM_SYSCALL_PUBLIC_VALUES, SyscallChip};
 pub use columns::*;
 pub use trace::{SyscallOutputs, generate_trace, is_performed_here};
