@@ -20,12 +20,13 @@ pub(crate) struct Args {
     #[arg(long, value_delimiter = ',', default_values_t = ["default".to_string(), "fast-100".to_string()])]
     params: Vec<String>,
     /// Workloads: `alu` (additions, logic, comparisons, loads and stores), `muldiv`
-    /// (multiplications, divisions and shifts) and `keccak-sw` (the bundled Rust guest chaining
-    /// Keccak-256 in software, reading its input and writing its digest).
+    /// (multiplications, divisions and shifts), `keccak` and `keccak-sw` (bundled Rust guests
+    /// chaining Keccak-256 on the accelerator or in software; they read their input and write
+    /// the digest).
     #[arg(
         long,
         value_delimiter = ',',
-        default_values_t = ["alu".to_string(), "muldiv".to_string(), "keccak-sw".to_string()]
+        default_values_t = ["alu", "muldiv", "keccak", "keccak-sw"].map(String::from)
     )]
     workloads: Vec<String>,
     /// Only execute and generate the traces (no proving): times trace generation alone.
@@ -67,10 +68,10 @@ fn assemble(body: &str) -> anyhow::Result<Program> {
     Ok(Program::from_elf(&std::fs::read(elf)?)?)
 }
 
-/// The bundled software Keccak guest with as many hashes as fit in `cycles` (so its tables are
-/// that tall), and its input.
-fn keccak_sw(cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
-    let program = Program::from_elf(&hearth_guest_builder::bundled::elf("keccak_sw"))?;
+/// The bundled Keccak chain guest `name` with as many hashes as fit in `cycles` (so its CPU
+/// table is that tall), and its input.
+fn keccak_chain(name: &str, cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
+    let program = Program::from_elf(&hearth_guest_builder::bundled::elf(name))?;
     let options = hearth_executor::ExecutionOptions::default();
     let run = |n: u64| -> anyhow::Result<u64> {
         Ok(hearth_executor::execute(&program, &n.to_le_bytes(), &options)?.cycles)
@@ -110,8 +111,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         let (program, input) = match workload.as_str() {
             "alu" => (assemble(&alu_loop((1u64 << log) / 16))?, Vec::new()),
             "muldiv" => (assemble(&muldiv_loop((1u64 << log) / 16 - 1))?, Vec::new()),
-            "keccak-sw" => keccak_sw(1 << log)?,
-            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw)"),
+            "keccak-sw" => keccak_chain("keccak_sw", 1 << log)?,
+            "keccak" => keccak_chain("keccak_chain", 1 << log)?,
+            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw, keccak)"),
         };
         let start = Instant::now();
         let traces = shard_traces(&program, &input)?;
