@@ -59,11 +59,21 @@ pub fn range_word<AB: InteractionBuilder>(
     let composed = compose::<AB>(&bytes);
     builder.when(count.clone()).assert_eq(value, composed);
     range_bytes(builder, &bytes[..3], count.clone());
+    byte_below(builder, bytes[3], top, count);
+}
+
+/// Looks up `x < bound` (so `x` is a byte below `bound`) in the byte table `count` times.
+pub fn byte_below<AB: InteractionBuilder>(
+    builder: &mut AB,
+    x: impl Into<AB::Expr>,
+    bound: u8,
+    count: impl Into<AB::Expr>,
+) {
     byte_lookup(
         builder,
         AB::Expr::from_u8(ByteOp::Ltu as u8),
-        bytes[3],
-        AB::Expr::from_u8(top),
+        x,
+        AB::Expr::from_u8(bound),
         AB::Expr::ONE,
         count,
     );

@@ -8,9 +8,9 @@ use p3_lookup::{Count, InteractionBuilder};
 use p3_uni_stark::SubAirBuilder;
 
 use super::columns::*;
-use crate::bus::{ByteOp, MEMORY, SYSCALL};
+use crate::bus::{MEMORY, SYSCALL};
 use crate::chips::syscall::BUFFER_TOP_BYTE;
-use crate::lookups::{byte_lookup, compose, range_bytes, token};
+use crate::lookups::{byte_below, compose, range_bytes, token};
 
 /// The Keccak-f table.
 ///
@@ -65,14 +65,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for KeccakFChip {
         for j in 4..8 {
             builder.assert_zero(is_real.clone() * e(local.a0[j]));
         }
-        byte_lookup(
-            builder,
-            AB::Expr::from_u8(ByteOp::Ltu as u8),
-            local.a0[3],
-            AB::Expr::from_u8(BUFFER_TOP_BYTE),
-            AB::Expr::ONE,
-            starts.clone(),
-        );
+        byte_below(builder, local.a0[3], BUFFER_TOP_BYTE, starts.clone());
 
         // Cells no row uses are pinned: `export` (unused here), the reads' columns off the first
         // row, the lanes off the first and last rows, and `a0` and `clk` on padding.

@@ -6,9 +6,9 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
-use crate::bus::{ALU, ByteOp, IO_CHAIN, REGISTER, SYSCALL};
+use crate::bus::{ALU, IO_CHAIN, REGISTER, SYSCALL};
 use crate::chips::registers::{INPUT_POSITION, OUTPUT_POSITION};
-use crate::lookups::{access, access_values, alu_message, byte_lookup, compose, range_bytes, token};
+use crate::lookups::{access, access_values, alu_message, byte_below, compose, range_bytes, token};
 
 /// Public values of the syscall table: the input's length in bytes.
 pub const NUM_SYSCALL_PUBLIC_VALUES: usize = 1;
@@ -128,14 +128,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for SyscallChip {
         // Counts (input_len, read, write to the output): four bytes, below 2^30.
         let counted = len_flag.clone() + moves.clone();
         range_bytes(builder, &local.result[..3], counted.clone());
-        byte_lookup(
-            builder,
-            AB::Expr::from_u8(ByteOp::Ltu as u8),
-            local.result[3],
-            AB::Expr::from_u8(COUNT_TOP_BYTE),
-            AB::Expr::ONE,
-            counted.clone(),
-        );
+        byte_below(builder, local.result[3], COUNT_TOP_BYTE, counted.clone());
         for j in 4..8 {
             builder.assert_zero(counted.clone() * e(local.result[j]));
         }
@@ -183,14 +176,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for SyscallChip {
         for j in 4..8 {
             builder.assert_zero(moves.clone() * e(local.a1[j]));
         }
-        byte_lookup(
-            builder,
-            AB::Expr::from_u8(ByteOp::Ltu as u8),
-            local.a1[3],
-            AB::Expr::from_u8(BUFFER_TOP_BYTE),
-            AB::Expr::ONE,
-            moves.clone(),
-        );
+        byte_below(builder, local.a1[3], BUFFER_TOP_BYTE, moves.clone());
         let buf = compose::<AB>(&local.a1[..4]);
         let first = vec![e(local.clk), buf.clone(), e(local.position), n.clone(), write_out.clone()];
         builder.push_interaction(IO_CHAIN, first, Count::bounded(moves.clone(), 1));
