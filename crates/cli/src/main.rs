@@ -30,7 +30,8 @@ Exit status: 0 success; 1 the guest exited with a non-zero code; 2 bad command l
 3 the guest faulted; 4 any other error (bad ELF, unreadable input, failed build);
 5 the proof does not verify.
 
-Logging: set RUST_LOG (for example RUST_LOG=debug) to see what each stage does.";
+Logging: the prover reports its stages on stderr; set RUST_LOG (for example RUST_LOG=debug, or
+RUST_LOG=warn to silence the stages) to see more or less.";
 
 /// Hearth: a zkVM that proves Ethereum blocks were executed correctly.
 #[derive(Parser)]
@@ -135,9 +136,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // The prover's stages (executed, traces generated, proved) show by default.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,hearth_machine=info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let result = match cli.command {

@@ -283,14 +283,19 @@ pub fn prove_forged<B: ProverBackend>(
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
 ) -> Result<ShardProof, ProveError> {
+    let start = std::time::Instant::now();
     let (mut record, summary) = trace_single_shard(program, input)?;
+    info!(cycles = summary.cycles, elapsed_ms = start.elapsed().as_millis() as u64, "executed");
     let tables = ProgramTables::of(program);
     let output = claimed_output.unwrap_or_else(|| record.output.clone());
     let streams = streams_of(input, &output)?;
     let mut traces = generate_traces(program, &tables, &record, &streams)?;
     tamper(&mut traces);
     let chips = chips_of(&tables, &streams);
+    info!(params = %params.name, "proving");
+    let start = std::time::Instant::now();
     let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code, &streams))?;
+    info!(elapsed_ms = start.elapsed().as_millis() as u64, "proved");
     let stark = proven.proof;
     let log_heights = stark.log_heights();
     let commitment = proven
