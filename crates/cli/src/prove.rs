@@ -72,7 +72,7 @@ fn params_named(name: &str) -> anyhow::Result<ProofParams> {
 }
 
 fn load_program(path: &PathBuf) -> anyhow::Result<Program> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = read_file(path)?;
     Program::from_elf(&bytes).with_context(|| format!("{} is not a valid guest ELF", path.display()))
 }
 
@@ -134,8 +134,7 @@ fn print_security(reports: &[RegimeReport; 2]) {
 }
 
 pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let bytes =
-        std::fs::read(&args.proof).with_context(|| format!("cannot read {}", args.proof.display()))?;
+    let bytes = read_file(&args.proof)?;
     let rejected = |why: String| {
         eprintln!("REJECTED: {why}");
         Ok(ExitCode::from(status::REJECTED))

@@ -117,9 +117,7 @@ pub struct ShardProof {
     pub descriptor: ProgramDescriptor,
     /// The claimed exit code.
     pub exit_code: u32,
-    /// The claimed input length.
-    pub input_len: u32,
-    /// The input. The verifier computes the stream table's columns from it (until recursion
+    /// The input (its length is what `input_len` returned). The verifier computes the stream table's columns from it (until recursion
     /// checks a hash of it inside a proof, a shard proof carries it whole).
     pub input: Vec<u8>,
     /// The claimed public output.
@@ -283,18 +281,13 @@ pub fn prove_forged<B: ProverBackend>(
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
 ) -> Result<ShardProof, ProveError> {
-    let start = std::time::Instant::now();
-    let (mut record, summary) = trace_single_shard(program, input)?;
-    info!(cycles = summary.cycles, elapsed_ms = start.elapsed().as_millis() as u64, "executed");
-    let tables = ProgramTables::of(program);
-    let output = claimed_output.unwrap_or_else(|| record.output.clone());
-    let streams = streams_of(input, &output)?;
-    let mut traces = generate_traces(program, &tables, &record, &streams)?;
+    let Prepared { exit_code, cycles, tables, streams, mut traces } =
+        prepare(program, input, claimed_output)?;
     tamper(&mut traces);
     let chips = chips_of(&tables, &streams);
     info!(params = %params.name, "proving");
     let start = std::time::Instant::now();
-    let proven = backend.prove(params, &chips, &traces, &all_public_values(summary.exit_code, &streams))?;
+    let proven = backend.prove(params, &chips, &traces, &all_public_values(exit_code, &streams))?;
     info!(elapsed_ms = start.elapsed().as_millis() as u64, "proved");
     let stark = proven.proof;
     let log_heights = stark.log_heights();
@@ -302,16 +295,35 @@ pub fn prove_forged<B: ProverBackend>(
         .preprocessed
         .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
     let descriptor = tables.descriptor(&log_heights, &commitment);
-    record.output = output;
     Ok(ShardProof {
         descriptor,
-        exit_code: summary.exit_code,
-        input_len: input.len() as u32,
-        input: input.to_vec(),
-        output: record.output,
-        cycles: summary.cycles,
+        exit_code,
+        input: streams.input.to_vec(),
+        output: streams.output.to_vec(),
+        cycles,
         stark,
     })
+}
+
+/// A run executed and its traces generated, ready to prove.
+struct Prepared {
+    exit_code: u32,
+    cycles: u64,
+    tables: ProgramTables,
+    streams: Streams,
+    traces: Vec<RowMajorMatrix<Val>>,
+}
+
+/// Executes `program` on `input` as one shard and generates its traces, with `claimed_output`
+/// (when given) in place of the output the run wrote.
+fn prepare(program: &Program, input: &[u8], claimed_output: Option<Vec<u8>>) -> Result<Prepared, ProveError> {
+    let start = std::time::Instant::now();
+    let (record, summary) = trace_single_shard(program, input)?;
+    info!(cycles = summary.cycles, elapsed_ms = start.elapsed().as_millis() as u64, "executed");
+    let tables = ProgramTables::of(program);
+    let streams = streams_of(input, claimed_output.as_deref().unwrap_or(&record.output))?;
+    let traces = generate_traces(program, &tables, &record, &streams)?;
+    Ok(Prepared { exit_code: summary.exit_code, cycles: summary.cycles, tables, streams, traces })
 }
 
 /// Generates every table's trace for a shard record.
@@ -424,9 +436,6 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     if proof.input.len() > MAX_STREAM_BYTES || proof.output.len() > MAX_STREAM_BYTES {
         return Err(VerifyError::Malformed("input or output too long".into()));
     }
-    if proof.input_len as usize != proof.input.len() {
-        return Err(VerifyError::PublicValue("the input length differs from the input's".into()));
-    }
     let streams = Streams { input: proof.input.as_slice().into(), output: proof.output.as_slice().into() };
     if 1 << heights[index::STREAM] != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
@@ -469,7 +478,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     Ok(PublicValues {
         program_hash: d.hash(),
         exit_code: proof.exit_code,
-        input_len: proof.input_len,
+        input_len: proof.input.len() as u32,
         input_commitment: Sha256::digest(&proof.input).into(),
         output: proof.output.clone(),
         cycles: proof.cycles,
@@ -522,11 +531,8 @@ pub struct ShardWitness {
 
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
-    let (record, summary) = trace_single_shard(program, input)?;
-    let tables = ProgramTables::of(program);
-    let streams = streams_of(input, &record.output)?;
-    let traces = generate_traces(program, &tables, &record, &streams)?;
-    let public_values = all_public_values(summary.exit_code, &streams);
+    let Prepared { exit_code, tables, streams, traces, .. } = prepare(program, input, None)?;
+    let public_values = all_public_values(exit_code, &streams);
     Ok(ShardWitness { chips: chips_of(&tables, &streams), traces, public_values })
 }
 

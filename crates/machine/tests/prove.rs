@@ -66,7 +66,7 @@ fn input_length_and_profile_scopes_prove_and_verify() {
     assert_eq!((public.exit_code, public.input_len), (5, 5));
     // The same proof claimed for another input length does not verify.
     let mut other = hearth_machine::ShardProof::from_bytes(&proof.to_bytes()).expect("decodes");
-    other.input_len = 6;
+    other.input.push(b'!');
     other.exit_code = 6;
     assert!(verify_shard(&other, ProgramSource::Elf(&program)).is_err());
 }

@@ -13,7 +13,7 @@ use crate::lookups::{range_word, token};
 /// (each range-checked below 2^29) cannot add up to a multiple of `p`.
 pub const REGION_BYTES: u64 = 1 << 28;
 /// Top byte bound of the gaps' range checks: below 2^29.
-const GAP_TOP_BYTE: u8 = 32;
+pub(crate) const GAP_TOP_BYTE: u8 = 32;
 /// Accessible memory outside the image, `[GUARD_END, lo)` and `[hi, MEMORY_TOP)`, in regions of
 /// at most [`REGION_BYTES`]: at most `MEMORY_TOP / REGION_BYTES` full ones plus two partial.
 pub const MAX_REGIONS: usize = (MEMORY_TOP / REGION_BYTES) as usize + 2;

@@ -3,13 +3,10 @@ use core::borrow::BorrowMut;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::air::regions;
+use super::air::{GAP_TOP_BYTE, regions};
 use super::columns::*;
 use crate::chips::memory_image::MemoryImage;
 use crate::lookups::{ByteCounts, bytes, padded_height};
-
-/// Top byte bound of the gaps (below 2^29), as the AIR checks them.
-const GAP_TOP_BYTE: u8 = 32;
 
 /// Rows for the touched words outside the image: `(addr, final value, final timestamp)`,
 /// sorted by address (every address accessible and outside the image).

@@ -31,6 +31,13 @@ impl Streams {
         padded_height(self.input.len() + self.output.len())
     }
 
+    /// The table's rows in order: `(is_output, position, byte)` for each input byte, then each
+    /// output byte.
+    pub fn rows(&self) -> impl Iterator<Item = (bool, usize, u8)> + '_ {
+        let input = self.input.iter().enumerate().map(|(i, &b)| (false, i, b));
+        input.chain(self.output.iter().enumerate().map(|(i, &b)| (true, i, b)))
+    }
+
     /// The digest bound into the transcript, as 16-bit limbs.
     pub fn digest_limbs(&self) -> [u32; NUM_STREAM_PUBLIC_VALUES] {
         let mut h = Sha256::new();
@@ -83,11 +90,9 @@ impl<F: p3_field::Field> BaseAir<F> for StreamChip {
         };
         let height = streams.height();
         let mut columns = vec![vec![F::ZERO; height]; NUM_STREAM_PERIODIC_COLS];
-        let rows = streams.input.iter().enumerate().map(|(i, &b)| (0, i, b));
-        let rows = rows.chain(streams.output.iter().enumerate().map(|(i, &b)| (1, i, b)));
-        for (row, (stream, position, byte)) in rows.enumerate() {
-            columns[0][row] = F::from_bool(stream == 0);
-            columns[1][row] = F::from_bool(stream == 1);
+        for (row, (is_output, position, byte)) in streams.rows().enumerate() {
+            columns[0][row] = F::from_bool(!is_output);
+            columns[1][row] = F::from_bool(is_output);
             columns[2][row] = F::from_usize(position);
             columns[3][row] = F::from_u8(byte);
         }

@@ -11,20 +11,20 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     streams: &Streams,
     input_read: usize,
 ) -> RowMajorMatrix<F> {
-    let rows = streams.input.iter().enumerate().map(|(i, &b)| (false, i, b, i < input_read));
-    let rows = rows.chain(streams.output.iter().enumerate().map(|(i, &b)| (true, i, b, true)));
     let values = crate::cols::fill_rows(
         streams.height(),
         NUM_STREAM_COLS,
-        rows,
+        streams.rows(),
         |_| {},
-        |(is_output, position, byte, read), out| {
+        |(is_output, position, byte), out| {
             let r: &mut StreamCols<u64> = out.borrow_mut();
             r.is_input = u64::from(!is_output);
             r.is_output = u64::from(is_output);
             r.position = position as u64;
             r.byte = u64::from(byte);
-            r.multiplicity = u64::from(read);
+            // Output bytes are looked up once each, input bytes once each up to where reading
+            // stopped.
+            r.multiplicity = u64::from(is_output || position < input_read);
         },
     );
     crate::cols::field_matrix(values, NUM_STREAM_COLS)
