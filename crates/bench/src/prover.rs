@@ -22,7 +22,7 @@ pub(crate) struct Args {
     /// Workloads: `alu` (additions, logic, comparisons, loads and stores), `muldiv`
     /// (multiplications, divisions and shifts), `keccak` and `keccak-sw` (bundled Rust guests
     /// chaining Keccak-256 on the accelerator or in software; they read their input and write
-    /// the digest).
+    /// the digest), `sha256` (SHA-256 chained on the accelerator, one compression per hash).
     #[arg(
         long,
         value_delimiter = ',',
@@ -68,9 +68,9 @@ fn assemble(body: &str) -> anyhow::Result<Program> {
     Ok(Program::from_elf(&std::fs::read(elf)?)?)
 }
 
-/// The bundled Keccak chain guest `name` with as many hashes as fit in `cycles` (so its CPU
+/// The bundled hash chain guest `name` with as many hashes as fit in `cycles` (so its CPU
 /// table is that tall), and its input.
-fn keccak_chain(name: &str, cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
+fn hash_chain(name: &str, cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
     let program = Program::from_elf(&hearth_guest_builder::bundled::elf(name))?;
     let options = hearth_executor::ExecutionOptions::default();
     let run = |n: u64| -> anyhow::Result<u64> {
@@ -111,9 +111,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         let (program, input) = match workload.as_str() {
             "alu" => (assemble(&alu_loop((1u64 << log) / 16))?, Vec::new()),
             "muldiv" => (assemble(&muldiv_loop((1u64 << log) / 16 - 1))?, Vec::new()),
-            "keccak-sw" => keccak_chain("keccak_sw", 1 << log)?,
-            "keccak" => keccak_chain("keccak_chain", 1 << log)?,
-            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw, keccak)"),
+            "keccak-sw" => hash_chain("keccak_sw", 1 << log)?,
+            "keccak" => hash_chain("keccak_chain", 1 << log)?,
+            "sha256" => hash_chain("sha256_chain", 1 << log)?,
+            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw, keccak, sha256)"),
         };
         let start = Instant::now();
         let traces = shard_traces(&program, &input)?;

@@ -149,6 +149,12 @@ fn benchmark_guests_match_host() {
     for name in ["keccak_sw", "keccak_chain"] {
         assert_eq!(run(name, &20u64.to_le_bytes()).output, h, "{name}");
     }
+    // The SHA-256 chain on the accelerator, against the `sha2` crate.
+    let mut h = sha256(&buf);
+    for _ in 0..20 {
+        h = sha256(&h);
+    }
+    assert_eq!(run("sha256_chain", &20u64.to_le_bytes()).output, h, "sha256_chain");
 }
 
 #[test]

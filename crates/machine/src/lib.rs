@@ -13,7 +13,8 @@
 //! - `cpu` ↔ register and memory buses ↔ `registers`, `memory_image`, `memory_boundary`
 //!   (offline memory checking with timestamped tokens);
 //! - `cpu` → syscall bus → `syscall` (every `ecall` but `exit` and the accelerators) and
-//!   `keccak_f` (Keccak-f\[1600\] on 25 memory words); `read` and `write` walk their
+//!   `keccak_f` (Keccak-f\[1600\] on 25 memory words) and `sha256` (one compression of a
+//!   memory block into a memory state); `read` and `write` walk their
 //!   buffers in `io_word` (memory side) against `stream`, the input and output bytes, whose
 //!   columns the verifier computes from the bytes;
 //! - everyone → `byte` (preprocessed) for range checks and byte facts.
@@ -26,6 +27,7 @@ pub mod bus;
 pub mod check;
 pub mod chips;
 pub mod lookups;
+pub mod modular;
 pub mod shard;
 
 pub use shard::{

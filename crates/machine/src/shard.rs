@@ -195,6 +195,7 @@ pub fn machine_chips(
         Chip::DivRem(chips::divrem::DivRemChip),
         Chip::Syscall(chips::syscall::SyscallChip),
         Chip::KeccakF(chips::keccak_f::KeccakFChip),
+        Chip::Sha256(chips::sha256::Sha256Chip),
         Chip::IoWord(chips::io_word::IoWordChip),
         Chip::Stream(chips::stream::StreamChip { streams }),
         Chip::Registers(chips::registers::RegistersChip),
@@ -342,6 +343,7 @@ fn generate_traces(
     let (syscall, syscalls) =
         chips::syscall::generate_trace::<Val>(record, streams.input.len() as u64, &mut counts)?;
     let keccak_f = chips::keccak_f::generate_trace(record, &mut counts)?;
+    let sha256 = chips::sha256::generate_trace(record, &mut counts)?;
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
     let stream = chips::stream::generate_trace::<Val>(streams, syscalls.positions[0].0 as usize);
     // Division first: it sends requests of its own to the add and comparison tables.
@@ -393,6 +395,7 @@ fn generate_traces(
         divrem,
         syscall,
         keccak_f,
+        sha256,
         io_word,
         stream,
         registers,

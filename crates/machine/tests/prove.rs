@@ -73,9 +73,9 @@ fn input_length_and_profile_scopes_prove_and_verify() {
 
 #[test]
 fn unsupported_instructions_are_a_clear_error() {
-    // A syscall the machine does not prove yet: the SHA-256 accelerator.
+    // A syscall the machine does not prove yet: secp256k1 point decompression (of x = 0).
     let program = common::assemble(
-        "li sp, 0x00ff0000\naddi a0, sp, -256\naddi a1, sp, -128\nli a7, 0x2001\necall\nli a7, 93\necall",
+        "li sp, 0x00ff0000\naddi a0, sp, -256\nli a1, 0\nli a7, 0x2004\necall\nli a7, 93\necall",
     );
     let err = prove_shard(&program, &[], &params()).err().expect("not provable yet");
     assert!(matches!(err, ProveError::Unsupported { .. }), "{err}");
@@ -184,6 +184,56 @@ fn forged_keccak_f_state_is_rejected() {
         let lane = KECCAK.lanes[2 + 5][0];
         let b = get(t, index::KECCAK_F, 23, lane);
         set(t, index::KECCAK_F, 23, lane, b + Val::ONE);
+    }));
+}
+
+#[test]
+fn sha256_accelerator_proves_sha256() {
+    use sha2::Digest;
+    // Padding in one block (0, 55 bytes), spilling into a second (56, 64), and several blocks.
+    let program = bundled("sha256");
+    for len in [0usize, 55, 56, 64, 200] {
+        let input: Vec<u8> = (0..len).map(|i| (i * 13 + 5) as u8).collect();
+        let proof = prove_shard(&program, &input, &params()).expect("proves");
+        let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+        let expected: [u8; 32] = sha2::Sha256::digest(&input).into();
+        // The accelerated digest, then the software one.
+        assert_eq!(public.output[..32], expected, "{len} bytes");
+        assert_eq!(public.output[32..], expected, "{len} bytes");
+    }
+}
+
+#[test]
+fn forged_sha256_compression_is_rejected() {
+    use hearth_machine::chips::sha256::SHA256_COL_MAP as SHA;
+    let program = bundled("sha256");
+    let input = b"forged sha-256".to_vec();
+    let flip = |row: usize, column: usize| {
+        move |t: &mut [RowMajorMatrix<Val>]| {
+            let v = get(t, index::SHA256, row, column);
+            set(t, index::SHA256, row, column, Val::ONE - v);
+        }
+    };
+    let add = |row: usize, column: usize| {
+        move |t: &mut [RowMajorMatrix<Val>]| {
+            let v = get(t, index::SHA256, row, column);
+            set(t, index::SHA256, row, column, v + Val::ONE);
+        }
+    };
+    assert!(rejected_with_input(&program, &input, add(63, SHA.out[5])), "an output byte");
+    assert!(rejected_with_input(&program, &input, add(0, SHA.state[9])), "an input state byte");
+    assert!(rejected_with_input(&program, &input, flip(0, SHA.w[3][17])), "a block bit");
+    assert!(rejected_with_input(&program, &input, flip(20, SHA.a[0][8])), "a round's new a");
+    assert!(rejected_with_input(&program, &input, flip(40, SHA.w[16][0])), "a schedule word");
+    assert!(rejected_with_input(&program, &input, add(30, SHA.a_carry[0][2])), "a non-boolean carry bit");
+    // A different output word whose bytes and carry agree with each other: the last round's
+    // `a'` changed to match, so only the round itself can catch it.
+    assert!(rejected_with_input(&program, &input, |t| {
+        let v = get(t, index::SHA256, 63, SHA.a[0][0]);
+        set(t, index::SHA256, 63, SHA.a[0][0], Val::ONE - v);
+        let out = get(t, index::SHA256, 63, SHA.out[0]);
+        let delta = if v == Val::ZERO { Val::ONE } else { -Val::ONE };
+        set(t, index::SHA256, 63, SHA.out[0], out + delta);
     }));
 }
 

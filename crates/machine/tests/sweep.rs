@@ -188,3 +188,9 @@ fn every_tampered_cell_of_a_keccak_f_call_is_caught() {
     let elf = hearth_guest_builder::bundled::elf("keccak");
     sweep(&hearth_executor::Program::from_elf(&elf).expect("loads"), b"one block of input");
 }
+
+#[test]
+fn every_tampered_cell_of_a_sha256_call_is_caught() {
+    let elf = hearth_guest_builder::bundled::elf("sha256");
+    sweep(&hearth_executor::Program::from_elf(&elf).expect("loads"), b"one block of input");
+}

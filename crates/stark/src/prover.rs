@@ -214,7 +214,7 @@ fn check_heights(tables: usize, log_heights: &[usize]) -> Result<(), StarkError>
 #[derive(Clone)]
 struct Uncommitted<'a, A>(&'a A);
 
-impl<F, A: BaseAir<F>> BaseAir<F> for Uncommitted<'_, A> {
+impl<F: Clone, A: BaseAir<F>> BaseAir<F> for Uncommitted<'_, A> {
     fn width(&self) -> usize {
         self.0.width()
     }
@@ -233,6 +233,14 @@ impl<F, A: BaseAir<F>> BaseAir<F> for Uncommitted<'_, A> {
 
     fn preprocessed_next_row_columns(&self) -> Vec<usize> {
         self.0.preprocessed_next_row_columns()
+    }
+
+    fn num_periodic_columns(&self) -> usize {
+        self.0.num_periodic_columns()
+    }
+
+    fn periodic_columns(&self) -> std::borrow::Cow<'_, [Vec<F>]> {
+        self.0.periodic_columns()
     }
 }
 

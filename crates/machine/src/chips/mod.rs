@@ -13,6 +13,7 @@ pub mod memory_image;
 pub mod mul;
 pub mod program;
 pub mod registers;
+pub mod sha256;
 pub mod shift;
 pub mod stream;
 pub mod syscall;
@@ -48,6 +49,8 @@ pub enum Chip {
     Syscall(syscall::SyscallChip),
     /// Keccak-f permutations.
     KeccakF(keccak_f::KeccakFChip),
+    /// SHA-256 compressions.
+    Sha256(sha256::Sha256Chip),
     /// Memory words `read` and `write` move.
     IoWord(io_word::IoWordChip),
     /// Input and output bytes.
@@ -61,7 +64,7 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 16] = [
+pub const CHIP_NAMES: [&str; 17] = [
     "program",
     "byte",
     "cpu",
@@ -73,6 +76,7 @@ pub const CHIP_NAMES: [&str; 16] = [
     "divrem",
     "syscall",
     "keccak_f",
+    "sha256",
     "io_word",
     "stream",
     "registers",
@@ -92,14 +96,16 @@ pub mod index {
     pub const SYSCALL: usize = 9;
     /// Keccak-f table.
     pub const KECCAK_F: usize = 10;
+    /// SHA-256 table.
+    pub const SHA256: usize = 11;
     /// I/O word table.
-    pub const IO_WORD: usize = 11;
+    pub const IO_WORD: usize = 12;
     /// Stream table.
-    pub const STREAM: usize = 12;
+    pub const STREAM: usize = 13;
     /// Register table.
-    pub const REGISTERS: usize = 13;
+    pub const REGISTERS: usize = 14;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 14;
+    pub const MEMORY_IMAGE: usize = 15;
 }
 
 macro_rules! delegate {
@@ -116,6 +122,7 @@ macro_rules! delegate {
             Chip::DivRem($chip) => $body,
             Chip::Syscall($chip) => $body,
             Chip::KeccakF($chip) => $body,
+            Chip::Sha256($chip) => $body,
             Chip::IoWord($chip) => $body,
             Chip::Stream($chip) => $body,
             Chip::Registers($chip) => $body,

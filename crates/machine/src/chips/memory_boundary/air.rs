@@ -2,7 +2,7 @@ use core::borrow::Borrow;
 
 use hearth_isa::memory::{GUARD_END, MEMORY_TOP};
 use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
-use p3_field::PrimeCharacteristicRing;
+use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
@@ -14,6 +14,8 @@ use crate::lookups::{range_word, token};
 pub const REGION_BYTES: u64 = 1 << 28;
 /// Top byte bound of the gaps' range checks: below 2^29.
 pub(crate) const GAP_TOP_BYTE: u8 = 32;
+/// Top byte bound of the low gap counted in words: below 2^26 words, 2^29 bytes.
+pub(crate) const GAP_WORDS_TOP_BYTE: u8 = 4;
 /// Accessible memory outside the image, `[GUARD_END, lo)` and `[hi, MEMORY_TOP)`, in regions of
 /// at most [`REGION_BYTES`]: at most `MEMORY_TOP / REGION_BYTES` full ones plus two partial.
 pub const MAX_REGIONS: usize = (MEMORY_TOP / REGION_BYTES) as usize + 2;
@@ -40,9 +42,12 @@ pub fn regions(lo: u64, hi: u64) -> [(u64, u64); MAX_REGIONS] {
 ///
 /// # Soundness
 /// Real rows come first (`is_real` never rises again). Each real row names one region (one-hot
-/// `region`); `addr - start` and `end - addr` are both range-checked below 2^29 and add up to
-/// `end - start < 2^28`, so as integers (no wrap around `p`) `start <= addr <= end`: the word is
-/// accessible and outside the image `[lo, hi)`, whose words the image table provides. From one
+/// `region`); `addr - start` is 8 times a number below 2^26 and `end - addr` is below 2^29, and
+/// they add up to `end - start < 2^28`, so as integers (no wrap around `p`)
+/// `start <= addr <= end` and `addr` is a multiple of 8 (as `start` is): the word is aligned,
+/// accessible and outside the image `[lo, hi)`, whose words the image table provides. (Every
+/// token on the memory bus is thus at an aligned address, so an accelerator handed an unaligned
+/// pointer finds no word to read.) From one
 /// real row to the next either the region stays and the address grows by at least 8, or the
 /// region index grows; regions are disjoint and in address order, so no address repeats. Each
 /// row produces the token `(addr, 0, 0)` (memory starts zeroed) and consumes the final one.
@@ -96,7 +101,14 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryBoundaryChip 
         }
         builder.assert_eq(chosen, is_real.clone());
         let addr = e(local.addr);
-        range_word(builder, addr.clone() - start, local.low_gap, GAP_TOP_BYTE, is_real.clone());
+        let eighth = AB::Expr::from(AB::F::from_u8(8).inverse());
+        range_word(
+            builder,
+            (addr.clone() - start) * eighth,
+            local.low_gap,
+            GAP_WORDS_TOP_BYTE,
+            is_real.clone(),
+        );
         range_word(builder, end - addr.clone(), local.high_gap, GAP_TOP_BYTE, is_real.clone());
 
         // Sorted: same region and a higher address, or a later region.

@@ -18,7 +18,7 @@ pub struct MemoryBoundaryCols<T> {
     pub region: [T; MAX_REGIONS],
     /// The next row's address lies in the same region.
     pub same_region: T,
-    /// Bytes of `addr - start` of its region.
+    /// Bytes of `(addr - start) / 8`, the words from its region's start.
     pub low_gap: [T; 4],
     /// Bytes of `end - addr` of its region (`end` its last word).
     pub high_gap: [T; 4],

@@ -3,7 +3,7 @@ use core::borrow::BorrowMut;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::air::{GAP_TOP_BYTE, regions};
+use super::air::{GAP_TOP_BYTE, GAP_WORDS_TOP_BYTE, regions};
 use super::columns::*;
 use crate::chips::memory_image::MemoryImage;
 use crate::lookups::{ByteCounts, bytes, padded_height};
@@ -30,7 +30,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         let region = region_of(addr);
         let (start, end) = regions[region];
         r.region[region] = 1;
-        r.low_gap = counts.range_word((addr - start) as u32, GAP_TOP_BYTE).map(u64::from);
+        r.low_gap = counts.range_word(((addr - start) / 8) as u32, GAP_WORDS_TOP_BYTE).map(u64::from);
         r.high_gap = counts.range_word((end - addr) as u32, GAP_TOP_BYTE).map(u64::from);
         if let Some(&(next, _, _)) = words.get(i + 1) {
             r.has_next = 1;

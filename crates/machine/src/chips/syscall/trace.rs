@@ -48,7 +48,10 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         };
         let unsupported = |what: String| ProveError::Unsupported { pc: event.pc, what };
         let Some(number) = reg(17, 0).map(|a| a.value) else { continue };
-        if number == Syscall::Exit.number() || crate::chips::keccak_f::is_performed_here(number) {
+        if number == Syscall::Exit.number()
+            || crate::chips::keccak_f::is_performed_here(number)
+            || crate::chips::sha256::is_performed_here(number)
+        {
             continue;
         }
         if !is_performed_here(number) {
