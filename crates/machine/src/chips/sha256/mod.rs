@@ -6,7 +6,7 @@ mod air;
 mod columns;
 #[cfg(test)]
 mod tests;
-mod trace;
+pub(crate) mod trace;
 
 pub use air::{NUM_SHA256_PERIODIC_COLS, Sha256Chip};
 pub use columns::*;

@@ -51,20 +51,43 @@ fn set_carry<const N: usize>(cells: &mut [u32; N], carry: u32) {
     }
 }
 
-/// The 64 rows of one compression of `block` into `state`.
-fn fill_block(rows: &mut [u32], state: [u32; 8], block: &[u8; 64]) -> [u32; 8] {
+/// The message schedule `W[0..80]` of `block` (rows read up to `W[79]`).
+pub(super) fn schedule(block: &[u8; 64]) -> [u32; 80] {
     let mut w = [0u32; 80];
     for (t, chunk) in block.chunks_exact(4).enumerate() {
         w[t] = u32::from_be_bytes(chunk.try_into().expect("4 bytes"));
     }
-    for t in 16..80 {
+    extend_schedule(&mut w, 16);
+    w
+}
+
+/// Recomputes `w[from..]` from the words before it.
+pub(super) fn extend_schedule(w: &mut [u32; 80], from: usize) {
+    for t in from..80 {
         w[t] = mix(w[t - 2], SMALL_SIGMA1)
             .wrapping_add(w[t - 7])
             .wrapping_add(mix(w[t - 15], SMALL_SIGMA0))
             .wrapping_add(w[t - 16]);
     }
-    let mut v = state;
-    for (t, row) in rows.chunks_exact_mut(NUM_SHA256_COLS).enumerate() {
+}
+
+/// The 64 rows of one compression of `block` into `state`.
+fn fill_block(rows: &mut [u32], state: [u32; 8], block: &[u8; 64]) -> [u32; 8] {
+    fill_rounds(rows, state, state, &schedule(block), 0)
+}
+
+/// Rows `first..64` of a compression of the input `state`, from the working variables
+/// `working` before round `first` and the schedule `w` (`rows` holds those rows only). Returns
+/// the output state.
+pub(super) fn fill_rounds(
+    rows: &mut [u32],
+    state: [u32; 8],
+    working: [u32; 8],
+    w: &[u32; 80],
+    first: usize,
+) -> [u32; 8] {
+    let mut v = working;
+    for (row, t) in rows.chunks_exact_mut(NUM_SHA256_COLS).zip(first..) {
         let r: &mut Sha256Cols<u32> = row.borrow_mut();
         for (i, cells) in r.w.iter_mut().enumerate() {
             set_bits(cells, w[t + i]);
@@ -98,7 +121,8 @@ fn fill_block(rows: &mut [u32], state: [u32; 8], block: &[u8; 64]) -> [u32; 8] {
         r.h = halves(h);
         v = [new_a, a, b, c, new_e, e, f, g];
     }
-    let last: &mut Sha256Cols<u32> = rows[(ROWS_PER_CALL - 1) * NUM_SHA256_COLS..].borrow_mut();
+    let at = rows.len() - NUM_SHA256_COLS;
+    let last: &mut Sha256Cols<u32> = rows[at..].borrow_mut();
     let mut out = [0u32; 8];
     for i in 0..8 {
         out[i] = state[i].wrapping_add(v[i]);
