@@ -161,7 +161,7 @@ pub fn preprocessed_commitment<A: ProvableAir>(
     airs: &[A],
     log_heights: &[usize],
 ) -> Result<Option<Commitment>, StarkError> {
-    check_heights(airs.len(), log_heights)?;
+    check_heights(airs, log_heights)?;
     let config = make_config(params);
     Ok(prover_data(&config, params, airs, log_heights)?.common.preprocessed.map(|p| p.commitment))
 }
@@ -196,7 +196,10 @@ where
     .map_err(|e| StarkError::Proving(format!("{e:?}")))
 }
 
-fn check_heights(tables: usize, log_heights: &[usize]) -> Result<(), StarkError> {
+/// One height per table, none too tall, and each table at least as tall as its periodic
+/// columns' period (a shorter one would leave them undefined: refused, not a panic).
+fn check_heights<A: BaseAir<Val>>(airs: &[A], log_heights: &[usize]) -> Result<(), StarkError> {
+    let tables = airs.len();
     if tables != log_heights.len() {
         return Err(StarkError::Shape(format!(
             "{tables} tables expected, {} in the proof",
@@ -206,7 +209,41 @@ fn check_heights(tables: usize, log_heights: &[usize]) -> Result<(), StarkError>
     if log_heights.iter().any(|&h| h > 28) {
         return Err(StarkError::Shape("table taller than 2^28 rows".into()));
     }
+    for (i, (air, &log_height)) in airs.iter().zip(log_heights).enumerate() {
+        if air.periodic_columns().iter().any(|column| column.len() > 1 << log_height) {
+            return Err(StarkError::Shape(format!("table {i} shorter than its periodic columns")));
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use p3_field::PrimeCharacteristicRing;
+
+    use super::*;
+
+    /// A table with one periodic column of period 64.
+    struct Periodic;
+
+    impl BaseAir<Val> for Periodic {
+        fn width(&self) -> usize {
+            1
+        }
+
+        fn periodic_columns(&self) -> Cow<'_, [Vec<Val>]> {
+            Cow::Owned(vec![vec![Val::ZERO; 64]])
+        }
+    }
+
+    #[test]
+    fn a_table_shorter_than_its_period_is_refused() {
+        assert!(check_heights(&[Periodic], &[6]).is_ok());
+        assert!(matches!(check_heights(&[Periodic], &[5]), Err(StarkError::Shape(_))));
+        assert!(matches!(check_heights(&[Periodic, Periodic], &[6]), Err(StarkError::Shape(_))));
+    }
 }
 
 /// An AIR seen without its preprocessed trace (its width stays): building the verifier's common
@@ -256,7 +293,7 @@ fn uncommitted_common<A: ProvableAir>(
     airs: &[A],
     log_heights: &[usize],
 ) -> Result<CommonData<HearthConfig>, StarkError> {
-    check_heights(airs.len(), log_heights)?;
+    check_heights(airs, log_heights)?;
     let config = make_config(params);
     let uncommitted: Vec<Uncommitted<'_, A>> = airs.iter().map(Uncommitted).collect();
     Ok(prover_data(&config, params, &uncommitted, log_heights)?.common)
