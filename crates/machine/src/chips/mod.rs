@@ -13,6 +13,7 @@ pub mod memory_image;
 pub mod mul;
 pub mod program;
 pub mod registers;
+pub mod secp256k1;
 pub mod sha256;
 pub mod shift;
 pub mod stream;
