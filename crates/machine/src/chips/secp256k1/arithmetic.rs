@@ -1,6 +1,7 @@
 //! The identities of secp256k1 point operations over its base field, on byte limbs
-//! ([`crate::modular`]). Each check mirrors a condition the executor enforces, so a proof exists
-//! only for runs the executor completes.
+//! ([`crate::modular`]). Each check mirrors a condition the executor enforces (canonical
+//! coordinates, points on the curve, distinct `x` for an addition), so a proof exists only for
+//! runs the executor completes.
 
 use num_bigint::BigUint;
 use p3_air::AirBuilder;
@@ -17,13 +18,12 @@ pub fn field_prime() -> [u8; LIMBS] {
     limbs_of(&p)
 }
 
-/// Columns proving `(x3, y3) = 2 (x, y)` for a point `(x, y)` on the curve, all coordinates
-/// canonical.
+/// An input point: canonical coordinates on the curve `y^2 = x^3 + 7`.
 #[repr(C)]
-pub struct DoubleCols<T> {
-    /// The input point.
+pub struct PointCols<T> {
+    /// `x`.
     pub x: [T; LIMBS],
-    /// The input point.
+    /// `y`.
     pub y: [T; LIMBS],
     /// `x < P`.
     pub x_canonical: CanonicalCols<T>,
@@ -31,15 +31,21 @@ pub struct DoubleCols<T> {
     pub y_canonical: CanonicalCols<T>,
     /// `t ≡ x^2`.
     pub square: RelationCols<T>,
-    /// `t x + 7 - y^2 ≡ 0`: the point is on the curve.
+    /// `t x + 7 - y^2 ≡ 0`.
     pub on_curve: RelationCols<T>,
-    /// The tangent's slope.
+}
+
+/// A result `(x3, y3)` from a slope `λ`: `x3 ≡ λ^2 - x1 - x2`, `y3 ≡ λ (x1 - x3) - y1`, both
+/// canonical; the slope's own identity (a congruence to zero) is the operation's.
+#[repr(C)]
+pub struct SumCols<T> {
+    /// The slope.
     pub lambda: [T; LIMBS],
-    /// `2 y λ - 3 t ≡ 0` (`y ≠ 0` on the curve, whose order is odd, so `λ` is unique).
+    /// The slope's identity, `≡ 0`.
     pub slope: RelationCols<T>,
-    /// `x3 ≡ λ^2 - 2 x`.
+    /// `x3`.
     pub x3: RelationCols<T>,
-    /// `y3 ≡ λ (x - x3) - y`.
+    /// `y3`.
     pub y3: RelationCols<T>,
     /// `x3 < P`.
     pub x3_canonical: CanonicalCols<T>,
@@ -47,66 +53,122 @@ pub struct DoubleCols<T> {
     pub y3_canonical: CanonicalCols<T>,
 }
 
+/// `(x3, y3) = 2 (x, y)`: the slope is `2 y λ - 3 x^2 ≡ 0` (`y ≠ 0` on the curve, whose order
+/// is odd, so `λ` is unique).
+#[repr(C)]
+pub struct DoubleCols<T> {
+    /// The point doubled.
+    pub point: PointCols<T>,
+    /// The result.
+    pub sum: SumCols<T>,
+}
+
+/// `(x3, y3) = (x1, y1) + (x2, y2)` with `x1 ≠ x2`: the slope is `λ (x2 - x1) - (y2 - y1) ≡ 0`,
+/// and `x2 - x1` has an inverse (so the points are distinct and not opposite).
+#[repr(C)]
+pub struct AddCols<T> {
+    /// The first point.
+    pub p: PointCols<T>,
+    /// The second point.
+    pub q: PointCols<T>,
+    /// `1 / (x2 - x1)`.
+    pub inverse: [T; LIMBS],
+    /// `inverse (x2 - x1) ≡ 1`.
+    pub distinct: RelationCols<T>,
+    /// The result.
+    pub sum: SumCols<T>,
+}
+
+column_layout!(PointCols, NUM_POINT_COLS, POINT_COL_MAP);
+column_layout!(SumCols, NUM_SUM_COLS, SUM_COL_MAP);
 column_layout!(DoubleCols, NUM_DOUBLE_COLS, DOUBLE_COL_MAP);
+column_layout!(AddCols, NUM_ADD_COLS, ADD_COL_MAP);
 
 fn exprs<AB: AirBuilder>(x: &[AB::Var; LIMBS]) -> Vec<AB::Expr> {
     x.iter().map(|&v| v.into()).collect()
 }
 
-/// `7` as a limb polynomial.
-fn seven<E: PrimeCharacteristicRing>() -> Vec<E> {
-    vec![E::from_u8(7)]
+/// Pins a relation's result to the small constant `value`.
+fn assert_result<AB: AirBuilder>(builder: &mut AB, relation: &RelationCols<AB::Var>, value: u8) {
+    for (k, &limb) in relation.result.iter().enumerate() {
+        builder.assert_eq(limb, AB::Expr::from_u8(if k == 0 { value } else { 0 }));
+    }
 }
 
-/// Constrains the doubling (range checks `count` times).
-pub fn eval_double<AB: InteractionBuilder>(builder: &mut AB, cols: &DoubleCols<AB::Var>, count: AB::Expr) {
+fn eval_point<AB: InteractionBuilder>(builder: &mut AB, cols: &PointCols<AB::Var>, count: AB::Expr) {
     let p = field_prime();
-    let (x, y, t, lambda) = (
-        exprs::<AB>(&cols.x),
-        exprs::<AB>(&cols.y),
-        exprs::<AB>(&cols.square.result),
-        exprs::<AB>(&cols.lambda),
-    );
-    let x3 = exprs::<AB>(&cols.x3.result);
-    for (value, canonical) in [
-        (&cols.x, &cols.x_canonical),
-        (&cols.y, &cols.y_canonical),
-        (&cols.x3.result, &cols.x3_canonical),
-        (&cols.y3.result, &cols.y3_canonical),
-    ] {
-        eval_canonical(builder, &limb_exprs::<AB>(value), canonical, &p, count.clone());
-    }
+    eval_canonical(builder, &limb_exprs::<AB>(&cols.x), &cols.x_canonical, &p, count.clone());
+    eval_canonical(builder, &limb_exprs::<AB>(&cols.y), &cols.y_canonical, &p, count.clone());
+    let (x, y, t) = (exprs::<AB>(&cols.x), exprs::<AB>(&cols.y), exprs::<AB>(&cols.square.result));
     eval_relation(builder, &product(&x, &x), &cols.square, &p, count.clone());
-    let curve = add_scaled(add_scaled(product(&t, &x), &seven::<AB::Expr>(), 1), &product(&y, &y), -1);
-    eval_relation(builder, &curve, &cols.on_curve, &p, count.clone());
-    let slope = add_scaled(add_scaled(Vec::new(), &product(&y, &lambda), 2), &t, -3);
-    eval_relation(builder, &slope, &cols.slope, &p, count.clone());
-    let x3_left = add_scaled(product(&lambda, &lambda), &x, -2);
+    let seven = [AB::Expr::from_u8(7)];
+    let curve = add_scaled(add_scaled(product(&t, &x), &seven, 1), &product(&y, &y), -1);
+    eval_relation(builder, &curve, &cols.on_curve, &p, count);
+    assert_result(builder, &cols.on_curve, 0);
+}
+
+fn eval_sum<AB: InteractionBuilder>(
+    builder: &mut AB,
+    cols: &SumCols<AB::Var>,
+    slope: &[AB::Expr],
+    (x1, y1): (&[AB::Var; LIMBS], &[AB::Var; LIMBS]),
+    x2: &[AB::Var; LIMBS],
+    count: AB::Expr,
+) {
+    let p = field_prime();
+    eval_relation(builder, slope, &cols.slope, &p, count.clone());
+    assert_result(builder, &cols.slope, 0);
+    let (lambda, x1, y1, x2) = (exprs::<AB>(&cols.lambda), exprs::<AB>(x1), exprs::<AB>(y1), exprs::<AB>(x2));
+    let x3_left = add_scaled(add_scaled(product(&lambda, &lambda), &x1, -1), &x2, -1);
     eval_relation(builder, &x3_left, &cols.x3, &p, count.clone());
-    let difference = add_scaled(x.clone(), &x3, -1);
-    let y3_left = add_scaled(product(&lambda, &difference), &y, -1);
-    eval_relation(builder, &y3_left, &cols.y3, &p, count);
-    // The on-curve and slope identities are congruences to zero.
-    for &limb in cols.on_curve.result.iter().chain(&cols.slope.result) {
-        builder.assert_zero(limb);
-    }
+    let difference = add_scaled(x1, &exprs::<AB>(&cols.x3.result), -1);
+    let y3_left = add_scaled(product(&lambda, &difference), &y1, -1);
+    eval_relation(builder, &y3_left, &cols.y3, &p, count.clone());
+    eval_canonical(builder, &limb_exprs::<AB>(&cols.x3.result), &cols.x3_canonical, &p, count.clone());
+    eval_canonical(builder, &limb_exprs::<AB>(&cols.y3.result), &cols.y3_canonical, &p, count);
+}
+
+/// Constrains a doubling (range checks `count` times).
+pub fn eval_double<AB: InteractionBuilder>(builder: &mut AB, cols: &DoubleCols<AB::Var>, count: AB::Expr) {
+    let point = &cols.point;
+    eval_point(builder, point, count.clone());
+    let (y, t, lambda) =
+        (exprs::<AB>(&point.y), exprs::<AB>(&point.square.result), exprs::<AB>(&cols.sum.lambda));
+    let slope = add_scaled(add_scaled(Vec::new(), &product(&y, &lambda), 2), &t, -3);
+    eval_sum(builder, &cols.sum, &slope, (&point.x, &point.y), &point.x, count);
+}
+
+/// Constrains an addition (range checks `count` times).
+pub fn eval_add<AB: InteractionBuilder>(builder: &mut AB, cols: &AddCols<AB::Var>, count: AB::Expr) {
+    let p = field_prime();
+    eval_point(builder, &cols.p, count.clone());
+    eval_point(builder, &cols.q, count.clone());
+    let dx = add_scaled(exprs::<AB>(&cols.q.x), &exprs::<AB>(&cols.p.x), -1);
+    let dy = add_scaled(exprs::<AB>(&cols.q.y), &exprs::<AB>(&cols.p.y), -1);
+    eval_relation(builder, &product(&exprs::<AB>(&cols.inverse), &dx), &cols.distinct, &p, count.clone());
+    assert_result(builder, &cols.distinct, 1);
+    let slope = add_scaled(product(&exprs::<AB>(&cols.sum.lambda), &dx), &dy, -1);
+    eval_sum(builder, &cols.sum, &slope, (&cols.p.x, &cols.p.y), &cols.q.x, count);
 }
 
 fn ints(x: &[u8; LIMBS]) -> Vec<i64> {
     coefficients(x)
 }
 
-/// Fills the doubling of canonical `(x, y)` by the formulas; returns `(x3, y3)`. For a point off
-/// the curve the rows are filled all the same, and the constraints refuse them.
-pub fn fill_double(
-    cols: &mut DoubleCols<u32>,
-    x: &[u8; LIMBS],
-    y: &[u8; LIMBS],
-    counts: &mut ByteCounts,
-) -> ([u8; LIMBS], [u8; LIMBS]) {
+fn big(v: &[u8; LIMBS]) -> BigUint {
+    BigUint::from_bytes_le(v)
+}
+
+/// `1 / v mod P` (zero for zero).
+fn inverse_of(v: &BigUint) -> BigUint {
+    let prime = big(&field_prime());
+    v.modpow(&(&prime - 2u32), &prime)
+}
+
+/// Fills an input point. A point off the curve is filled all the same (its curve identity's
+/// nonzero residue), and the constraints refuse it.
+fn fill_point(cols: &mut PointCols<u32>, x: &[u8; LIMBS], y: &[u8; LIMBS], counts: &mut ByteCounts) {
     let p = field_prime();
-    let big = |v: &[u8; LIMBS]| BigUint::from_bytes_le(v);
-    let prime = big(&p);
     cols.x = x.map(u32::from);
     cols.y = y.map(u32::from);
     fill_canonical(&mut cols.x_canonical, x, &p, counts);
@@ -117,29 +179,71 @@ pub fn fill_double(
         &product_of(&ints(y), &ints(y)),
         -1,
     );
-    // Zero for a point on the curve; otherwise the constraints refuse the nonzero residue.
     fill_relation(&mut cols.on_curve, &curve, &p, counts);
-    // λ = 3 t / (2 y).
-    let inverse = (big(y) * 2u32).modpow(&(&prime - 2u32), &prime);
-    let lambda = limbs_of(&((big(&t) * 3u32 * inverse) % &prime));
+}
+
+/// Fills the result for slope `lambda`, whose identity has left side `slope`; returns `(x3, y3)`.
+fn fill_sum(
+    cols: &mut SumCols<u32>,
+    lambda: &[u8; LIMBS],
+    slope: &[i64],
+    (x1, y1): (&[u8; LIMBS], &[u8; LIMBS]),
+    x2: &[u8; LIMBS],
+    counts: &mut ByteCounts,
+) -> ([u8; LIMBS], [u8; LIMBS]) {
+    let p = field_prime();
     cols.lambda = lambda.map(u32::from);
-    let slope =
-        add_scaled_of(add_scaled_of(Vec::new(), &product_of(&ints(y), &ints(&lambda)), 2), &ints(&t), -3);
-    fill_relation(&mut cols.slope, &slope, &p, counts);
-    let x3 = fill_relation(
-        &mut cols.x3,
-        &add_scaled_of(product_of(&ints(&lambda), &ints(&lambda)), &ints(x), -2),
-        &p,
-        counts,
-    );
-    let difference = add_scaled_of(ints(x), &ints(&x3), -1);
+    fill_relation(&mut cols.slope, slope, &p, counts);
+    let x3_left =
+        add_scaled_of(add_scaled_of(product_of(&ints(lambda), &ints(lambda)), &ints(x1), -1), &ints(x2), -1);
+    let x3 = fill_relation(&mut cols.x3, &x3_left, &p, counts);
+    let difference = add_scaled_of(ints(x1), &ints(&x3), -1);
     let y3 = fill_relation(
         &mut cols.y3,
-        &add_scaled_of(product_of(&ints(&lambda), &difference), &ints(y), -1),
+        &add_scaled_of(product_of(&ints(lambda), &difference), &ints(y1), -1),
         &p,
         counts,
     );
     fill_canonical(&mut cols.x3_canonical, &x3, &p, counts);
     fill_canonical(&mut cols.y3_canonical, &y3, &p, counts);
     (x3, y3)
+}
+
+/// Fills the doubling of canonical `(x, y)` by the formulas; returns `(x3, y3)`.
+pub fn fill_double(
+    cols: &mut DoubleCols<u32>,
+    x: &[u8; LIMBS],
+    y: &[u8; LIMBS],
+    counts: &mut ByteCounts,
+) -> ([u8; LIMBS], [u8; LIMBS]) {
+    let prime = big(&field_prime());
+    fill_point(&mut cols.point, x, y, counts);
+    let t = cols.point.square.result.map(|v| v as u8);
+    // λ = 3 t / (2 y).
+    let lambda = limbs_of(&((big(&t) * 3u32 * inverse_of(&(big(y) * 2u32))) % &prime));
+    let slope =
+        add_scaled_of(add_scaled_of(Vec::new(), &product_of(&ints(y), &ints(&lambda)), 2), &ints(&t), -3);
+    fill_sum(&mut cols.sum, &lambda, &slope, (x, y), x, counts)
+}
+
+/// Fills the addition of canonical `(x1, y1)` and `(x2, y2)` by the formulas; returns
+/// `(x3, y3)`.
+pub fn fill_add(
+    cols: &mut AddCols<u32>,
+    (x1, y1): (&[u8; LIMBS], &[u8; LIMBS]),
+    (x2, y2): (&[u8; LIMBS], &[u8; LIMBS]),
+    counts: &mut ByteCounts,
+) -> ([u8; LIMBS], [u8; LIMBS]) {
+    let p = field_prime();
+    let prime = big(&p);
+    fill_point(&mut cols.p, x1, y1, counts);
+    fill_point(&mut cols.q, x2, y2, counts);
+    let dx = add_scaled_of(ints(x2), &ints(x1), -1);
+    let dy = add_scaled_of(ints(y2), &ints(y1), -1);
+    let inverse = limbs_of(&inverse_of(&((&prime + big(x2) - big(x1)) % &prime)));
+    cols.inverse = inverse.map(u32::from);
+    fill_relation(&mut cols.distinct, &product_of(&ints(&inverse), &dx), &p, counts);
+    let lambda = limbs_of(&(((&prime + big(y2) - big(y1)) % &prime) * big(&inverse) % &prime));
+    let slope = add_scaled_of(product_of(&ints(&lambda), &dx), &dy, -1);
+    fill_sum(&mut cols.sum, &lambda, &slope, (x1, y1), x2, counts)
 }
