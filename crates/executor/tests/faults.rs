@@ -117,6 +117,9 @@ fn bad_syscalls_fault() {
     assert!(invalid(BASE + 12, Syscall::KeccakF1600)(&e), "{e}");
     let e = run("li a7, 0x2001\nlui a0, 0x2000\nlui a1, 0x2000\naddi a1, a1, 16\necall").unwrap_err();
     assert!(invalid(BASE + 20, Syscall::Sha256Compress)(&e), "{e}");
+    // Decompression of x = 2^256 - 1 (above the field prime): all-ones bytes at the stack top.
+    let e = run("lui a0, 0x1000\naddi a0, a0, -64\nli t0, -1\nsd t0, 0(a0)\nsd t0, 8(a0)\nsd t0, 16(a0)\nsd t0, 24(a0)\nli a1, 0\nli a7, 0x2004\necall").unwrap_err();
+    assert!(invalid(BASE + 40, Syscall::Secp256k1Decompress)(&e), "{e}");
     assert_eq!(
         run("li a7, 64\nli a0, 1\nlui a1, 0x7ffff\nli a2, 100\necall"),
         Err(ExecutionError::MemoryOutOfRange {

@@ -52,9 +52,9 @@ pub enum Syscall {
     Secp256k1Add = 0x2002,
     /// `secp256k1_double(p = a0)`: `p = 2p` for an affine secp256k1 point on the curve.
     Secp256k1Double = 0x2003,
-    /// `secp256k1_decompress(p = a0, parity = a1) -> a0`: given x in the first 32 bytes of `p`,
-    /// writes the y with that parity into the last 32 and returns 0; returns 1 (leaving `p`
-    /// unchanged) when no curve point has that x.
+    /// `secp256k1_decompress(p = a0, parity = a1) -> a0`: given x (below the field prime) in the
+    /// first 32 bytes of `p`, writes the y with that parity into the last 32 and returns 0;
+    /// returns 1 (leaving `p` unchanged) when no curve point has that x.
     Secp256k1Decompress = 0x2004,
 }
 

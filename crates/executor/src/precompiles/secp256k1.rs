@@ -23,6 +23,14 @@ use crate::{
 const A1: u8 = 11;
 /// Bytes of an affine point.
 pub const POINT_BYTES: u64 = 64;
+/// The base field prime `2^256 - 2^32 - 977`, big-endian.
+const PRIME_BE: [u8; 32] = {
+    let mut p = [0xff; 32];
+    p[27] = 0xfe;
+    p[30] = 0xfc;
+    p[31] = 0x2f;
+    p
+};
 
 /// Which operation a [`Secp256k1Event`] records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +176,11 @@ pub(super) fn decompress<T: Tracer>(m: &mut Machine<'_>, t: &mut T) -> Result<()
         Some(bytes) => bytes.try_into().expect("64 bytes"),
         None => return m.update_for_syscall(t, p_addr, POINT_BYTES, |_| {}),
     };
+    // A coordinate at or above the prime is a guest bug, not a missing root: refused, as for
+    // `add` and `double`, so the prover never has to show that a number is not canonical.
+    if field_bytes(&p[..32]).as_slice() >= PRIME_BE.as_slice() {
+        return Err(invalid(m, syscall, "x is not below the field prime"));
+    }
     let decompressed =
         AffinePoint::decompress(&field_bytes(&p[..32]), Choice::from(parity as u8)).into_option();
     let result = decompressed.as_ref().map_or(p, encode);

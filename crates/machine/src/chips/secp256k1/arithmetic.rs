@@ -247,3 +247,98 @@ pub fn fill_add(
     let slope = add_scaled_of(product_of(&ints(&lambda), &dx), &dy, -1);
     fill_sum(&mut cols.sum, &lambda, &slope, (x1, y1), x2, counts)
 }
+
+/// `y` with `y^2 ≡ x^3 + 7` and the requested parity (`found`), or a witness that there is
+/// none: `z^2 ≡ -(x^3 + 7)` (`P ≡ 3 mod 4`, so `-1` is not a square, and `x^3 + 7 ≢ 0` on this
+/// curve: exactly one of the two has a root). The root is canonical, so its parity is that
+/// of the one canonical `y`.
+#[repr(C)]
+pub struct DecompressCols<T> {
+    /// `x`.
+    pub x: [T; LIMBS],
+    /// `x < P`.
+    pub x_canonical: CanonicalCols<T>,
+    /// `t ≡ x^2`.
+    pub square: RelationCols<T>,
+    /// A point with this `x` exists.
+    pub found: T,
+    /// The requested parity of `y`.
+    pub parity: T,
+    /// `y` when found, `z` otherwise.
+    pub root: [T; LIMBS],
+    /// `root < P`.
+    pub root_canonical: CanonicalCols<T>,
+    /// `root^2 - (2 found - 1) (t x + 7) ≡ 0`.
+    pub root_square: RelationCols<T>,
+    /// `(root_0 - parity) / 2` when found (below 128), else 0.
+    pub low_half: T,
+}
+
+column_layout!(DecompressCols, NUM_DECOMPRESS_COLS, DECOMPRESS_COL_MAP);
+
+/// Constrains a decompression (range checks `count` times).
+pub fn eval_decompress<AB: InteractionBuilder>(
+    builder: &mut AB,
+    cols: &DecompressCols<AB::Var>,
+    count: AB::Expr,
+) {
+    let p = field_prime();
+    eval_canonical(builder, &limb_exprs::<AB>(&cols.x), &cols.x_canonical, &p, count.clone());
+    eval_canonical(builder, &limb_exprs::<AB>(&cols.root), &cols.root_canonical, &p, count.clone());
+    let (x, t, root) = (exprs::<AB>(&cols.x), exprs::<AB>(&cols.square.result), exprs::<AB>(&cols.root));
+    eval_relation(builder, &product(&x, &x), &cols.square, &p, count.clone());
+    builder.assert_bool(cols.found);
+    builder.assert_bool(cols.parity);
+    let found: AB::Expr = cols.found.into();
+    let sign = found.clone() * AB::Expr::TWO - AB::Expr::ONE;
+    let curve: Vec<AB::Expr> = add_scaled(product(&t, &x), &[AB::Expr::from_u8(7)], 1)
+        .into_iter()
+        .map(|c| c * sign.clone())
+        .collect();
+    let left = add_scaled(product(&root, &root), &curve, -1);
+    eval_relation(builder, &left, &cols.root_square, &p, count.clone());
+    assert_result(builder, &cols.root_square, 0);
+    // The parity of a found root.
+    let low: AB::Expr = cols.low_half.into();
+    builder.when(found.clone()).assert_eq(cols.root[0], low.clone() * AB::Expr::TWO + cols.parity.into());
+    builder.assert_zero((AB::Expr::ONE - found.clone()) * low);
+    crate::lookups::byte_below(builder, cols.low_half, 128, count * found);
+}
+
+/// Fills the decompression of canonical `x` with parity `parity`; returns `y` if a point exists.
+pub fn fill_decompress(
+    cols: &mut DecompressCols<u32>,
+    x: &[u8; LIMBS],
+    parity: bool,
+    counts: &mut ByteCounts,
+) -> Option<[u8; LIMBS]> {
+    let p = field_prime();
+    let prime = big(&p);
+    cols.x = x.map(u32::from);
+    fill_canonical(&mut cols.x_canonical, x, &p, counts);
+    let t = fill_relation(&mut cols.square, &product_of(&ints(x), &ints(x)), &p, counts);
+    let a = (big(&t) * big(x) + 7u32) % &prime;
+    let sqrt = |v: &BigUint| v.modpow(&((&prime + 1u32) / 4u32), &prime);
+    let candidate = sqrt(&a);
+    let found = (&candidate * &candidate) % &prime == a;
+    let root = if found {
+        let odd = candidate.bit(0);
+        if odd == parity { candidate } else { &prime - candidate }
+    } else {
+        sqrt(&((&prime - &a) % &prime))
+    };
+    let root = limbs_of(&root);
+    cols.found = u32::from(found);
+    cols.parity = u32::from(parity);
+    cols.root = root.map(u32::from);
+    fill_canonical(&mut cols.root_canonical, &root, &p, counts);
+    let sign = if found { 1 } else { -1 };
+    let curve = add_scaled_of(product_of(&ints(&t), &ints(x)), &[7], 1);
+    let left = add_scaled_of(product_of(&ints(&root), &ints(&root)), &curve, -sign);
+    fill_relation(&mut cols.root_square, &left, &p, counts);
+    if found {
+        cols.low_half = u32::from(root[0] >> 1);
+        counts.add(crate::bus::ByteOp::Ltu, root[0] >> 1, 128);
+    }
+    found.then_some(root)
+}

@@ -3,6 +3,7 @@ use core::borrow::{Borrow, BorrowMut};
 use hearth_stark::Val;
 use k256::elliptic_curve::point::AffineCoordinates;
 use k256::{ProjectivePoint, Scalar};
+use num_bigint::BigUint;
 use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
@@ -163,4 +164,115 @@ fn tampered_additions_are_refused() {
     y2[5] ^= 1;
     let (values, _) = add_row_of((&x1, &y1), (&x2, &y2));
     assert!(!accepted(&values), "a point off the curve was added");
+}
+
+/// A table of decompressions.
+struct DecompressChip;
+
+impl<F: p3_field::Field> BaseAir<F> for DecompressChip {
+    fn width(&self) -> usize {
+        NUM_DECOMPRESS_COLS
+    }
+}
+
+impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for DecompressChip {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local: &DecompressCols<AB::Var> = main.current_slice().borrow();
+        eval_decompress(builder, local, AB::Expr::ONE);
+    }
+}
+
+fn decompress_row(x: &[u8; LIMBS], parity: bool) -> (Vec<u32>, Option<[u8; LIMBS]>) {
+    let mut values = vec![0u32; NUM_DECOMPRESS_COLS];
+    let cols: &mut DecompressCols<u32> = values.as_mut_slice().borrow_mut();
+    let y = fill_decompress(cols, x, parity, &mut ByteCounts::default());
+    (values, y)
+}
+
+fn decompress_accepted(values: &[u32]) -> bool {
+    let mut rows = values.to_vec();
+    rows.extend(values);
+    let trace = RowMajorMatrix::new(rows.into_iter().map(Val::from_u32).collect(), NUM_DECOMPRESS_COLS);
+    let Ok(interactions) = table_interactions(0, &DecompressChip, &trace, &[]) else { return false };
+    interactions.iter().filter(|i| i.bus == crate::bus::BYTE).all(|i| {
+        let m: Vec<u32> = i.message.iter().map(p3_field::PrimeField32::as_canonical_u32).collect();
+        crate::bus::ByteOp::holds(m[0], m[1], m[2], m[3])
+    })
+}
+
+/// The x of `point` with no curve point: the first small x without a root (found by k256).
+fn x_without_root() -> [u8; LIMBS] {
+    use k256::elliptic_curve::point::DecompressPoint;
+    (1u8..)
+        .map(|v| {
+            let mut x = [0u8; LIMBS];
+            x[0] = v;
+            x
+        })
+        .find(|x| {
+            let be: [u8; LIMBS] = core::array::from_fn(|i| x[LIMBS - 1 - i]);
+            k256::AffinePoint::decompress(&be.into(), 0u8.into()).is_none().into()
+        })
+        .expect("some small x has no point")
+}
+
+#[test]
+fn decompression_matches_k256() {
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
+    for _ in 0..10 {
+        let (x, y) = coordinates(&random_point(&mut rng));
+        for parity in [false, true] {
+            let (values, root) = decompress_row(&x, parity);
+            let expected = if (y[0] & 1 == 1) == parity {
+                y
+            } else {
+                limbs_of(&(BigUint::from_bytes_le(&field_prime()) - BigUint::from_bytes_le(&y)))
+            };
+            assert_eq!(root, Some(expected));
+            assert!(decompress_accepted(&values), "honest decompression refused");
+        }
+    }
+    let (values, root) = decompress_row(&x_without_root(), true);
+    assert_eq!(root, None);
+    assert!(decompress_accepted(&values), "honest 'no point' refused");
+}
+
+#[test]
+fn tampered_decompressions_are_refused() {
+    let mut rng = ChaCha8Rng::seed_from_u64(16);
+    let (x, _) = coordinates(&random_point(&mut rng));
+    for (x, parity) in [(x, true), (x_without_root(), false)] {
+        let (honest, found) = decompress_row(&x, parity);
+        for &column in DECOMPRESS_COL_MAP.as_slice() {
+            if found.is_none() && column == DECOMPRESS_COL_MAP.parity {
+                // With no point, either parity is a true statement (the parity is the caller's
+                // input, fixed by the `a1` register in the table).
+                continue;
+            }
+            let mut values = honest.clone();
+            values[column] += 1;
+            assert!(!decompress_accepted(&values), "column {column} changed by one was accepted");
+        }
+    }
+    // The other root (wrong parity), every identity refilled to agree.
+    let (mut values, Some(y)) = decompress_row(&x, true) else { panic!("a point") };
+    let cols: &mut DecompressCols<u32> = values.as_mut_slice().borrow_mut();
+    let other = limbs_of(&(BigUint::from_bytes_le(&field_prime()) - BigUint::from_bytes_le(&y)));
+    cols.root = other.map(u32::from);
+    cols.low_half = u32::from(other[0] >> 1);
+    fill_canonical(&mut cols.root_canonical, &other, &field_prime(), &mut ByteCounts::default());
+    assert!(!decompress_accepted(&values), "the root of the other parity was accepted");
+    // "No point" claimed for an x that has one: z^2 ≡ -(x^3 + 7) has no solution, so the best
+    // filling leaves a nonzero residue.
+    let (mut values, _) = decompress_row(&x, true);
+    let cols: &mut DecompressCols<u32> = values.as_mut_slice().borrow_mut();
+    cols.found = 0;
+    cols.low_half = 0;
+    let t = cols.square.result.map(|v| v as u8);
+    let root = cols.root.map(|v| v as u8);
+    let curve = add_scaled_of(product_of(&coefficients(&t), &coefficients(&x)), &[7], 1);
+    let left = add_scaled_of(product_of(&coefficients(&root), &coefficients(&root)), &curve, 1);
+    fill_relation(&mut cols.root_square, &left, &field_prime(), &mut ByteCounts::default());
+    assert!(!decompress_accepted(&values), "'no point' claimed for an x with one");
 }
