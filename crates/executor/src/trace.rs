@@ -176,6 +176,16 @@ impl ShardRecord {
     pub fn cycles(&self) -> u64 {
         self.end.clk - self.start.clk
     }
+
+    /// The register accesses of `event`, one of this shard's instructions.
+    pub fn registers_of(&self, event: &InstructionEvent) -> &[RegisterAccess] {
+        &self.register_accesses[event.registers.start as usize..event.registers.end as usize]
+    }
+
+    /// The memory accesses of `event`, one of this shard's instructions.
+    pub fn memory_of(&self, event: &InstructionEvent) -> &[MemoryAccess] {
+        &self.memory_accesses[event.memory.start as usize..event.memory.end as usize]
+    }
 }
 
 /// Follows a run, tracking timestamps and per-shard memory; with `EVENTS` it also records every

@@ -224,9 +224,7 @@ fn check_access_chains(program: &Program, shards: &[ShardRecord]) {
         for event in &shard.instructions {
             assert_eq!(event.clk, clk);
             clk += 1;
-            for access in
-                &shard.register_accesses[event.registers.start as usize..event.registers.end as usize]
-            {
+            for access in shard.registers_of(event) {
                 let r = access.reg as usize;
                 assert!(r > 0, "x0 is never recorded");
                 assert_eq!(
@@ -239,7 +237,7 @@ fn check_access_chains(program: &Program, shards: &[ShardRecord]) {
                 assert_eq!(access.timestamp / 4, event.clk + 1);
                 registers[r] = (access.value, access.timestamp);
             }
-            for access in &shard.memory_accesses[event.memory.start as usize..event.memory.end as usize] {
+            for access in shard.memory_of(event) {
                 let prev = memory
                     .get(&access.addr)
                     .copied()

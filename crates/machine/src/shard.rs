@@ -342,8 +342,9 @@ fn generate_traces(
         chips::program::generate_trace::<Val>(program, tables.program_rows.height(), &out.executed);
     let (syscall, syscalls) =
         chips::syscall::generate_trace::<Val>(record, streams.input.len() as u64, &mut counts)?;
-    let keccak_f = chips::keccak_f::generate_trace(record, &mut counts)?;
-    let sha256 = chips::sha256::generate_trace(record, &mut counts)?;
+    let ecalls = chips::syscall::Ecalls::of(record);
+    let keccak_f = chips::keccak_f::generate_trace(record, &ecalls, &mut counts)?;
+    let sha256 = chips::sha256::generate_trace(record, &ecalls, &mut counts)?;
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
     let stream = chips::stream::generate_trace::<Val>(streams, syscalls.positions[0].0 as usize);
     // Division first: it sends requests of its own to the add and comparison tables.

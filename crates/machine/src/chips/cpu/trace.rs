@@ -156,8 +156,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         let base_ts = 4 * (event.clk + 1);
         let m = &INSTR_COL_MAP;
         let field = |f: usize| decoded.fields[f];
-        for access in &record.register_accesses[event.registers.start as usize..event.registers.end as usize]
-        {
+        for access in record.registers_of(event) {
             // Accesses beyond the instruction's own (a syscall's other arguments and result)
             // belong to the syscall table.
             let reg = access.reg as i64;
@@ -208,7 +207,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         }
 
         if class(m.is_load) || class(m.is_store) {
-            let accesses = &record.memory_accesses[event.memory.start as usize..event.memory.end as usize];
+            let accesses = record.memory_of(event);
             let (access, next) = match accesses {
                 [access] => (access, None),
                 [access, next] => (access, Some(next)),

@@ -1,7 +1,6 @@
 use core::borrow::BorrowMut;
 
 use hearth_executor::ShardRecord;
-use hearth_isa::Opcode;
 use p3_field::PrimeCharacteristicRing;
 use p3_keccak_air::{NUM_KECCAK_COLS, NUM_ROUNDS};
 use p3_matrix::dense::RowMajorMatrix;
@@ -9,12 +8,14 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::trace::fill_access;
+use crate::chips::syscall::Ecalls;
 use crate::lookups::{ByteCounts, bytes};
 
 /// One block of 24 rows per Keccak-f call (at least one block, all padding when there is no
 /// call).
 pub fn generate_trace(
     record: &ShardRecord,
+    ecalls: &Ecalls<'_>,
     counts: &mut ByteCounts,
 ) -> Result<RowMajorMatrix<hearth_stark::Val>, ProveError> {
     type F = hearth_stark::Val;
@@ -31,18 +32,9 @@ pub fn generate_trace(
     {
         row[..NUM_KECCAK_COLS].copy_from_slice(round);
     }
-    let ecalls: std::collections::HashMap<u64, &hearth_executor::trace::InstructionEvent> = record
-        .instructions
-        .iter()
-        .filter(|e| e.instruction.opcode == Opcode::Ecall)
-        .map(|e| (e.clk, e))
-        .collect();
     for (block, event) in values.chunks_exact_mut(NUM_ROUNDS * NUM_KECCAK_F_COLS).zip(events) {
-        let ecall = ecalls.get(&event.clk).ok_or_else(|| ProveError::Unsupported {
-            pc: 0,
-            what: format!("a Keccak-f call at cycle {} without its ecall", event.clk),
-        })?;
-        let accesses = &record.memory_accesses[ecall.memory.start as usize..ecall.memory.end as usize];
+        let ecall = ecalls.at(event.clk, "Keccak-f")?;
+        let accesses = record.memory_of(ecall);
         if accesses.len() != 25
             || accesses.iter().enumerate().any(|(i, a)| a.addr != event.state_addr + 8 * i as u64)
         {

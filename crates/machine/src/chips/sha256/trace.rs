@@ -1,16 +1,14 @@
 use core::borrow::BorrowMut;
-use std::collections::HashMap;
-
 use hearth_executor::ShardRecord;
 use hearth_executor::precompiles::Sha256CompressEvent;
 use hearth_executor::trace::InstructionEvent;
-use hearth_isa::{Opcode, Syscall};
+use hearth_isa::Syscall;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::trace::fill_access;
-use crate::chips::syscall::BUFFER_TOP_BYTE;
+use crate::chips::syscall::{BUFFER_TOP_BYTE, Ecalls, register_access};
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table performs syscall `number`.
@@ -136,21 +134,16 @@ pub(super) fn fill_rounds(
 /// is no call).
 pub fn generate_trace(
     record: &ShardRecord,
+    ecalls: &Ecalls<'_>,
     counts: &mut ByteCounts,
 ) -> Result<RowMajorMatrix<hearth_stark::Val>, ProveError> {
     let events = &record.precompiles.sha256_compress;
     let height = (events.len().max(1) * ROWS_PER_CALL).next_power_of_two();
     let mut values = vec![0u32; height * NUM_SHA256_COLS];
-    let ecalls: HashMap<u64, &InstructionEvent> = record
-        .instructions
-        .iter()
-        .filter(|e| e.instruction.opcode == Opcode::Ecall)
-        .map(|e| (e.clk, e))
-        .collect();
     let mut blocks = values.chunks_exact_mut(ROWS_PER_CALL * NUM_SHA256_COLS);
     for event in events {
         let block = blocks.next().expect("a block per call");
-        fill_call(block, event, &ecalls, record, counts)?;
+        fill_call(block, event, ecalls.at(event.clk, "SHA-256")?, record, counts)?;
     }
     for block in blocks {
         fill_block(block, [0; 8], &[0; 64]);
@@ -161,14 +154,10 @@ pub fn generate_trace(
 fn fill_call(
     block: &mut [u32],
     event: &Sha256CompressEvent,
-    ecalls: &HashMap<u64, &InstructionEvent>,
+    ecall: &InstructionEvent,
     record: &ShardRecord,
     counts: &mut ByteCounts,
 ) -> Result<(), ProveError> {
-    let ecall = ecalls.get(&event.clk).ok_or_else(|| ProveError::Unsupported {
-        pc: 0,
-        what: format!("a SHA-256 call at cycle {} without its ecall", event.clk),
-    })?;
     let unexpected = || ProveError::Unsupported {
         pc: ecall.pc,
         what: "a SHA-256 call with unexpected register or memory accesses".into(),
@@ -180,10 +169,9 @@ fn fill_call(
             what: "a SHA-256 call with another result".into(),
         });
     }
-    let memory = &record.memory_accesses[ecall.memory.start as usize..ecall.memory.end as usize];
-    let registers = &record.register_accesses[ecall.registers.start as usize..ecall.registers.end as usize];
-    let a1 =
-        registers.iter().find(|a| a.reg == 11 && a.timestamp == 4 * event.clk + 5).ok_or_else(unexpected)?;
+    let memory = record.memory_of(ecall);
+    // `a1` is read in the second register slot, as the syscall table reads it.
+    let a1 = register_access(record, ecall, 11, 1).ok_or_else(unexpected)?;
     let word = |addr: u64| memory.iter().find(|a| a.addr == addr).ok_or_else(unexpected);
     let (state_bytes, a0, a1_bytes) =
         (event.input.map(u32::to_le_bytes).concat(), bytes(event.state_addr), bytes(event.block_addr));

@@ -12,4 +12,4 @@ mod trace;
 
 pub use air::{BUFFER_TOP_BYTE, NUM_SYSCALL_PUBLIC_VALUES, SyscallChip};
 pub use columns::*;
-pub use trace::{SyscallOutputs, generate_trace, is_performed_here};
+pub use trace::{Ecalls, SyscallOutputs, generate_trace, is_performed_here, register_access};

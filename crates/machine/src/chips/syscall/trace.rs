@@ -1,6 +1,9 @@
 use core::borrow::BorrowMut;
 
+use std::collections::HashMap;
+
 use hearth_executor::ShardRecord;
+use hearth_executor::trace::{InstructionEvent, RegisterAccess, timestamp};
 use hearth_isa::syscall::{FD_DEBUG, FD_PUBLIC_OUTPUT};
 use hearth_isa::{Opcode, Syscall};
 use p3_field::PrimeCharacteristicRing;
@@ -19,6 +22,36 @@ pub fn is_performed_here(number: u64) -> bool {
     [Syscall::InputLen, Syscall::ProfileScope, Syscall::Read, Syscall::Write]
         .iter()
         .any(|s| s.number() == number)
+}
+
+/// A shard's `ecall`s by cycle, for the accelerator tables (built once per shard).
+pub struct Ecalls<'a>(HashMap<u64, &'a InstructionEvent>);
+
+impl<'a> Ecalls<'a> {
+    /// Indexes the `ecall`s of `record`.
+    pub fn of(record: &'a ShardRecord) -> Self {
+        let ecalls = record.instructions.iter().filter(|e| e.instruction.opcode == Opcode::Ecall);
+        Self(ecalls.map(|e| (e.clk, e)).collect())
+    }
+
+    /// The `ecall` behind an accelerator call (`name`) at cycle `clk`.
+    pub fn at(&self, clk: u64, name: &str) -> Result<&'a InstructionEvent, ProveError> {
+        self.0.get(&clk).copied().ok_or_else(|| ProveError::Unsupported {
+            pc: 0,
+            what: format!("a {name} call at cycle {clk} without its ecall"),
+        })
+    }
+}
+
+/// The access to register `reg` in access slot `slot` of `event`'s cycle.
+pub fn register_access<'r>(
+    record: &'r ShardRecord,
+    event: &InstructionEvent,
+    reg: u8,
+    slot: u64,
+) -> Option<&'r RegisterAccess> {
+    let ts = timestamp(event.clk, slot);
+    record.registers_of(event).iter().find(|a| a.reg == reg && a.timestamp == ts)
 }
 
 /// What the syscall table hands to the other tables.
@@ -41,11 +74,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     let mut out = SyscallOutputs::default();
     let mut rows = Vec::new();
     for event in record.instructions.iter().filter(|e| e.instruction.opcode == Opcode::Ecall) {
-        let accesses =
-            &record.register_accesses[event.registers.start as usize..event.registers.end as usize];
-        let reg = |r: u8, slot: u64| {
-            accesses.iter().find(|a| a.reg == r && a.timestamp == 4 * event.clk + 4 + slot)
-        };
+        let reg = |r: u8, slot: u64| register_access(record, event, r, slot);
         let unsupported = |what: String| ProveError::Unsupported { pc: event.pc, what };
         let Some(number) = reg(17, 0).map(|a| a.value) else { continue };
         if number == Syscall::Exit.number()
