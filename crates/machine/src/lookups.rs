@@ -79,6 +79,17 @@ pub fn byte_below<AB: InteractionBuilder>(
     );
 }
 
+/// Constrains an address given as 8 bytes to lie below `MEMORY_TOP = 0x7800_0000` (`count`
+/// times, `count` boolean): its high four bytes are zero and its top low byte is below
+/// [`BUFFER_TOP_BYTE`](crate::chips::syscall::BUFFER_TOP_BYTE). So the address plus any offset
+/// of a buffer or accelerator operand stays below `p` and does not wrap.
+pub fn below_memory_top<AB: InteractionBuilder>(builder: &mut AB, address: &[AB::Var; 8], count: AB::Expr) {
+    for &high in &address[4..] {
+        builder.assert_zero(count.clone() * high.into());
+    }
+    byte_below(builder, address[3], crate::chips::syscall::BUFFER_TOP_BYTE, count);
+}
+
 /// Constrains `value` to `[0, 2^30)`; see [`range_word`].
 pub fn range30<AB: InteractionBuilder>(
     builder: &mut AB,
@@ -123,9 +134,24 @@ pub fn access_values<AB: InteractionBuilder>(
     ts: AB::Expr,
     count: AB::Expr,
 ) {
-    let consumed = token::<AB>(location.clone(), prev, access.prev_ts.into());
+    consume_token(builder, bus, location.clone(), prev, access, ts.clone(), count.clone());
+    builder.push_interaction(bus, token::<AB>(location, value, ts), Count::bounded(count, 1));
+}
+
+/// The read half of [`access`]: consumes the token `(location, value, prev_ts)` for an access
+/// at `ts`, with `ts - prev_ts - 1` range-checked (so the token is an earlier one). An
+/// accelerator that writes the location back rows later produces the new token itself.
+pub fn consume_token<AB: InteractionBuilder>(
+    builder: &mut AB,
+    bus: &str,
+    location: AB::Expr,
+    value: impl IntoIterator<Item = AB::Expr>,
+    access: &crate::chips::cpu::AccessCols<AB::Var>,
+    ts: AB::Expr,
+    count: AB::Expr,
+) {
+    let consumed = token::<AB>(location, value, access.prev_ts.into());
     builder.push_interaction(bus, consumed, Count::bounded(-count.clone(), 1));
-    builder.push_interaction(bus, token::<AB>(location, value, ts.clone()), Count::bounded(count.clone(), 1));
     builder
         .when(count.clone())
         .assert_eq(ts - access.prev_ts.into() - AB::Expr::ONE, compose::<AB>(&access.dts));
@@ -213,6 +239,11 @@ impl ByteCounts {
         self.range_bytes(&b[..3]);
         self.add(ByteOp::Ltu, b[3], top);
         b
+    }
+
+    /// Records the lookup of [`below_memory_top`] for `address`.
+    pub fn below_memory_top(&mut self, address: u64) {
+        self.add(ByteOp::Ltu, bytes(address)[3], crate::chips::syscall::BUFFER_TOP_BYTE);
     }
 
     /// Records the lookups of [`range30`] for `value < 2^30` and returns its bytes.

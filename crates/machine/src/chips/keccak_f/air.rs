@@ -9,8 +9,7 @@ use p3_uni_stark::SubAirBuilder;
 
 use super::columns::*;
 use crate::bus::{MEMORY, SYSCALL};
-use crate::chips::syscall::BUFFER_TOP_BYTE;
-use crate::lookups::{byte_below, compose, range_bytes, token};
+use crate::lookups::{below_memory_top, compose, consume_token, range_bytes, token};
 
 /// The Keccak-f table.
 ///
@@ -62,10 +61,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for KeccakFChip {
         message.extend((2..8).map(|_| AB::Expr::ZERO));
         message.extend(local.a0.map(e));
         builder.push_interaction(SYSCALL, message, Count::bounded(-starts.clone(), 1));
-        for j in 4..8 {
-            builder.assert_zero(is_real.clone() * e(local.a0[j]));
-        }
-        byte_below(builder, local.a0[3], BUFFER_TOP_BYTE, starts.clone());
+        below_memory_top(builder, &local.a0, starts.clone());
 
         // Cells no row uses are pinned: `export` (unused here), the reads' columns off the first
         // row, the lanes off the first and last rows, and `a0` and `clk` on padding.
@@ -96,13 +92,15 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for KeccakFChip {
             }
             let addr = state.clone() + c(8 * i as u64);
             // First row: read the word.
-            let access = &local.access[i];
-            let read = token::<AB>(addr.clone(), lane.map(e), e(access.prev_ts));
-            builder.push_interaction(MEMORY, read, Count::bounded(-starts.clone(), 1));
-            builder
-                .when(starts.clone())
-                .assert_eq(ts.clone() - e(access.prev_ts) - AB::Expr::ONE, compose::<AB>(&access.dts));
-            range_bytes(builder, &access.dts, starts.clone());
+            consume_token(
+                builder,
+                MEMORY,
+                addr.clone(),
+                lane.map(e),
+                &local.access[i],
+                ts.clone(),
+                starts.clone(),
+            );
             // Last row: write it back.
             builder.push_interaction(
                 MEMORY,

@@ -56,11 +56,7 @@ pub fn generate_trace(
                     r.access[i].prev_ts = F::from_u32(access.prev_ts);
                     r.access[i].dts = access.dts.map(F::from_u32);
                 }
-                counts.add(
-                    crate::bus::ByteOp::Ltu,
-                    bytes(event.state_addr)[3],
-                    crate::chips::syscall::BUFFER_TOP_BYTE,
-                );
+                counts.below_memory_top(event.state_addr);
             } else if round == NUM_ROUNDS - 1 {
                 for i in 0..25 {
                     let b = bytes(event.output[i]);

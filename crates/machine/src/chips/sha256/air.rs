@@ -8,8 +8,7 @@ use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
 use crate::bus::{MEMORY, REGISTER, SYSCALL};
-use crate::chips::syscall::BUFFER_TOP_BYTE;
-use crate::lookups::{access, access_values, byte_below, compose, range_bytes, token};
+use crate::lookups::{access, access_values, below_memory_top, compose, consume_token, range_bytes, token};
 
 /// Periodic columns (period 64): first round, last round, and the round constant's halves.
 pub const NUM_SHA256_PERIODIC_COLS: usize = 4;
@@ -242,12 +241,8 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for Sha256Chip {
             ts.clone() + c(1),
             starts.clone(),
         );
-        for address in [&local.a0, &local.a1] {
-            for &high in &address[4..] {
-                builder.assert_zero(is_real.clone() * e(high));
-            }
-            byte_below(builder, address[3], BUFFER_TOP_BYTE, starts.clone());
-        }
+        below_memory_top(builder, &local.a0, starts.clone());
+        below_memory_top(builder, &local.a1, starts.clone());
 
         // Memory: the block and the state read on the first row, the state written on the last.
         let memory_ts = ts + c(2);
@@ -274,15 +269,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for Sha256Chip {
         for (j, acc) in local.state_access.iter().enumerate() {
             let addr = state_addr.clone() + c(8 * j as u64);
             let before = local.state[8 * j..8 * j + 8].iter().map(|&v| e(v));
-            builder.push_interaction(
-                MEMORY,
-                token::<AB>(addr.clone(), before, e(acc.prev_ts)),
-                Count::bounded(-starts.clone(), 1),
-            );
-            builder
-                .when(starts.clone())
-                .assert_eq(memory_ts.clone() - e(acc.prev_ts) - AB::Expr::ONE, compose::<AB>(&acc.dts));
-            range_bytes(builder, &acc.dts, starts.clone());
+            consume_token(builder, MEMORY, addr.clone(), before, acc, memory_ts.clone(), starts.clone());
             let after = local.out[8 * j..8 * j + 8].iter().map(|&v| e(v));
             builder.push_interaction(
                 MEMORY,

@@ -8,7 +8,7 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::trace::fill_access;
-use crate::chips::syscall::{BUFFER_TOP_BYTE, Ecalls, register_access};
+use crate::chips::syscall::{Ecalls, register_access};
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table performs syscall `number`.
@@ -196,8 +196,8 @@ fn fill_call(
                 let a = word(event.state_addr + 8 * j as u64)?;
                 fill_access(acc, a.prev_timestamp, a.timestamp, counts);
             }
-            counts.add(crate::bus::ByteOp::Ltu, a0[3], BUFFER_TOP_BYTE);
-            counts.add(crate::bus::ByteOp::Ltu, a1_bytes[3], BUFFER_TOP_BYTE);
+            counts.below_memory_top(event.state_addr);
+            counts.below_memory_top(event.block_addr);
         } else if t == ROWS_PER_CALL - 1 {
             let out: Vec<u8> = r.out.iter().map(|&b| b as u8).collect();
             counts.range_bytes(&out);

@@ -8,7 +8,9 @@ use p3_lookup::{Count, InteractionBuilder};
 use super::columns::*;
 use crate::bus::{ALU, IO_CHAIN, REGISTER, SYSCALL};
 use crate::chips::registers::{INPUT_POSITION, OUTPUT_POSITION};
-use crate::lookups::{access, access_values, alu_message, byte_below, compose, range_bytes, token};
+use crate::lookups::{
+    access, access_values, alu_message, below_memory_top, byte_below, compose, range_bytes, token,
+};
 
 /// Public values of the syscall table: the input's length in bytes.
 pub const NUM_SYSCALL_PUBLIC_VALUES: usize = 1;
@@ -173,10 +175,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for SyscallChip {
         }
 
         // The buffer: below MEMORY_TOP, walked by the I/O word table.
-        for j in 4..8 {
-            builder.assert_zero(moves.clone() * e(local.a1[j]));
-        }
-        byte_below(builder, local.a1[3], BUFFER_TOP_BYTE, moves.clone());
+        below_memory_top(builder, &local.a1, moves.clone());
         let buf = compose::<AB>(&local.a1[..4]);
         let first = vec![e(local.clk), buf.clone(), e(local.position), n.clone(), write_out.clone()];
         builder.push_interaction(IO_CHAIN, first, Count::bounded(moves.clone(), 1));

@@ -9,7 +9,7 @@ use hearth_isa::{Opcode, Syscall};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::air::{BUFFER_TOP_BYTE, COUNT_TOP_BYTE};
+use super::air::COUNT_TOP_BYTE;
 use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::AluEvent;
@@ -145,7 +145,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             if buf + n > hearth_isa::memory::MEMORY_TOP {
                 return Err(unsupported(format!("a buffer at {buf:#x} past the top of memory")));
             }
-            counts.add(crate::bus::ByteOp::Ltu, bytes(buf)[3], BUFFER_TOP_BYTE);
+            counts.below_memory_top(buf);
             let (position, last_ts) = &mut out.positions[stream];
             r.position = *position;
             let ts = 4 * event.clk + 6;
