@@ -1,5 +1,6 @@
-//! Test support for ALU chips: random requests rich in edge values, a check of one chip's
-//! trace against exactly those requests, and a one-cell tamper sweep.
+//! Test support for chips: for ALU chips, random requests rich in edge values, a check of one
+//! chip's trace against exactly those requests, and a one-cell tamper sweep; for any table, a
+//! check of its constraints and byte lookups on its own.
 
 use hearth_isa::Opcode;
 use hearth_stark::Val;
@@ -60,6 +61,26 @@ pub fn events(ops: &[Opcode], n: usize, seed: u64) -> Vec<AluEvent> {
 fn byte_fact(message: &[Val]) -> bool {
     let [op, x, y, z] = [0, 1, 2, 3].map(|i| message[i].as_canonical_u32());
     ByteOp::holds(op, x, y, z)
+}
+
+/// Whether `trace` satisfies `chip`'s constraints and every byte lookup it makes is a true fact:
+/// a table checked on its own, the byte table answering any true fact and no other table's
+/// messages to balance.
+pub fn holds_alone<A>(chip: &A, trace: &RowMajorMatrix<Val>) -> bool
+where
+    A: p3_air::BaseAir<Val> + for<'a> p3_air::Air<crate::check::RowChecker<'a, Val>>,
+{
+    let Ok(interactions) = table_interactions(0, chip, trace, &[]) else { return false };
+    interactions.iter().filter(|i| i.bus == BYTE).all(|i| byte_fact(&i.message))
+}
+
+/// [`holds_alone`] on a trace of the one row `values` (twice: a trace has at least two rows).
+pub fn row_holds_alone<A>(chip: &A, values: &[u32]) -> bool
+where
+    A: p3_air::BaseAir<Val> + for<'a> p3_air::Air<crate::check::RowChecker<'a, Val>>,
+{
+    let cells = values.iter().chain(values).map(|&v| Val::from_u32(v)).collect();
+    holds_alone(chip, &RowMajorMatrix::new(cells, values.len()))
 }
 
 /// The ALU fact a message states, if it is a true one.

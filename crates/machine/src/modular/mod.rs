@@ -12,7 +12,6 @@
 //! machine's byte table for every range check.
 
 use num_bigint::{BigInt, BigUint, Sign};
-use p3_air::AirBuilder;
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
@@ -120,7 +119,7 @@ pub fn eval_relation<AB: InteractionBuilder>(
 /// Constrains `x < modulus` for the byte limbs `x`.
 pub fn eval_canonical<AB: InteractionBuilder>(
     builder: &mut AB,
-    x: &[AB::Expr; LIMBS],
+    x: &[AB::Var; LIMBS],
     cols: &CanonicalCols<AB::Var>,
     modulus: &[u8; LIMBS],
     count: AB::Expr,
@@ -131,7 +130,7 @@ pub fn eval_canonical<AB: InteractionBuilder>(
         builder.assert_bool(cols.carries[k]);
         let carry_in = if k == 0 { AB::Expr::ZERO } else { e(cols.carries[k - 1]) };
         builder.assert_eq(
-            x[k].clone() + e(cols.difference[k]) + carry_in,
+            e(x[k]) + e(cols.difference[k]) + carry_in,
             AB::Expr::from_u8(bound[k]) + e(cols.carries[k]) * AB::Expr::from_u16(256),
         );
     }
@@ -260,11 +259,6 @@ pub fn fill_canonical(
     }
     cols.difference = difference.map(u32::from);
     counts.range_bytes(&difference);
-}
-
-/// The AIR's builder-side constant for tests and chips: `x` as limb expressions.
-pub fn limb_exprs<AB: AirBuilder>(x: &[AB::Var; LIMBS]) -> [AB::Expr; LIMBS] {
-    x.map(Into::into)
 }
 
 #[cfg(test)]

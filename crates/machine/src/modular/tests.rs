@@ -2,24 +2,15 @@
 
 use core::borrow::{Borrow, BorrowMut};
 
-use hearth_stark::Val;
 use num_bigint::BigUint;
 use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
-use p3_matrix::dense::RowMajorMatrix;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::check::table_interactions;
-
-/// secp256k1's base field prime, little-endian.
-fn prime() -> [u8; LIMBS] {
-    let p = BigUint::parse_bytes(b"fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", 16)
-        .expect("hex");
-    limbs_of(&p)
-}
+use crate::chips::secp256k1::arithmetic::field_prime;
 
 #[repr(C)]
 pub(crate) struct TestCols<T> {
@@ -52,15 +43,9 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for TestChip {
         let mut left = product(&exprs(&local.a), &exprs(&local.b));
         left = add_scaled(left, &exprs(&local.c), 2);
         left = add_scaled(left, &exprs(&local.d), -1);
-        eval_relation(builder, &left, &local.relation, &prime(), AB::Expr::ONE);
+        eval_relation(builder, &left, &local.relation, &field_prime(), AB::Expr::ONE);
         if self.canonical {
-            eval_canonical(
-                builder,
-                &limb_exprs::<AB>(&local.relation.result),
-                &local.canonical,
-                &prime(),
-                AB::Expr::ONE,
-            );
+            eval_canonical(builder, &local.relation.result, &local.canonical, &field_prime(), AB::Expr::ONE);
         }
     }
 }
@@ -76,8 +61,8 @@ fn row(a: [u8; 32], b: [u8; 32], c: [u8; 32], d: [u8; 32]) -> (Vec<u32>, [u8; 32
     left = add_scaled_of(left, &coefficients(&c), 2);
     left = add_scaled_of(left, &coefficients(&d), -1);
     let mut counts = ByteCounts::default();
-    let result = fill_relation(&mut r.relation, &left, &prime(), &mut counts);
-    fill_canonical(&mut r.canonical, &result, &prime(), &mut counts);
+    let result = fill_relation(&mut r.relation, &left, &field_prime(), &mut counts);
+    fill_canonical(&mut r.canonical, &result, &field_prime(), &mut counts);
     (values, result)
 }
 
@@ -87,19 +72,12 @@ fn accepted(values: &[u32]) -> bool {
 }
 
 fn accepted_by(chip: &TestChip, values: &[u32]) -> bool {
-    let mut rows = values.to_vec();
-    rows.extend(values);
-    let trace = RowMajorMatrix::new(rows.into_iter().map(Val::from_u32).collect(), NUM_TEST_COLS);
-    let Ok(interactions) = table_interactions(0, chip, &trace, &[]) else { return false };
-    interactions.iter().filter(|i| i.bus == crate::bus::BYTE).all(|i| {
-        let m: Vec<u32> = i.message.iter().map(p3_field::PrimeField32::as_canonical_u32).collect();
-        crate::bus::ByteOp::holds(m[0], m[1], m[2], m[3])
-    })
+    crate::chips::testing::row_holds_alone(chip, values)
 }
 
 fn expected(a: &[u8; 32], b: &[u8; 32], c: &[u8; 32], d: &[u8; 32]) -> [u8; 32] {
     let n = |x: &[u8; 32]| BigUint::from_bytes_le(x);
-    let p = n(&prime());
+    let p = n(&field_prime());
     // a b + 2 c - d, kept non-negative by adding p enough times.
     limbs_of(&((n(a) * n(b) + n(c) * 2u32 + &p * 2u32 - n(d) % &p) % &p))
 }
@@ -107,8 +85,8 @@ fn expected(a: &[u8; 32], b: &[u8; 32], c: &[u8; 32], d: &[u8; 32]) -> [u8; 32] 
 #[test]
 fn honest_relations_hold_and_match_big_integers() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let edges = [[0u8; 32], [0xff; 32], prime(), {
-        let mut x = prime();
+    let edges = [[0u8; 32], [0xff; 32], field_prime(), {
+        let mut x = field_prime();
         x[0] -= 1;
         x
     }];
@@ -154,14 +132,14 @@ fn tampered_relations_are_rejected() {
     };
     let (mut forged, result) = row(five, one, [0; 32], [0; 32]);
     assert_eq!(result, five);
-    let plus_p = limbs_of(&(BigUint::from_bytes_le(&five) + BigUint::from_bytes_le(&prime())));
+    let plus_p = limbs_of(&(BigUint::from_bytes_le(&five) + BigUint::from_bytes_le(&field_prime())));
     let r: &mut TestCols<u32> = forged.as_mut_slice().borrow_mut();
     let left = product_of(&coefficients(&five), &coefficients(&one));
-    fill_relation_with(&mut r.relation, &left, &plus_p, &prime(), &mut ByteCounts::default());
+    fill_relation_with(&mut r.relation, &left, &plus_p, &field_prime(), &mut ByteCounts::default());
     assert!(accepted_by(&TestChip { canonical: false }, &forged), "the congruence alone holds");
     // The canonical columns as near as they can get: P - 1 - x wraps around.
     let wrapped = limbs_of(
-        &((BigUint::from(1u32) << 256) + BigUint::from_bytes_le(&prime())
+        &((BigUint::from(1u32) << 256) + BigUint::from_bytes_le(&field_prime())
             - 1u32
             - BigUint::from_bytes_le(&plus_p)),
     );

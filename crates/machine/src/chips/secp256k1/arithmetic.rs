@@ -97,8 +97,8 @@ fn assert_result<AB: AirBuilder>(builder: &mut AB, relation: &RelationCols<AB::V
 
 fn eval_point<AB: InteractionBuilder>(builder: &mut AB, cols: &PointCols<AB::Var>, count: AB::Expr) {
     let p = field_prime();
-    eval_canonical(builder, &limb_exprs::<AB>(&cols.x), &cols.x_canonical, &p, count.clone());
-    eval_canonical(builder, &limb_exprs::<AB>(&cols.y), &cols.y_canonical, &p, count.clone());
+    eval_canonical(builder, &cols.x, &cols.x_canonical, &p, count.clone());
+    eval_canonical(builder, &cols.y, &cols.y_canonical, &p, count.clone());
     let (x, y, t) = (exprs::<AB>(&cols.x), exprs::<AB>(&cols.y), exprs::<AB>(&cols.square.result));
     eval_relation(builder, &product(&x, &x), &cols.square, &p, count.clone());
     let seven = [AB::Expr::from_u8(7)];
@@ -124,8 +124,8 @@ fn eval_sum<AB: InteractionBuilder>(
     let difference = add_scaled(x1, &exprs::<AB>(&cols.x3.result), -1);
     let y3_left = add_scaled(product(&lambda, &difference), &y1, -1);
     eval_relation(builder, &y3_left, &cols.y3, &p, count.clone());
-    eval_canonical(builder, &limb_exprs::<AB>(&cols.x3.result), &cols.x3_canonical, &p, count.clone());
-    eval_canonical(builder, &limb_exprs::<AB>(&cols.y3.result), &cols.y3_canonical, &p, count);
+    eval_canonical(builder, &cols.x3.result, &cols.x3_canonical, &p, count.clone());
+    eval_canonical(builder, &cols.y3.result, &cols.y3_canonical, &p, count);
 }
 
 /// Constrains a doubling (range checks `count` times).
@@ -151,10 +151,6 @@ pub fn eval_add<AB: InteractionBuilder>(builder: &mut AB, cols: &AddCols<AB::Var
     eval_sum(builder, &cols.sum, &slope, (&cols.p.x, &cols.p.y), &cols.q.x, count);
 }
 
-fn ints(x: &[u8; LIMBS]) -> Vec<i64> {
-    coefficients(x)
-}
-
 fn big(v: &[u8; LIMBS]) -> BigUint {
     BigUint::from_bytes_le(v)
 }
@@ -173,10 +169,10 @@ fn fill_point(cols: &mut PointCols<u32>, x: &[u8; LIMBS], y: &[u8; LIMBS], count
     cols.y = y.map(u32::from);
     fill_canonical(&mut cols.x_canonical, x, &p, counts);
     fill_canonical(&mut cols.y_canonical, y, &p, counts);
-    let t = fill_relation(&mut cols.square, &product_of(&ints(x), &ints(x)), &p, counts);
+    let t = fill_relation(&mut cols.square, &product_of(&coefficients(x), &coefficients(x)), &p, counts);
     let curve = add_scaled_of(
-        add_scaled_of(product_of(&ints(&t), &ints(x)), &[7], 1),
-        &product_of(&ints(y), &ints(y)),
+        add_scaled_of(product_of(&coefficients(&t), &coefficients(x)), &[7], 1),
+        &product_of(&coefficients(y), &coefficients(y)),
         -1,
     );
     fill_relation(&mut cols.on_curve, &curve, &p, counts);
@@ -194,13 +190,16 @@ fn fill_sum(
     let p = field_prime();
     cols.lambda = lambda.map(u32::from);
     fill_relation(&mut cols.slope, slope, &p, counts);
-    let x3_left =
-        add_scaled_of(add_scaled_of(product_of(&ints(lambda), &ints(lambda)), &ints(x1), -1), &ints(x2), -1);
+    let x3_left = add_scaled_of(
+        add_scaled_of(product_of(&coefficients(lambda), &coefficients(lambda)), &coefficients(x1), -1),
+        &coefficients(x2),
+        -1,
+    );
     let x3 = fill_relation(&mut cols.x3, &x3_left, &p, counts);
-    let difference = add_scaled_of(ints(x1), &ints(&x3), -1);
+    let difference = add_scaled_of(coefficients(x1), &coefficients(&x3), -1);
     let y3 = fill_relation(
         &mut cols.y3,
-        &add_scaled_of(product_of(&ints(lambda), &difference), &ints(y1), -1),
+        &add_scaled_of(product_of(&coefficients(lambda), &difference), &coefficients(y1), -1),
         &p,
         counts,
     );
@@ -221,8 +220,11 @@ pub fn fill_double(
     let t = cols.point.square.result.map(|v| v as u8);
     // λ = 3 t / (2 y).
     let lambda = limbs_of(&((big(&t) * 3u32 * inverse_of(&(big(y) * 2u32))) % &prime));
-    let slope =
-        add_scaled_of(add_scaled_of(Vec::new(), &product_of(&ints(y), &ints(&lambda)), 2), &ints(&t), -3);
+    let slope = add_scaled_of(
+        add_scaled_of(Vec::new(), &product_of(&coefficients(y), &coefficients(&lambda)), 2),
+        &coefficients(&t),
+        -3,
+    );
     fill_sum(&mut cols.sum, &lambda, &slope, (x, y), x, counts)
 }
 
@@ -238,13 +240,13 @@ pub fn fill_add(
     let prime = big(&p);
     fill_point(&mut cols.p, x1, y1, counts);
     fill_point(&mut cols.q, x2, y2, counts);
-    let dx = add_scaled_of(ints(x2), &ints(x1), -1);
-    let dy = add_scaled_of(ints(y2), &ints(y1), -1);
+    let dx = add_scaled_of(coefficients(x2), &coefficients(x1), -1);
+    let dy = add_scaled_of(coefficients(y2), &coefficients(y1), -1);
     let inverse = limbs_of(&inverse_of(&((&prime + big(x2) - big(x1)) % &prime)));
     cols.inverse = inverse.map(u32::from);
-    fill_relation(&mut cols.distinct, &product_of(&ints(&inverse), &dx), &p, counts);
+    fill_relation(&mut cols.distinct, &product_of(&coefficients(&inverse), &dx), &p, counts);
     let lambda = limbs_of(&(((&prime + big(y2) - big(y1)) % &prime) * big(&inverse) % &prime));
-    let slope = add_scaled_of(product_of(&ints(&lambda), &dx), &dy, -1);
+    let slope = add_scaled_of(product_of(&coefficients(&lambda), &dx), &dy, -1);
     fill_sum(&mut cols.sum, &lambda, &slope, (x1, y1), x2, counts)
 }
 
@@ -283,8 +285,8 @@ pub fn eval_decompress<AB: InteractionBuilder>(
     count: AB::Expr,
 ) {
     let p = field_prime();
-    eval_canonical(builder, &limb_exprs::<AB>(&cols.x), &cols.x_canonical, &p, count.clone());
-    eval_canonical(builder, &limb_exprs::<AB>(&cols.root), &cols.root_canonical, &p, count.clone());
+    eval_canonical(builder, &cols.x, &cols.x_canonical, &p, count.clone());
+    eval_canonical(builder, &cols.root, &cols.root_canonical, &p, count.clone());
     let (x, t, root) = (exprs::<AB>(&cols.x), exprs::<AB>(&cols.square.result), exprs::<AB>(&cols.root));
     eval_relation(builder, &product(&x, &x), &cols.square, &p, count.clone());
     builder.assert_bool(cols.found);
@@ -316,7 +318,7 @@ pub fn fill_decompress(
     let prime = big(&p);
     cols.x = x.map(u32::from);
     fill_canonical(&mut cols.x_canonical, x, &p, counts);
-    let t = fill_relation(&mut cols.square, &product_of(&ints(x), &ints(x)), &p, counts);
+    let t = fill_relation(&mut cols.square, &product_of(&coefficients(x), &coefficients(x)), &p, counts);
     let a = (big(&t) * big(x) + 7u32) % &prime;
     let sqrt = |v: &BigUint| v.modpow(&((&prime + 1u32) / 4u32), &prime);
     let candidate = sqrt(&a);
@@ -333,8 +335,8 @@ pub fn fill_decompress(
     cols.root = root.map(u32::from);
     fill_canonical(&mut cols.root_canonical, &root, &p, counts);
     let sign = if found { 1 } else { -1 };
-    let curve = add_scaled_of(product_of(&ints(&t), &ints(x)), &[7], 1);
-    let left = add_scaled_of(product_of(&ints(&root), &ints(&root)), &curve, -sign);
+    let curve = add_scaled_of(product_of(&coefficients(&t), &coefficients(x)), &[7], 1);
+    let left = add_scaled_of(product_of(&coefficients(&root), &coefficients(&root)), &curve, -sign);
     fill_relation(&mut cols.root_square, &left, &p, counts);
     if found {
         cols.low_half = u32::from(root[0] >> 1);

@@ -1,42 +1,55 @@
 use core::borrow::{Borrow, BorrowMut};
 
-use hearth_stark::Val;
 use k256::elliptic_curve::point::AffineCoordinates;
 use k256::{ProjectivePoint, Scalar};
 use num_bigint::BigUint;
 use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
-use p3_matrix::dense::RowMajorMatrix;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use p3_lookup::InteractionBuilder;
 
 use super::arithmetic::*;
-use crate::check::table_interactions;
 use crate::lookups::ByteCounts;
 use crate::modular::*;
 
-/// A table of point doublings (`false`) or additions (`true`).
-struct OpChip(bool);
+/// Which operation a test table checks.
+#[derive(Clone, Copy)]
+enum Op {
+    Double,
+    Add,
+    Decompress,
+}
+
+/// A table of one operation per row.
+struct OpChip(Op);
 
 impl<F: p3_field::Field> BaseAir<F> for OpChip {
     fn width(&self) -> usize {
-        if self.0 { NUM_ADD_COLS } else { NUM_DOUBLE_COLS }
+        match self.0 {
+            Op::Double => NUM_DOUBLE_COLS,
+            Op::Add => NUM_ADD_COLS,
+            Op::Decompress => NUM_DECOMPRESS_COLS,
+        }
     }
 }
 
 impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for OpChip {
     fn eval(&self, builder: &mut AB) {
         let main = builder.main();
-        if self.0 {
-            let local: &AddCols<AB::Var> = main.current_slice().borrow();
-            eval_add(builder, local, AB::Expr::ONE);
-        } else {
-            let local: &DoubleCols<AB::Var> = main.current_slice().borrow();
-            eval_double(builder, local, AB::Expr::ONE);
+        let row = main.current_slice();
+        match self.0 {
+            Op::Double => eval_double(builder, row.borrow(), AB::Expr::ONE),
+            Op::Add => eval_add(builder, row.borrow(), AB::Expr::ONE),
+            Op::Decompress => eval_decompress(builder, row.borrow(), AB::Expr::ONE),
         }
     }
+}
+
+/// Whether one row of `op` holds on its own.
+fn accepted(op: Op, values: &[u32]) -> bool {
+    crate::chips::testing::row_holds_alone(&OpChip(op), values)
 }
 
 /// A point's coordinates as little-endian limbs.
@@ -46,7 +59,7 @@ fn coordinates(point: &ProjectivePoint) -> ([u8; LIMBS], [u8; LIMBS]) {
     (le(&affine.x()), le(&affine.y()))
 }
 
-fn row(x: &[u8; LIMBS], y: &[u8; LIMBS]) -> (Vec<u32>, ([u8; LIMBS], [u8; LIMBS])) {
+fn double_row(x: &[u8; LIMBS], y: &[u8; LIMBS]) -> (Vec<u32>, ([u8; LIMBS], [u8; LIMBS])) {
     let mut values = vec![0u32; NUM_DOUBLE_COLS];
     let cols: &mut DoubleCols<u32> = values.as_mut_slice().borrow_mut();
     let out = fill_double(cols, x, y, &mut ByteCounts::default());
@@ -68,18 +81,6 @@ fn add_row_of(
     (values, out)
 }
 
-fn accepted(values: &[u32]) -> bool {
-    let chip = OpChip(values.len() == NUM_ADD_COLS);
-    let mut rows = values.to_vec();
-    rows.extend(values);
-    let trace = RowMajorMatrix::new(rows.into_iter().map(Val::from_u32).collect(), values.len());
-    let Ok(interactions) = table_interactions(0, &chip, &trace, &[]) else { return false };
-    interactions.iter().filter(|i| i.bus == crate::bus::BYTE).all(|i| {
-        let m: Vec<u32> = i.message.iter().map(p3_field::PrimeField32::as_canonical_u32).collect();
-        crate::bus::ByteOp::holds(m[0], m[1], m[2], m[3])
-    })
-}
-
 fn random_point(rng: &mut ChaCha8Rng) -> ProjectivePoint {
     ProjectivePoint::GENERATOR * Scalar::from(rng.random::<u64>())
 }
@@ -91,9 +92,9 @@ fn doubling_matches_k256() {
     points.extend((0..20).map(|_| random_point(&mut rng)));
     for point in points {
         let (x, y) = coordinates(&point);
-        let (values, out) = row(&x, &y);
+        let (values, out) = double_row(&x, &y);
         assert_eq!(out, coordinates(&point.double()));
-        assert!(accepted(&values), "honest doubling refused");
+        assert!(accepted(Op::Double, &values), "honest doubling refused");
     }
 }
 
@@ -101,17 +102,17 @@ fn doubling_matches_k256() {
 fn tampered_doublings_are_refused() {
     let mut rng = ChaCha8Rng::seed_from_u64(12);
     let (x, y) = coordinates(&random_point(&mut rng));
-    let (honest, _) = row(&x, &y);
+    let (honest, _) = double_row(&x, &y);
     for &column in DOUBLE_COL_MAP.as_slice() {
         let mut values = honest.clone();
         values[column] += 1;
-        assert!(!accepted(&values), "column {column} changed by one was accepted");
+        assert!(!accepted(Op::Double, &values), "column {column} changed by one was accepted");
     }
     // A point off the curve (y + 1), every identity but the curve's filled to agree.
     let mut off = y;
     off[0] = off[0].wrapping_add(1);
-    let (values, _) = row(&x, &off);
-    assert!(!accepted(&values), "a point off the curve was doubled");
+    let (values, _) = double_row(&x, &off);
+    assert!(!accepted(Op::Double, &values), "a point off the curve was doubled");
     // The honest result with another slope: λ + 1 breaks the slope identity.
     let mut values = honest.clone();
     let cols: &mut DoubleCols<u32> = values.as_mut_slice().borrow_mut();
@@ -124,7 +125,7 @@ fn tampered_doublings_are_refused() {
     );
     cols.sum.lambda = lambda.map(u32::from);
     fill_relation(&mut cols.sum.slope, &left, &field_prime(), &mut ByteCounts::default());
-    assert!(!accepted(&values), "another slope was accepted");
+    assert!(!accepted(Op::Double, &values), "another slope was accepted");
 }
 
 #[test]
@@ -134,13 +135,13 @@ fn addition_matches_k256() {
         let (p, q) = (random_point(&mut rng), random_point(&mut rng));
         let (values, out) = add_row(&p, &q);
         assert_eq!(out, coordinates(&(p + q)));
-        assert!(accepted(&values), "honest addition refused");
+        assert!(accepted(Op::Add, &values), "honest addition refused");
     }
     // G + 2G.
     let g = ProjectivePoint::GENERATOR;
     let (values, out) = add_row(&g, &g.double());
     assert_eq!(out, coordinates(&(g + g.double())));
-    assert!(accepted(&values));
+    assert!(accepted(Op::Add, &values));
 }
 
 #[test]
@@ -151,36 +152,19 @@ fn tampered_additions_are_refused() {
     for &column in ADD_COL_MAP.as_slice() {
         let mut values = honest.clone();
         values[column] += 1;
-        assert!(!accepted(&values), "column {column} changed by one was accepted");
+        assert!(!accepted(Op::Add, &values), "column {column} changed by one was accepted");
     }
     // Equal points, and opposite points: x2 - x1 = 0 has no inverse (the executor refuses
     // both; doubling is its own operation).
     let (values, _) = add_row(&p, &p);
-    assert!(!accepted(&values), "a point added to itself");
+    assert!(!accepted(Op::Add, &values), "a point added to itself");
     let (values, _) = add_row(&p, &-p);
-    assert!(!accepted(&values), "a point added to its opposite");
+    assert!(!accepted(Op::Add, &values), "a point added to its opposite");
     // A second point off the curve.
     let ((x1, y1), (x2, mut y2)) = (coordinates(&p), coordinates(&q));
     y2[5] ^= 1;
     let (values, _) = add_row_of((&x1, &y1), (&x2, &y2));
-    assert!(!accepted(&values), "a point off the curve was added");
-}
-
-/// A table of decompressions.
-struct DecompressChip;
-
-impl<F: p3_field::Field> BaseAir<F> for DecompressChip {
-    fn width(&self) -> usize {
-        NUM_DECOMPRESS_COLS
-    }
-}
-
-impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for DecompressChip {
-    fn eval(&self, builder: &mut AB) {
-        let main = builder.main();
-        let local: &DecompressCols<AB::Var> = main.current_slice().borrow();
-        eval_decompress(builder, local, AB::Expr::ONE);
-    }
+    assert!(!accepted(Op::Add, &values), "a point off the curve was added");
 }
 
 fn decompress_row(x: &[u8; LIMBS], parity: bool) -> (Vec<u32>, Option<[u8; LIMBS]>) {
@@ -188,17 +172,6 @@ fn decompress_row(x: &[u8; LIMBS], parity: bool) -> (Vec<u32>, Option<[u8; LIMBS
     let cols: &mut DecompressCols<u32> = values.as_mut_slice().borrow_mut();
     let y = fill_decompress(cols, x, parity, &mut ByteCounts::default());
     (values, y)
-}
-
-fn decompress_accepted(values: &[u32]) -> bool {
-    let mut rows = values.to_vec();
-    rows.extend(values);
-    let trace = RowMajorMatrix::new(rows.into_iter().map(Val::from_u32).collect(), NUM_DECOMPRESS_COLS);
-    let Ok(interactions) = table_interactions(0, &DecompressChip, &trace, &[]) else { return false };
-    interactions.iter().filter(|i| i.bus == crate::bus::BYTE).all(|i| {
-        let m: Vec<u32> = i.message.iter().map(p3_field::PrimeField32::as_canonical_u32).collect();
-        crate::bus::ByteOp::holds(m[0], m[1], m[2], m[3])
-    })
 }
 
 /// The x of `point` with no curve point: the first small x without a root (found by k256).
@@ -230,12 +203,12 @@ fn decompression_matches_k256() {
                 limbs_of(&(BigUint::from_bytes_le(&field_prime()) - BigUint::from_bytes_le(&y)))
             };
             assert_eq!(root, Some(expected));
-            assert!(decompress_accepted(&values), "honest decompression refused");
+            assert!(accepted(Op::Decompress, &values), "honest decompression refused");
         }
     }
     let (values, root) = decompress_row(&x_without_root(), true);
     assert_eq!(root, None);
-    assert!(decompress_accepted(&values), "honest 'no point' refused");
+    assert!(accepted(Op::Decompress, &values), "honest 'no point' refused");
 }
 
 #[test]
@@ -252,7 +225,7 @@ fn tampered_decompressions_are_refused() {
             }
             let mut values = honest.clone();
             values[column] += 1;
-            assert!(!decompress_accepted(&values), "column {column} changed by one was accepted");
+            assert!(!accepted(Op::Decompress, &values), "column {column} changed by one was accepted");
         }
     }
     // The other root (wrong parity), every identity refilled to agree.
@@ -262,7 +235,7 @@ fn tampered_decompressions_are_refused() {
     cols.root = other.map(u32::from);
     cols.low_half = u32::from(other[0] >> 1);
     fill_canonical(&mut cols.root_canonical, &other, &field_prime(), &mut ByteCounts::default());
-    assert!(!decompress_accepted(&values), "the root of the other parity was accepted");
+    assert!(!accepted(Op::Decompress, &values), "the root of the other parity was accepted");
     // "No point" claimed for an x that has one: z^2 ≡ -(x^3 + 7) has no solution, so the best
     // filling leaves a nonzero residue.
     let (mut values, _) = decompress_row(&x, true);
@@ -274,5 +247,5 @@ fn tampered_decompressions_are_refused() {
     let curve = add_scaled_of(product_of(&coefficients(&t), &coefficients(&x)), &[7], 1);
     let left = add_scaled_of(product_of(&coefficients(&root), &coefficients(&root)), &curve, 1);
     fill_relation(&mut cols.root_square, &left, &field_prime(), &mut ByteCounts::default());
-    assert!(!decompress_accepted(&values), "'no point' claimed for an x with one");
+    assert!(!accepted(Op::Decompress, &values), "'no point' claimed for an x with one");
 }
