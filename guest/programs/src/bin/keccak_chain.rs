@@ -7,14 +7,5 @@
 hearth_runtime::entry!(main);
 
 fn main() {
-    let n = hearth_programs::read_u64_input();
-    let mut buf = [0u8; 1024];
-    for (i, b) in buf.iter_mut().enumerate() {
-        *b = (i as u8).wrapping_mul(31).wrapping_add(7);
-    }
-    let mut h = hearth_accel::keccak256(&buf);
-    for _ in 0..n {
-        h = hearth_accel::keccak256(&h);
-    }
-    hearth_runtime::write_output(&h);
+    hearth_programs::hash_chain(hearth_accel::keccak256);
 }
