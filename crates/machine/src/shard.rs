@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use hearth_executor::precompiles::Secp256k1Op;
 use hearth_executor::{ExecutionOptions, ExecutionSummary, Program, ShardRecord};
 use hearth_stark::{Commitment, CpuBackend, ProofParams, ProverBackend, StarkProof, Val};
 use p3_field::PrimeCharacteristicRing;
@@ -196,6 +197,9 @@ pub fn machine_chips(
         Chip::Syscall(chips::syscall::SyscallChip),
         Chip::KeccakF(chips::keccak_f::KeccakFChip),
         Chip::Sha256(chips::sha256::Sha256Chip),
+        Chip::Secp256k1(chips::secp256k1::Secp256k1Chip { op: Secp256k1Op::Add }),
+        Chip::Secp256k1(chips::secp256k1::Secp256k1Chip { op: Secp256k1Op::Double }),
+        Chip::Secp256k1(chips::secp256k1::Secp256k1Chip { op: Secp256k1Op::Decompress }),
         Chip::IoWord(chips::io_word::IoWordChip),
         Chip::Stream(chips::stream::StreamChip { streams }),
         Chip::Registers(chips::registers::RegistersChip),
@@ -345,6 +349,9 @@ fn generate_traces(
     let ecalls = chips::syscall::Ecalls::of(record);
     let keccak_f = chips::keccak_f::generate_trace(record, &ecalls, &mut counts)?;
     let sha256 = chips::sha256::generate_trace(record, &ecalls, &mut counts)?;
+    let [secp256k1_add, secp256k1_double, secp256k1_decompress] =
+        [Secp256k1Op::Add, Secp256k1Op::Double, Secp256k1Op::Decompress]
+            .map(|op| chips::secp256k1::generate_trace(op, record, &ecalls, &mut counts));
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
     let stream = chips::stream::generate_trace::<Val>(streams, syscalls.positions[0].0 as usize);
     // Division first: it sends requests of its own to the add and comparison tables.
@@ -397,6 +404,9 @@ fn generate_traces(
         syscall,
         keccak_f,
         sha256,
+        secp256k1_add?,
+        secp256k1_double?,
+        secp256k1_decompress?,
         io_word,
         stream,
         registers,

@@ -3,9 +3,7 @@
 mod common;
 
 use hearth_executor::{ExecutionOptions, Program, execute};
-use hearth_machine::{
-    ProgramSource, ProveError, VerifyError, prove_forged, prove_shard, prove_tampered, verify_shard,
-};
+use hearth_machine::{ProgramSource, VerifyError, prove_forged, prove_shard, prove_tampered, verify_shard};
 use hearth_stark::{CpuBackend, ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
@@ -71,14 +69,103 @@ fn input_length_and_profile_scopes_prove_and_verify() {
     assert!(verify_shard(&other, ProgramSource::Elf(&program)).is_err());
 }
 
+/// A point as the accelerators store it: `x` then `y`, 32 little-endian bytes each.
+fn point_bytes(point: &k256::ProjectivePoint) -> Vec<u8> {
+    use k256::elliptic_curve::point::AffineCoordinates;
+    let affine = point.to_affine();
+    affine.x().iter().rev().chain(affine.y().iter().rev()).copied().collect()
+}
+
 #[test]
-fn unsupported_instructions_are_a_clear_error() {
-    // A syscall the machine does not prove yet: secp256k1 point decompression (of x = 0).
-    let program = common::assemble(
-        "li sp, 0x00ff0000\naddi a0, sp, -256\nli a1, 0\nli a7, 0x2004\necall\nli a7, 93\necall",
+fn secp256k1_accelerators_prove_and_verify() {
+    use k256::ProjectivePoint;
+    let program = common::assemble(common::SECP256K1);
+    let proof = prove_shard(&program, &[], &params()).expect("proves");
+    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    // 6G, then -G (G's x with odd y), then the point left as it was (x = 0 is no point's x).
+    let g = ProjectivePoint::GENERATOR;
+    let mut expected = point_bytes(&(g * k256::Scalar::from(6u32)));
+    expected.extend(point_bytes(&-g));
+    expected.extend([0; 32]);
+    expected.extend([7, 0, 0, 0, 0, 0, 0, 0].repeat(4));
+    assert_eq!(public.output, expected);
+    assert_eq!(public.exit_code, 1, "the second decompression found no point");
+}
+
+#[test]
+fn ecrecover_on_the_accelerators_proves_and_verifies() {
+    use k256::ecdsa::{SigningKey, VerifyingKey};
+    // A valid signature, and one whose r is no point's x (x = 5: 132 is not a square).
+    let key = SigningKey::from_bytes(&[0x42; 32].into()).expect("key");
+    let msg = [0x17u8; 32];
+    let (sig, recid) = key.sign_prehash_recoverable(&msg);
+    let mut input = msg.to_vec();
+    input.extend_from_slice(&sig.to_bytes());
+    input.push(recid.to_byte());
+    input.extend_from_slice(&msg);
+    input.extend_from_slice(&[0; 31]);
+    input.push(5);
+    input.extend_from_slice(&sig.s().to_bytes());
+    input.push(0);
+    let program = bundled("ecrecover");
+    let proof = prove_shard(&program, &input, &params()).expect("proves");
+    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let mut expected = vec![1];
+    expected.extend_from_slice(&VerifyingKey::from(&key).to_sec1_point(false).as_bytes()[1..]);
+    expected.extend([0; 65]);
+    assert_eq!(public.output, expected);
+}
+
+#[test]
+fn forged_secp256k1_results_are_rejected() {
+    use hearth_machine::chips::secp256k1::{
+        SECP256K1_ADD_COL_MAP as ADD, SECP256K1_DECOMPRESS_COL_MAP as DECOMPRESS,
+        SECP256K1_DOUBLE_COL_MAP as DOUBLE,
+    };
+    let program = common::assemble(common::SECP256K1);
+    let add = |table: usize, column: usize| {
+        move |t: &mut [RowMajorMatrix<Val>]| {
+            let v = get(t, table, 0, column);
+            set(t, table, 0, column, v + Val::ONE);
+        }
+    };
+    let flip = |table: usize, column: usize| {
+        move |t: &mut [RowMajorMatrix<Val>]| {
+            let v = get(t, table, 0, column);
+            set(t, table, 0, column, Val::ONE - v);
+        }
+    };
+    assert!(rejected(&program, add(index::SECP256K1_ADD, ADD.add.sum.x3.result[3])), "a sum byte");
+    assert!(rejected(&program, add(index::SECP256K1_ADD, ADD.add.q.y[0])), "a byte of q as read");
+    assert!(rejected(&program, add(index::SECP256K1_ADD, ADD.a1[0])), "q's address");
+    assert!(
+        rejected(&program, add(index::SECP256K1_DOUBLE, DOUBLE.double.sum.y3.result[31])),
+        "a double byte"
     );
-    let err = prove_shard(&program, &[], &params()).err().expect("not provable yet");
-    assert!(matches!(err, ProveError::Unsupported { .. }), "{err}");
+    assert!(rejected(&program, add(index::SECP256K1_DOUBLE, DOUBLE.call.a0[0])), "p's address");
+    assert!(
+        rejected(&program, flip(index::SECP256K1_DECOMPRESS, DECOMPRESS.decompress.found)),
+        "no point claimed"
+    );
+    assert!(
+        rejected(&program, flip(index::SECP256K1_DECOMPRESS, DECOMPRESS.decompress.parity)),
+        "the other parity"
+    );
+    assert!(
+        rejected(&program, add(index::SECP256K1_DECOMPRESS, DECOMPRESS.y_before[0])),
+        "y before the call"
+    );
+    // The other root: -y has the other parity, so the parity columns must change with it.
+    assert!(rejected(&program, |t| {
+        let d = &DECOMPRESS.decompress;
+        let row = |t: &[RowMajorMatrix<Val>], c: usize| get(t, index::SECP256K1_DECOMPRESS, 0, c);
+        let parity = row(t, d.parity);
+        set(t, index::SECP256K1_DECOMPRESS, 0, d.parity, Val::ONE - parity);
+        let root0 = row(t, d.root[0]);
+        set(t, index::SECP256K1_DECOMPRESS, 0, d.root[0], root0 + Val::ONE - parity - parity);
+    }));
+    // A call dropped: the CPU's hand-over is left unclaimed.
+    assert!(rejected(&program, |t| set(t, index::SECP256K1_DOUBLE, 0, DOUBLE.call.is_real, Val::ZERO)));
 }
 
 #[test]
@@ -444,7 +531,8 @@ fn every_table_has_constraints_of_degree_at_most_three() {
 fn honest_witness_satisfies_every_constraint_and_bus() {
     // All tables, the byte and program tables with their computed multiplicities included.
     let programs = [common::MIXED, common::MULDIV, common::SYSCALLS, common::IO].map(common::assemble);
-    for program in programs.iter().chain([&bundled("sort"), &bundled("keccak")]) {
+    let secp256k1 = common::assemble(common::SECP256K1);
+    for program in programs.iter().chain([&bundled("sort"), &bundled("keccak"), &secp256k1]) {
         let w = hearth_machine::shard_witness(program, b"some input").expect("witness");
         hearth_machine::check::check_tables(&w.chips, &w.traces, &w.public_values, &[])
             .unwrap_or_else(|e| panic!("{e}"));

@@ -215,3 +215,8 @@ fn every_tampered_cell_of_a_sha256_call_is_caught() {
         Some((index::SHA256, rounds)),
     );
 }
+
+#[test]
+fn every_tampered_cell_of_the_secp256k1_calls_is_caught() {
+    sweep_program(common::SECP256K1);
+}

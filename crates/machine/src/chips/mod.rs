@@ -52,6 +52,8 @@ pub enum Chip {
     KeccakF(keccak_f::KeccakFChip),
     /// SHA-256 compressions.
     Sha256(sha256::Sha256Chip),
+    /// secp256k1 point additions, doublings or decompressions (one table each).
+    Secp256k1(secp256k1::Secp256k1Chip),
     /// Memory words `read` and `write` move.
     IoWord(io_word::IoWordChip),
     /// Input and output bytes.
@@ -65,7 +67,7 @@ pub enum Chip {
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 17] = [
+pub const CHIP_NAMES: [&str; 20] = [
     "program",
     "byte",
     "cpu",
@@ -78,6 +80,9 @@ pub const CHIP_NAMES: [&str; 17] = [
     "syscall",
     "keccak_f",
     "sha256",
+    "secp256k1_add",
+    "secp256k1_double",
+    "secp256k1_decompress",
     "io_word",
     "stream",
     "registers",
@@ -99,14 +104,20 @@ pub mod index {
     pub const KECCAK_F: usize = 10;
     /// SHA-256 table.
     pub const SHA256: usize = 11;
+    /// secp256k1 addition table.
+    pub const SECP256K1_ADD: usize = 12;
+    /// secp256k1 doubling table.
+    pub const SECP256K1_DOUBLE: usize = 13;
+    /// secp256k1 decompression table.
+    pub const SECP256K1_DECOMPRESS: usize = 14;
     /// I/O word table.
-    pub const IO_WORD: usize = 12;
+    pub const IO_WORD: usize = 15;
     /// Stream table.
-    pub const STREAM: usize = 13;
+    pub const STREAM: usize = 16;
     /// Register table.
-    pub const REGISTERS: usize = 14;
+    pub const REGISTERS: usize = 17;
     /// Memory image table.
-    pub const MEMORY_IMAGE: usize = 15;
+    pub const MEMORY_IMAGE: usize = 18;
 }
 
 macro_rules! delegate {
@@ -124,6 +135,7 @@ macro_rules! delegate {
             Chip::Syscall($chip) => $body,
             Chip::KeccakF($chip) => $body,
             Chip::Sha256($chip) => $body,
+            Chip::Secp256k1($chip) => $body,
             Chip::IoWord($chip) => $body,
             Chip::Stream($chip) => $body,
             Chip::Registers($chip) => $body,

@@ -259,3 +259,54 @@ pub const IO: &str = r#"
 text:
     .ascii "hello, world"
 "#;
+
+/// The secp256k1 accelerators: `p = G + 2G`, `p = 2p` (so `6G`), `G`'s `x` decompressed with odd
+/// parity (`-G`), and `x = 0` decompressed (no such point; `y` is left as it was). Writes `p` and
+/// the two decompressed points (64 bytes each) to the output; exits with the sum of the two
+/// decompression statuses (1).
+pub const SECP256K1: &str = r#"
+    la a0, p
+    la a1, q
+    li a7, 0x2002
+    ecall
+    la a0, p
+    li a7, 0x2003
+    ecall
+    la a0, r
+    li a1, 1
+    li a7, 0x2004
+    ecall
+    mv s1, a0
+    la a0, s
+    li a1, 0
+    li a7, 0x2004
+    ecall
+    add s1, s1, a0
+    li a0, 1
+    la a1, p
+    li a2, 64
+    li a7, 64
+    ecall
+    li a0, 1
+    la a1, r
+    li a2, 128
+    li a7, 64
+    ecall
+    mv a0, s1
+    li a7, 93
+    ecall
+.data
+.balign 8
+p:
+    .quad 0x59f2815b16f81798, 0x029bfcdb2dce28d9, 0x55a06295ce870b07, 0x79be667ef9dcbbac
+    .quad 0x9c47d08ffb10d4b8, 0xfd17b448a6855419, 0x5da4fbfc0e1108a8, 0x483ada7726a3c465
+q:
+    .quad 0xabac09b95c709ee5, 0x5c778e4b8cef3ca7, 0x3045406e95c07cd8, 0xc6047f9441ed7d6d
+    .quad 0x236431a950cfe52a, 0xf7f632653266d0e1, 0xa3c58419466ceaee, 0x1ae168fea63dc339
+r:
+    .quad 0x59f2815b16f81798, 0x029bfcdb2dce28d9, 0x55a06295ce870b07, 0x79be667ef9dcbbac
+    .quad 0, 0, 0, 0
+s:
+    .quad 0, 0, 0, 0
+    .quad 7, 7, 7, 7
+"#;

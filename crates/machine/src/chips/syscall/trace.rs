@@ -80,6 +80,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         if number == Syscall::Exit.number()
             || crate::chips::keccak_f::is_performed_here(number)
             || crate::chips::sha256::is_performed_here(number)
+            || crate::chips::secp256k1::is_performed_here(number)
         {
             continue;
         }
