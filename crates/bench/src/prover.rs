@@ -22,7 +22,9 @@ pub(crate) struct Args {
     /// Workloads: `alu` (additions, logic, comparisons, loads and stores), `muldiv`
     /// (multiplications, divisions and shifts), `keccak` and `keccak-sw` (bundled Rust guests
     /// chaining Keccak-256 on the accelerator or in software; they read their input and write
-    /// the digest), `sha256` (SHA-256 chained on the accelerator, one compression per hash).
+    /// the digest), `sha256` (SHA-256 chained on the accelerator, one compression per hash),
+    /// `ecrecover` (the bundled guest recovering public keys of real signatures on the secp256k1
+    /// accelerators).
     #[arg(
         long,
         value_delimiter = ',',
@@ -84,6 +86,36 @@ fn hash_chain(name: &str, cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
     Ok((program, n.to_le_bytes().to_vec()))
 }
 
+/// The bundled `ecrecover` guest with as many signatures to recover as fit in `cycles`, and
+/// its input (97-byte records of hash, signature and recovery id, from fixed keys).
+fn ecrecover(cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
+    let program = Program::from_elf(&hearth_guest_builder::bundled::elf("ecrecover"))?;
+    let records = |n: u64| -> anyhow::Result<Vec<u8>> {
+        let mut input = Vec::new();
+        for i in 0..n {
+            let mut secret = [0x5au8; 32];
+            secret[..8].copy_from_slice(&(i + 1).to_le_bytes());
+            let key = k256::ecdsa::SigningKey::from_bytes(&secret.into())?;
+            let msg = [(i % 251) as u8; 32];
+            let (sig, recid) = key.sign_prehash_recoverable(&msg);
+            input.extend_from_slice(&msg);
+            input.extend_from_slice(&sig.to_bytes());
+            input.push(recid.to_byte());
+        }
+        Ok(input)
+    };
+    let options = hearth_executor::ExecutionOptions::default();
+    let run = |n: u64| -> anyhow::Result<u64> {
+        Ok(hearth_executor::execute(&program, &records(n)?, &options)?.cycles)
+    };
+    let (base, one) = (run(0)?, run(1)?);
+    let mut n = cycles.saturating_sub(base) / (one - base).max(1);
+    while n > 0 && run(n)? > cycles {
+        n -= 1;
+    }
+    Ok((program, records(n)?))
+}
+
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -114,7 +146,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             "keccak-sw" => hash_chain("keccak_sw", 1 << log)?,
             "keccak" => hash_chain("keccak_chain", 1 << log)?,
             "sha256" => hash_chain("sha256_chain", 1 << log)?,
-            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw, keccak, sha256)"),
+            "ecrecover" => ecrecover(1 << log)?,
+            other => anyhow::bail!("no workload {other} (alu, muldiv, keccak-sw, keccak, sha256, ecrecover)"),
         };
         let start = Instant::now();
         let traces = shard_traces(&program, &input)?;
@@ -140,7 +173,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             let start = Instant::now();
             verify_shard(&proof, ProgramSource::Elf(&program))?;
             let verify_ms = start.elapsed().as_secs_f64() * 1e3;
-            let heights = proof.stark.log_heights();
+            let heights = proof.table_log_heights()?;
             let bits = hearth_machine::machine_security(&params, &heights)?[1].total;
             results.push(json!({
                 "workload": workload,

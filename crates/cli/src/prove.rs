@@ -206,7 +206,7 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     println!("cycles        {}", public.cycles);
     println!("parameters    {}", params.name);
     println!("verify time   {:.1} ms", elapsed.as_secs_f64() * 1e3);
-    match machine_security(params, &proof.stark.log_heights()) {
+    match proof.table_log_heights().and_then(|heights| machine_security(params, &heights)) {
         Ok(reports) => print_security(&reports),
         Err(e) => eprintln!("warning: cannot evaluate security: {e}"),
     }
@@ -218,10 +218,11 @@ pub(crate) fn security(args: SecurityArgs) -> anyhow::Result<ExitCode> {
     if !(5..=24).contains(&args.log_rows) {
         bail!("--log-rows must be between 5 and 24");
     }
-    let mut heights = vec![args.log_rows; hearth_machine::chips::CHIP_NAMES.len()];
-    heights[hearth_machine::chips::index::BYTE] = 16;
+    // Every table present, the accelerators included: the most any proof of that size holds.
+    let mut heights = vec![Some(args.log_rows); hearth_machine::chips::CHIP_NAMES.len()];
+    heights[hearth_machine::chips::index::BYTE] = Some(16);
     heights[hearth_machine::chips::index::REGISTERS] =
-        hearth_machine::chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
+        Some(hearth_machine::chips::registers::NUM_REGISTERS.trailing_zeros() as usize);
     let reports = machine_security(&params, &heights)?;
     println!(
         "parameters    {} (rate 1/{}, {} queries, {} query PoW bits)",

@@ -13,8 +13,11 @@
 //! - `cpu` ↔ register and memory buses ↔ `registers`, `memory_image`, `memory_boundary`
 //!   (offline memory checking with timestamped tokens);
 //! - `cpu` → syscall bus → `syscall` (every `ecall` but `exit` and the accelerators) and
-//!   `keccak_f` (Keccak-f\[1600\] on 25 memory words) and `sha256` (one compression of a
-//!   memory block into a memory state); `read` and `write` walk their
+//!   the accelerators: `keccak_f` (Keccak-f\[1600\] on 25 memory words), `sha256` (one
+//!   compression of a memory block into a memory state) and `secp256k1_add`,
+//!   `secp256k1_double`, `secp256k1_decompress` (points in memory, arithmetic on byte limbs in
+//!   [`modular`]); a proof leaves out the accelerator tables a run does not call; `read` and
+//!   `write` walk their
 //!   buffers in `io_word` (memory side) against `stream`, the input and output bytes, whose
 //!   columns the verifier computes from the bytes;
 //! - everyone → `byte` (preprocessed) for range checks and byte facts.
@@ -31,7 +34,8 @@ pub mod modular;
 pub mod shard;
 
 pub use shard::{
-    MAX_SHARD_CYCLES, MAX_STREAM_BYTES, ProgramDescriptor, ProgramSource, ProveError, PublicValues,
-    ShardProof, ShardWitness, VerifyError, machine_chips, machine_security, machine_shapes, prove_forged,
-    prove_shard, prove_shard_with, prove_tampered, shard_traces, shard_witness, verify_shard,
+    MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,
+    PublicValues, ShardProof, ShardWitness, VerifyError, machine_chips, machine_security, machine_shapes,
+    prove_forged, prove_leaving_out, prove_shard, prove_shard_with, prove_tampered, shard_traces,
+    shard_witness, verify_shard,
 };

@@ -125,7 +125,10 @@ pub struct ShardProof {
     pub output: Vec<u8>,
     /// Cycles executed (informational; bound by the CPU table's height only).
     pub cycles: u64,
-    /// The STARK proof of all tables.
+    /// The machine's tables this proof holds, by index, in order: every table but the
+    /// accelerators the run does not call ([`OPTIONAL_TABLES`]).
+    pub tables: Vec<u8>,
+    /// The STARK proof of those tables.
     pub stark: StarkProof,
 }
 
@@ -139,6 +142,61 @@ impl ShardProof {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
         postcard::from_bytes(bytes).map_err(|e| VerifyError::Malformed(format!("cannot decode: {e}")))
     }
+
+    /// `log2` of each machine table's height, `None` for a table the proof leaves out. Refuses
+    /// a table list out of order, or one missing a table every proof must hold.
+    pub fn table_log_heights(&self) -> Result<Vec<Option<usize>>, VerifyError> {
+        let heights = self.stark.log_heights();
+        let malformed = |what: &str| Err(VerifyError::Malformed(what.into()));
+        if heights.len() != self.tables.len() {
+            return malformed("one height per table expected");
+        }
+        if self.tables.windows(2).any(|w| w[0] >= w[1])
+            || self.tables.last().is_some_and(|&t| t as usize >= chips::CHIP_NAMES.len())
+        {
+            return malformed("table list out of order");
+        }
+        let mut all = vec![None; chips::CHIP_NAMES.len()];
+        for (&table, height) in self.tables.iter().zip(heights) {
+            all[table as usize] = Some(height);
+        }
+        if let Some(t) = (0..all.len()).find(|t| all[*t].is_none() && !OPTIONAL_TABLES.contains(t)) {
+            return Err(VerifyError::Malformed(format!("no {} table", chips::CHIP_NAMES[t])));
+        }
+        Ok(all)
+    }
+}
+
+/// Tables a proof leaves out when the run makes no call to them: the accelerators. Every
+/// interaction of theirs is gated by a row's `is_real` (or its first and last rows), so a
+/// table of padding rows adds nothing to any bus, exactly as an absent table. Each adds
+/// thousands of columns, all opened at every query.
+pub const OPTIONAL_TABLES: [usize; 5] = [
+    index::KECCAK_F,
+    index::SHA256,
+    index::SECP256K1_ADD,
+    index::SECP256K1_DOUBLE,
+    index::SECP256K1_DECOMPRESS,
+];
+
+/// The tables a proof of `record`'s run holds: all but the accelerators it does not call.
+fn tables_used(record: &ShardRecord) -> Vec<usize> {
+    let p = &record.precompiles;
+    let secp = |op: Secp256k1Op| p.secp256k1.iter().any(|e| e.op == op);
+    let unused = |t: usize| match t {
+        index::KECCAK_F => p.keccak_f1600.is_empty(),
+        index::SHA256 => p.sha256_compress.is_empty(),
+        index::SECP256K1_ADD => !secp(Secp256k1Op::Add),
+        index::SECP256K1_DOUBLE => !secp(Secp256k1Op::Double),
+        index::SECP256K1_DECOMPRESS => !secp(Secp256k1Op::Decompress),
+        _ => false,
+    };
+    (0..chips::CHIP_NAMES.len()).filter(|&t| !unused(t)).collect()
+}
+
+/// The items at `tables` (ascending indices) of `items`.
+fn select<T>(items: Vec<T>, tables: &[usize]) -> Vec<T> {
+    items.into_iter().enumerate().filter(|(i, _)| tables.contains(i)).map(|(_, item)| item).collect()
 }
 
 /// The program's tables, precomputed once.
@@ -162,13 +220,18 @@ impl ProgramTables {
 
     /// The descriptor of a proof of this program with the given table heights and commitment to
     /// the preprocessed tables.
-    fn descriptor(&self, log_heights: &[usize], commitment: &Commitment) -> ProgramDescriptor {
+    fn descriptor(
+        &self,
+        program_log_height: usize,
+        image_log_height: usize,
+        commitment: &Commitment,
+    ) -> ProgramDescriptor {
         ProgramDescriptor {
             entry: self.entry,
             image_lo: self.image.lo as u32,
             image_hi: self.image.hi as u32,
-            program_log_height: log_heights[index::PROGRAM] as u8,
-            image_log_height: log_heights[index::MEMORY_IMAGE] as u8,
+            program_log_height: program_log_height as u8,
+            image_log_height: image_log_height as u8,
             preprocessed_commitment: commitment_bytes(commitment),
         }
     }
@@ -286,27 +349,47 @@ pub fn prove_forged<B: ProverBackend>(
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
 ) -> Result<ShardProof, ProveError> {
-    let Prepared { exit_code, cycles, tables, streams, mut traces } =
+    prove_leaving_out(backend, program, input, claimed_output, params, tamper, &[])
+}
+
+/// [`prove_forged`] that also leaves the tables `left_out` out of the proof, used or not: the
+/// way soundness tests drop a table.
+#[doc(hidden)]
+pub fn prove_leaving_out<B: ProverBackend>(
+    backend: &B,
+    program: &Program,
+    input: &[u8],
+    claimed_output: Option<Vec<u8>>,
+    params: &ProofParams,
+    tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
+    left_out: &[usize],
+) -> Result<ShardProof, ProveError> {
+    let Prepared { exit_code, cycles, tables, streams, mut traces, mut used } =
         prepare(program, input, claimed_output)?;
+    used.retain(|t| !left_out.contains(t));
     tamper(&mut traces);
-    let chips = chips_of(&tables, &streams);
-    info!(params = %params.name, "proving");
+    let (program_height, image_height) =
+        (traces[index::PROGRAM].height(), traces[index::MEMORY_IMAGE].height());
+    let chips = select(chips_of(&tables, &streams), &used);
+    let traces = select(traces, &used);
+    let public_values = select(all_public_values(exit_code, &streams), &used);
+    info!(params = %params.name, tables = used.len(), "proving");
     let start = std::time::Instant::now();
-    let proven = backend.prove(params, &chips, &traces, &all_public_values(exit_code, &streams))?;
+    let proven = backend.prove(params, &chips, &traces, &public_values)?;
     info!(elapsed_ms = start.elapsed().as_millis() as u64, "proved");
-    let stark = proven.proof;
-    let log_heights = stark.log_heights();
     let commitment = proven
         .preprocessed
         .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
-    let descriptor = tables.descriptor(&log_heights, &commitment);
+    let log2 = |h: usize| h.trailing_zeros() as usize;
+    let descriptor = tables.descriptor(log2(program_height), log2(image_height), &commitment);
     Ok(ShardProof {
         descriptor,
         exit_code,
         input: streams.input.to_vec(),
         output: streams.output.to_vec(),
         cycles,
-        stark,
+        tables: used.iter().map(|&t| t as u8).collect(),
+        stark: proven.proof,
     })
 }
 
@@ -316,7 +399,10 @@ struct Prepared {
     cycles: u64,
     tables: ProgramTables,
     streams: Streams,
+    /// Every table's trace, proven or not.
     traces: Vec<RowMajorMatrix<Val>>,
+    /// The tables the proof holds.
+    used: Vec<usize>,
 }
 
 /// Executes `program` on `input` as one shard and generates its traces, with `claimed_output`
@@ -328,7 +414,8 @@ fn prepare(program: &Program, input: &[u8], claimed_output: Option<Vec<u8>>) -> 
     let tables = ProgramTables::of(program);
     let streams = streams_of(input, claimed_output.as_deref().unwrap_or(&record.output))?;
     let traces = generate_traces(program, &tables, &record, &streams)?;
-    Ok(Prepared { exit_code: summary.exit_code, cycles: summary.cycles, tables, streams, traces })
+    let used = tables_used(&record);
+    Ok(Prepared { exit_code: summary.exit_code, cycles: summary.cycles, tables, streams, traces, used })
 }
 
 /// Generates every table's trace for a shard record.
@@ -426,24 +513,20 @@ pub enum ProgramSource<'a> {
 /// Verifies a shard proof for a program; returns what it establishes.
 #[instrument(skip_all)]
 pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
-    let heights = proof.stark.log_heights();
-    if heights.len() != chips::CHIP_NAMES.len() {
-        return Err(VerifyError::Malformed(format!(
-            "{} tables, the machine has {}",
-            heights.len(),
-            chips::CHIP_NAMES.len()
-        )));
-    }
+    let all_heights = proof.table_log_heights()?;
+    let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
+    let height = |t: usize| all_heights[t].unwrap_or(0);
     let register_height = chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
-    if heights[index::BYTE] != 16 || heights[index::REGISTERS] != register_height {
+    if height(index::BYTE) != 16 || height(index::REGISTERS) != register_height {
         return Err(VerifyError::Malformed("byte or register table of the wrong height".into()));
     }
-    if heights.iter().any(|&h| h > 24) {
+    if all_heights.iter().flatten().any(|&h| h > 24) {
         return Err(VerifyError::Malformed("a table taller than 2^24 rows".into()));
     }
+    let heights: Vec<usize> = all_heights.iter().flatten().copied().collect();
     let d = &proof.descriptor;
-    if heights[index::PROGRAM] != d.program_log_height as usize
-        || heights[index::MEMORY_IMAGE] != d.image_log_height as usize
+    if height(index::PROGRAM) != d.program_log_height as usize
+        || height(index::MEMORY_IMAGE) != d.image_log_height as usize
     {
         return Err(VerifyError::Malformed("table heights differ from the descriptor's".into()));
     }
@@ -451,21 +534,21 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
         return Err(VerifyError::Malformed("input or output too long".into()));
     }
     let streams = Streams { input: proof.input.as_slice().into(), output: proof.output.as_slice().into() };
-    if 1 << heights[index::STREAM] != streams.height() {
+    if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
     }
     let (chips, commitment) = match program {
         ProgramSource::Elf(program) => {
             let tables = ProgramTables::of(program);
-            if tables.program_rows.height() != 1 << heights[index::PROGRAM]
-                || tables.image_rows.height() != 1 << heights[index::MEMORY_IMAGE]
+            if tables.program_rows.height() != 1 << height(index::PROGRAM)
+                || tables.image_rows.height() != 1 << height(index::MEMORY_IMAGE)
             {
                 return Err(VerifyError::WrongProgram("table heights differ from the program's".into()));
             }
-            let chips = chips_of(&tables, &streams);
+            let chips = select(chips_of(&tables, &streams), &used);
             let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
                 .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
-            if &tables.descriptor(&heights, &ours) != d {
+            if &tables.descriptor(height(index::PROGRAM), height(index::MEMORY_IMAGE), &ours) != d {
                 return Err(VerifyError::WrongProgram("the descriptor differs from the program's".into()));
             }
             (chips, ours)
@@ -484,10 +567,10 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
                 return Err(VerifyError::Malformed("image range".into()));
             }
             let chips = machine_chips(d.entry, d.image_lo, d.image_hi, None, None, Some(streams.clone()));
-            (chips, commitment)
+            (select(chips, &used), commitment)
         }
     };
-    let public_values = all_public_values(proof.exit_code, &streams);
+    let public_values = select(all_public_values(proof.exit_code, &streams), &used);
     hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
     Ok(PublicValues {
         program_hash: d.hash(),
@@ -499,27 +582,28 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     })
 }
 
-/// Width, constraint count, degree and lookups of every table of the machine at the given heights.
+/// Width, constraint count, degree and lookups of the machine's tables at the given heights
+/// (`None` for a table left out).
 pub fn machine_shapes(
     params: &ProofParams,
-    log_heights: &[usize],
+    log_heights: &[Option<usize>],
 ) -> Result<Vec<hearth_stark::TableShape>, VerifyError> {
     if log_heights.len() != chips::CHIP_NAMES.len() {
         return Err(VerifyError::Malformed("one height per table expected".into()));
     }
-    let chips = machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None, None);
-    let names: Vec<String> = chips::CHIP_NAMES.iter().map(|s| s.to_string()).collect();
-    Ok(hearth_stark::table_shapes(&names, &chips, log_heights, params)?)
+    let used: Vec<usize> = (0..log_heights.len()).filter(|&t| log_heights[t].is_some()).collect();
+    let chips = select(machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None, None), &used);
+    let names: Vec<String> = used.iter().map(|&t| chips::CHIP_NAMES[t].to_string()).collect();
+    let heights: Vec<usize> = log_heights.iter().flatten().copied().collect();
+    Ok(hearth_stark::table_shapes(&names, &chips, &heights, params)?)
 }
 
-/// Provable security of a proof of this machine with the given table heights, in both regimes.
+/// Provable security of a proof of this machine with the given table heights (`None` for a
+/// table left out), in both regimes.
 pub fn machine_security(
     params: &ProofParams,
-    log_heights: &[usize],
+    log_heights: &[Option<usize>],
 ) -> Result<[hearth_stark::security::RegimeReport; 2], VerifyError> {
-    if log_heights.len() != chips::CHIP_NAMES.len() {
-        return Err(VerifyError::Malformed("one height per table expected".into()));
-    }
     let shapes = machine_shapes(params, log_heights)?;
     let inputs = hearth_stark::security_inputs(&shapes, params);
     hearth_stark::security::security_levels(&inputs)
@@ -545,6 +629,7 @@ pub struct ShardWitness {
 
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
+    // Every table, the unused accelerators' padding included: the checks cover them too.
     let Prepared { exit_code, tables, streams, traces, .. } = prepare(program, input, None)?;
     let public_values = all_public_values(exit_code, &streams);
     Ok(ShardWitness { chips: chips_of(&tables, &streams), traces, public_values })

@@ -509,7 +509,7 @@ fn carry_out_of_range_is_rejected() {
 #[test]
 fn every_table_has_constraints_of_degree_at_most_three() {
     // The fast parameter set's blowup of 2 proves constraints up to degree 3.
-    let heights = vec![16; hearth_machine::chips::CHIP_NAMES.len()];
+    let heights = vec![Some(16); hearth_machine::chips::CHIP_NAMES.len()];
     let shapes = hearth_machine::machine_shapes(&params(), &heights).expect("shapes");
     for shape in &shapes {
         println!(
@@ -537,4 +537,65 @@ fn honest_witness_satisfies_every_constraint_and_bus() {
         hearth_machine::check::check_tables(&w.chips, &w.traces, &w.public_values, &[])
             .unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+#[test]
+fn a_proof_holds_only_the_accelerator_tables_its_run_calls() {
+    let program = common::assemble(common::MIXED);
+    let proof = prove_shard(&program, &[], &params()).expect("proves");
+    let expected: Vec<u8> = (0..hearth_machine::chips::CHIP_NAMES.len())
+        .filter(|t| !hearth_machine::OPTIONAL_TABLES.contains(t))
+        .map(|t| t as u8)
+        .collect();
+    assert_eq!(proof.tables, expected);
+    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    // The secp256k1 program calls the three secp256k1 tables and no other accelerator.
+    let secp256k1 = common::assemble(common::SECP256K1);
+    let proof = prove_shard(&secp256k1, &[], &params()).expect("proves");
+    let calls = [index::SECP256K1_ADD, index::SECP256K1_DOUBLE, index::SECP256K1_DECOMPRESS];
+    for t in hearth_machine::OPTIONAL_TABLES {
+        assert_eq!(proof.tables.contains(&(t as u8)), calls.contains(&t), "table {t}");
+    }
+}
+
+#[test]
+fn a_table_list_without_a_required_table_or_out_of_order_is_malformed() {
+    let program = common::assemble(common::MIXED);
+    let proof = prove_shard(&program, &[], &params()).expect("proves");
+    let bytes = proof.to_bytes();
+    let edited = |edit: fn(&mut Vec<u8>)| {
+        let mut proof = hearth_machine::ShardProof::from_bytes(&bytes).expect("decodes");
+        edit(&mut proof.tables);
+        verify_shard(&proof, ProgramSource::Elf(&program))
+    };
+    // The CPU table's index swapped for an accelerator's: as many tables, no CPU.
+    let no_cpu = edited(|t| {
+        t.retain(|&i| i != index::CPU as u8);
+        t.push(index::KECCAK_F as u8);
+        t.sort_unstable();
+    });
+    assert!(matches!(no_cpu, Err(VerifyError::Malformed(_))), "{no_cpu:?}");
+    let reordered = edited(|t| t.swap(0, 1));
+    assert!(matches!(reordered, Err(VerifyError::Malformed(_))), "{reordered:?}");
+    let repeated = edited(|t| t[1] = t[0]);
+    assert!(matches!(repeated, Err(VerifyError::Malformed(_))), "{repeated:?}");
+}
+
+#[test]
+fn leaving_out_a_table_the_run_calls_is_rejected() {
+    let program = common::assemble(common::SECP256K1);
+    for table in [index::SECP256K1_ADD, index::SECP256K1_DECOMPRESS] {
+        let (p, ours) = (program.clone(), params());
+        let proved = std::panic::catch_unwind(move || {
+            hearth_machine::prove_leaving_out(&CpuBackend, &p, &[], None, &ours, |_| (), &[table])
+        });
+        let accepted = match proved {
+            Err(_) | Ok(Err(_)) => false,
+            Ok(Ok(proof)) => verify_shard(&proof, ProgramSource::Elf(&program)).is_ok(),
+        };
+        assert!(!accepted, "table {table} left out");
+    }
+    // The same harness without leaving anything out is accepted.
+    let honest = hearth_machine::prove_leaving_out(&CpuBackend, &program, &[], None, &params(), |_| (), &[]);
+    verify_shard(&honest.expect("proves"), ProgramSource::Elf(&program)).expect("verifies");
 }
