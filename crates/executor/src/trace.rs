@@ -172,6 +172,44 @@ pub struct ShardRecord {
 }
 
 impl ShardRecord {
+    /// Shifts every cycle and timestamp of the shard's events so that the shard starts at cycle
+    /// 0: the prover's timestamps are local to a shard (their range checks then bound a shard's
+    /// length, not the run's). An access whose previous access lay in an earlier shard gets
+    /// previous timestamp 0, the shard's initial state. Checkpoint data (`start`, `end.clk`)
+    /// keeps the run's cycles; `end.register_timestamps` and `final_memory` are shifted too.
+    pub fn rebase_to_shard_start(&mut self) {
+        let base_clk = self.start.clk;
+        if base_clk == 0 {
+            return;
+        }
+        let base = 4 * base_clk;
+        let shift = |ts: u64| if ts > base + 3 { ts - base } else { 0 };
+        for event in &mut self.instructions {
+            event.clk -= base_clk;
+        }
+        for access in &mut self.register_accesses {
+            access.timestamp = shift(access.timestamp);
+            access.prev_timestamp = shift(access.prev_timestamp);
+        }
+        for access in &mut self.memory_accesses {
+            access.timestamp = shift(access.timestamp);
+            access.prev_timestamp = shift(access.prev_timestamp);
+        }
+        for syscall in &mut self.syscalls {
+            syscall.clk -= base_clk;
+        }
+        let p = &mut self.precompiles;
+        p.keccak_f1600.iter_mut().for_each(|e| e.clk -= base_clk);
+        p.sha256_compress.iter_mut().for_each(|e| e.clk -= base_clk);
+        p.secp256k1.iter_mut().for_each(|e| e.clk -= base_clk);
+        for ts in &mut self.end.register_timestamps {
+            *ts = shift(*ts);
+        }
+        for word in &mut self.final_memory {
+            word.timestamp = shift(word.timestamp);
+        }
+    }
+
     /// Number of instructions in the shard.
     pub fn cycles(&self) -> u64 {
         self.end.clk - self.start.clk

@@ -375,3 +375,37 @@ fn guest_memory_functions_match_the_host() {
         assert_eq!(run("memops", &seed.to_le_bytes()).output, memops_on_host(seed), "seed {seed}");
     }
 }
+
+#[test]
+fn rebased_shards_have_local_timestamps_chained_from_zero() {
+    let values: Vec<u8> = (0..3000u32).map(|i| (i * 37 % 251) as u8).collect();
+    let (shards, _) = trace(&program("sort"), &values, &options(), 5000).expect("trace run");
+    assert!(shards.len() > 3);
+    for mut shard in shards {
+        let honest = shard.clone();
+        shard.rebase_to_shard_start();
+        assert_eq!(shard.cycles(), honest.cycles());
+        // Within the shard every location's accesses chain from timestamp 0 (its initial state).
+        let mut registers = [0u64; 32];
+        let mut memory: HashMap<u64, u64> = HashMap::new();
+        for (i, event) in shard.instructions.iter().enumerate() {
+            assert_eq!(event.clk, i as u64);
+            for access in shard.registers_of(event) {
+                assert_eq!(access.timestamp / 4, event.clk + 1);
+                assert_eq!(access.prev_timestamp, registers[access.reg as usize], "x{}", access.reg);
+                registers[access.reg as usize] = access.timestamp;
+            }
+            for access in shard.memory_of(event) {
+                assert_eq!(access.timestamp / 4, event.clk + 1);
+                assert_eq!(access.prev_timestamp, memory.get(&access.addr).copied().unwrap_or(0));
+                memory.insert(access.addr, access.timestamp);
+            }
+        }
+        for word in &shard.final_memory {
+            assert_eq!(memory.get(&word.addr).copied().unwrap_or(0), word.timestamp, "word {:#x}", word.addr);
+        }
+        for (r, &ts) in shard.end.register_timestamps.iter().enumerate().skip(1) {
+            assert_eq!(ts, registers[r], "x{r}");
+        }
+    }
+}

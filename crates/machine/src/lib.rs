@@ -26,6 +26,8 @@
 
 mod cols;
 
+pub mod boundary;
+
 pub mod bus;
 pub mod check;
 pub mod chips;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::{info, instrument};
 
+use crate::boundary::ShardBoundary;
 use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
 use crate::lookups::ByteCounts;
@@ -128,6 +129,9 @@ pub struct ShardProof {
     /// The machine's tables this proof holds, by index, in order: every table but the
     /// accelerators the run does not call ([`OPTIONAL_TABLES`]).
     pub tables: Vec<u8>,
+    /// Where the shard starts and ends (for a whole run: the entry point with zero registers,
+    /// to `exit`).
+    pub boundary: ShardBoundary,
     /// The STARK proof of those tables.
     pub stark: StarkProof,
 }
@@ -240,7 +244,7 @@ impl ProgramTables {
 /// The machine's chips for a program (with `None` tables, for a verifier that knows the program
 /// by its descriptor only) and a proof's input and output (`None` for shape queries).
 pub fn machine_chips(
-    entry: u32,
+    boundary: Option<&ShardBoundary>,
     image_lo: u32,
     image_hi: u32,
     program_rows: Option<Arc<RowMajorMatrix<u32>>>,
@@ -250,7 +254,10 @@ pub fn machine_chips(
     vec![
         Chip::Program(chips::program::ProgramChip { rows: program_rows }),
         Chip::Byte(chips::byte::ByteChip),
-        Chip::Cpu(chips::cpu::CpuChip { entry }),
+        Chip::Cpu(chips::cpu::CpuChip {
+            pc_in: boundary.map_or(0, |b| b.pc_in),
+            pc_out: boundary.filter(|b| !b.halted).map(|b| b.pc_out),
+        }),
         Chip::AddSub(chips::add_sub::AddSubChip),
         Chip::Bitwise(chips::bitwise::BitwiseChip),
         Chip::Lt(chips::lt::LtChip),
@@ -265,15 +272,15 @@ pub fn machine_chips(
         Chip::Secp256k1(chips::secp256k1::Secp256k1Chip { op: Secp256k1Op::Decompress }),
         Chip::IoWord(chips::io_word::IoWordChip),
         Chip::Stream(chips::stream::StreamChip { streams }),
-        Chip::Registers(chips::registers::RegistersChip),
+        Chip::Registers(chips::registers::RegistersChip { boundary: boundary.cloned() }),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
     ]
 }
 
-fn chips_of(tables: &ProgramTables, streams: &Streams) -> Vec<Chip> {
+fn chips_of(tables: &ProgramTables, streams: &Streams, boundary: &ShardBoundary) -> Vec<Chip> {
     machine_chips(
-        tables.entry,
+        Some(boundary),
         tables.image.lo as u32,
         tables.image.hi as u32,
         Some(tables.program_rows.clone()),
@@ -286,8 +293,9 @@ fn cpu_public_values(exit_code: u32) -> Vec<Val> {
     exit_code.to_le_bytes().map(Val::from_u8).to_vec()
 }
 
-fn all_public_values(exit_code: u32, streams: &Streams) -> Vec<Vec<Val>> {
+fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
+    pvs[index::REGISTERS] = boundary.public_values().into_iter().map(Val::from_u32).collect();
     pvs[index::CPU] = cpu_public_values(exit_code);
     pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
     pvs[index::STREAM] = streams.digest_limbs().map(Val::from_u32).to_vec();
@@ -364,15 +372,15 @@ pub fn prove_leaving_out<B: ProverBackend>(
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
     left_out: &[usize],
 ) -> Result<ShardProof, ProveError> {
-    let Prepared { exit_code, cycles, tables, streams, mut traces, mut used } =
+    let Prepared { exit_code, cycles, tables, streams, mut traces, mut used, boundary } =
         prepare(program, input, claimed_output)?;
     used.retain(|t| !left_out.contains(t));
     tamper(&mut traces);
     let (program_height, image_height) =
         (traces[index::PROGRAM].height(), traces[index::MEMORY_IMAGE].height());
-    let chips = select(chips_of(&tables, &streams), &used);
+    let chips = select(chips_of(&tables, &streams, &boundary), &used);
     let traces = select(traces, &used);
-    let public_values = select(all_public_values(exit_code, &streams), &used);
+    let public_values = select(all_public_values(exit_code, &streams, &boundary), &used);
     info!(params = %params.name, tables = used.len(), "proving");
     let start = std::time::Instant::now();
     let proven = backend.prove(params, &chips, &traces, &public_values)?;
@@ -389,6 +397,7 @@ pub fn prove_leaving_out<B: ProverBackend>(
         output: streams.output.to_vec(),
         cycles,
         tables: used.iter().map(|&t| t as u8).collect(),
+        boundary,
         stark: proven.proof,
     })
 }
@@ -403,6 +412,8 @@ struct Prepared {
     traces: Vec<RowMajorMatrix<Val>>,
     /// The tables the proof holds.
     used: Vec<usize>,
+    /// Where the shard starts and ends.
+    boundary: ShardBoundary,
 }
 
 /// Executes `program` on `input` as one shard and generates its traces, with `claimed_output`
@@ -413,9 +424,17 @@ fn prepare(program: &Program, input: &[u8], claimed_output: Option<Vec<u8>>) -> 
     info!(cycles = summary.cycles, elapsed_ms = start.elapsed().as_millis() as u64, "executed");
     let tables = ProgramTables::of(program);
     let streams = streams_of(input, claimed_output.as_deref().unwrap_or(&record.output))?;
-    let traces = generate_traces(program, &tables, &record, &streams)?;
+    let (traces, boundary) = generate_traces(program, &tables, &record, &streams)?;
     let used = tables_used(&record);
-    Ok(Prepared { exit_code: summary.exit_code, cycles: summary.cycles, tables, streams, traces, used })
+    Ok(Prepared {
+        exit_code: summary.exit_code,
+        cycles: summary.cycles,
+        tables,
+        streams,
+        traces,
+        used,
+        boundary,
+    })
 }
 
 /// Generates every table's trace for a shard record.
@@ -425,14 +444,18 @@ fn generate_traces(
     tables: &ProgramTables,
     record: &ShardRecord,
     streams: &Streams,
-) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
+) -> Result<(Vec<RowMajorMatrix<Val>>, ShardBoundary), ProveError> {
     let start = std::time::Instant::now();
     let mut counts = ByteCounts::default();
     let (cpu, out) = chips::cpu::generate_trace::<Val>(record, &mut counts)?;
     let program_trace =
         chips::program::generate_trace::<Val>(program, tables.program_rows.height(), &out.executed);
-    let (syscall, syscalls) =
-        chips::syscall::generate_trace::<Val>(record, streams.input.len() as u64, &mut counts)?;
+    let (syscall, syscalls) = chips::syscall::generate_trace::<Val>(
+        record,
+        streams.input.len() as u64,
+        [record.start.input_position, 0],
+        &mut counts,
+    )?;
     let ecalls = chips::syscall::Ecalls::of(record);
     let keccak_f = chips::keccak_f::generate_trace(record, &ecalls, &mut counts)?;
     let sha256 = chips::sha256::generate_trace(record, &ecalls, &mut counts)?;
@@ -451,7 +474,20 @@ fn generate_traces(
     let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
     let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
     let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
-    let registers = chips::registers::generate_trace::<Val>(record, syscalls.positions);
+    let with_positions = |registers: &[u64; 32], positions: [u64; 2]| {
+        let mut values = registers.to_vec();
+        values.extend(positions);
+        values
+    };
+    let boundary = ShardBoundary {
+        pc_in: record.start.pc as u32,
+        registers_in: with_positions(&record.start.registers, [record.start.input_position, 0]),
+        pc_out: record.end.pc as u32,
+        registers_out: with_positions(&record.end.registers, syscalls.positions.map(|(p, _)| p)),
+        halted: record.end.exit_code.is_some(),
+    };
+    let registers =
+        chips::registers::generate_trace::<Val>(record, &boundary, syscalls.positions.map(|(_, ts)| ts));
 
     // Final state of every word the shard touched (it starts at its checkpoint value).
     let mut touched: HashMap<u64, (u64, u64)> = HashMap::new();
@@ -471,14 +507,14 @@ fn generate_traces(
     }
     outside.sort_unstable();
     let image = chips::memory_image::generate_trace::<Val>(&tables.image, &touched);
-    let boundary = chips::memory_boundary::generate_trace::<Val>(&tables.image, &outside, &mut counts);
+    let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&tables.image, &outside, &mut counts);
     let byte = chips::byte::generate_trace::<Val>(&counts);
     info!(
         cycles = record.instructions.len(),
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
     );
-    Ok(vec![
+    let traces = vec![
         program_trace,
         byte,
         cpu,
@@ -498,8 +534,9 @@ fn generate_traces(
         stream,
         registers,
         image,
-        boundary,
-    ])
+        memory_boundary,
+    ];
+    Ok((traces, boundary))
 }
 
 /// How the verifier knows the program.
@@ -537,6 +574,20 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
     }
+    // A whole run: from the entry point with every register and stream position at zero, to
+    // `exit`, having consumed at most the input and written exactly the output.
+    let b = &proof.boundary;
+    if !b.is_well_formed() {
+        return Err(VerifyError::Malformed("shard boundary".into()));
+    }
+    if b.pc_in != d.entry || b.registers_in.iter().any(|&v| v != 0) || !b.halted {
+        return Err(VerifyError::PublicValue(
+            "the run does not start at the entry point or does not halt".into(),
+        ));
+    }
+    if b.registers_out[32] > proof.input.len() as u64 || b.registers_out[33] != proof.output.len() as u64 {
+        return Err(VerifyError::PublicValue("stream positions differ from the input and output".into()));
+    }
     let (chips, commitment) = match program {
         ProgramSource::Elf(program) => {
             let tables = ProgramTables::of(program);
@@ -545,7 +596,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             {
                 return Err(VerifyError::WrongProgram("table heights differ from the program's".into()));
             }
-            let chips = select(chips_of(&tables, &streams), &used);
+            let chips = select(chips_of(&tables, &streams, b), &used);
             let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
                 .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
             if &tables.descriptor(height(index::PROGRAM), height(index::MEMORY_IMAGE), &ours) != d {
@@ -566,11 +617,11 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             {
                 return Err(VerifyError::Malformed("image range".into()));
             }
-            let chips = machine_chips(d.entry, d.image_lo, d.image_hi, None, None, Some(streams.clone()));
+            let chips = machine_chips(Some(b), d.image_lo, d.image_hi, None, None, Some(streams.clone()));
             (select(chips, &used), commitment)
         }
     };
-    let public_values = select(all_public_values(proof.exit_code, &streams), &used);
+    let public_values = select(all_public_values(proof.exit_code, &streams, b), &used);
     hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
     Ok(PublicValues {
         program_hash: d.hash(),
@@ -592,7 +643,7 @@ pub fn machine_shapes(
         return Err(VerifyError::Malformed("one height per table expected".into()));
     }
     let used: Vec<usize> = (0..log_heights.len()).filter(|&t| log_heights[t].is_some()).collect();
-    let chips = select(machine_chips(0x0100_0000, 0x0100_0000, 0x0200_0000, None, None, None), &used);
+    let chips = select(machine_chips(None, 0x0100_0000, 0x0200_0000, None, None, None), &used);
     let names: Vec<String> = used.iter().map(|&t| chips::CHIP_NAMES[t].to_string()).collect();
     let heights: Vec<usize> = log_heights.iter().flatten().copied().collect();
     Ok(hearth_stark::table_shapes(&names, &chips, &heights, params)?)
@@ -630,9 +681,9 @@ pub struct ShardWitness {
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
     // Every table, the unused accelerators' padding included: the checks cover them too.
-    let Prepared { exit_code, tables, streams, traces, .. } = prepare(program, input, None)?;
-    let public_values = all_public_values(exit_code, &streams);
-    Ok(ShardWitness { chips: chips_of(&tables, &streams), traces, public_values })
+    let Prepared { exit_code, tables, streams, traces, boundary, .. } = prepare(program, input, None)?;
+    let public_values = all_public_values(exit_code, &streams, &boundary);
+    Ok(ShardWitness { chips: chips_of(&tables, &streams, &boundary), traces, public_values })
 }
 
 /// Runs `program` on `input` in trace mode, as one shard or not at all.

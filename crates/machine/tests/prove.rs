@@ -599,3 +599,23 @@ fn leaving_out_a_table_the_run_calls_is_rejected() {
     let honest = hearth_machine::prove_leaving_out(&CpuBackend, &program, &[], None, &params(), |_| (), &[]);
     verify_shard(&honest.expect("proves"), ProgramSource::Elf(&program)).expect("verifies");
 }
+
+#[test]
+fn a_changed_shard_boundary_is_rejected() {
+    let program = common::assemble(common::MIXED);
+    let proof = prove_shard(&program, &[], &params()).expect("proves");
+    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let bytes = proof.to_bytes();
+    let edited = |edit: &dyn Fn(&mut hearth_machine::boundary::ShardBoundary)| {
+        let mut proof = hearth_machine::ShardProof::from_bytes(&bytes).expect("decodes");
+        edit(&mut proof.boundary);
+        verify_shard(&proof, ProgramSource::Elf(&program)).is_err()
+    };
+    assert!(edited(&|b| b.registers_out[10] += 1), "a final register value");
+    assert!(edited(&|b| b.registers_out[2] ^= 1 << 40), "a final register's high byte");
+    assert!(edited(&|b| b.registers_in[5] = 1), "a register at entry");
+    assert!(edited(&|b| b.pc_in += 4), "the first pc");
+    assert!(edited(&|b| b.pc_out += 4), "the pc after the shard");
+    assert!(edited(&|b| b.halted = false), "a shard that does not halt");
+    assert!(edited(&|b| b.registers_out.truncate(33)), "a boundary of the wrong shape");
+}

@@ -18,9 +18,11 @@ pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
 /// # Soundness
 /// - Every real row's `(pc, instruction)` is a row of the committed program table (program
 ///   bus), so the decoded fields and flags are the program's; exactly one class flag is set.
-/// - Rows are contiguous from the first, which is real, starts at `clk = 0` and at the entry
-///   pc; each next real row starts at this row's `next_pc` one cycle later; the last real row
-///   is an `exit` ecall whose `a0` low bytes are the public exit code. Other ecalls are handed
+/// - Rows are contiguous from the first, which is real, starts at `clk = 0` and at the shard's
+///   `pc_in`; each next real row starts at this row's `next_pc` one cycle later. In a shard
+///   that halts the last real row, and no other, is an `exit` ecall whose `a0` low bytes are
+///   the public exit code; in one that does not, no row is, and the last real row's `next_pc`
+///   is the shard's `pc_out`. Other ecalls are handed
 ///   to the syscall table with their cycle, `a7` and `a0`; it performs only other numbers, so
 ///   `is_exit` is exactly `a7 = 93`.
 /// - Register and memory values come from tokens `(location, value, timestamp)`: each access
@@ -37,8 +39,10 @@ pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
 ///   width exceeds 8; bytes past the first word come from and go to the second.
 #[derive(Clone, Copy, Debug)]
 pub struct CpuChip {
-    /// The program's entry point.
-    pub entry: u32,
+    /// pc of the shard's first instruction (the entry point for the first shard).
+    pub pc_in: u32,
+    /// `None` when the shard ends with `exit`, else the pc after its last instruction.
+    pub pc_out: Option<u32>,
 }
 
 impl<F: p3_field::Field> BaseAir<F> for CpuChip {
@@ -103,18 +107,24 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         // Control flow between rows.
         builder.when_first_row().assert_one(local.is_real);
         builder.when_first_row().assert_zero(local.clk);
-        builder.when_first_row().assert_eq(local.pc, c(self.entry));
+        builder.when_first_row().assert_eq(local.pc, c(self.pc_in));
+        // What the last real row must satisfy: be `exit`, or hand over to `pc_out`.
+        let ends = match self.pc_out {
+            None => AB::Expr::ONE - e(local.is_exit),
+            Some(pc_out) => e(local.next_pc) - c(pc_out),
+        };
         {
             let mut t = builder.when_transition();
             t.assert_zero((AB::Expr::ONE - is_real.clone()) * e(next.is_real));
             t.assert_zero(e(next.is_real) * (e(next.pc) - e(local.next_pc)));
             t.assert_zero(e(next.is_real) * (e(next.clk) - e(local.clk) - AB::Expr::ONE));
-            t.assert_zero(
-                is_real.clone() * (AB::Expr::ONE - e(next.is_real)) * (AB::Expr::ONE - e(local.is_exit)),
-            );
+            t.assert_zero(is_real.clone() * (AB::Expr::ONE - e(next.is_real)) * ends.clone());
             t.assert_zero(e(next.is_real) * e(local.is_exit));
         }
-        builder.when_last_row().assert_zero(is_real.clone() * (AB::Expr::ONE - e(local.is_exit)));
+        builder.when_last_row().assert_zero(is_real.clone() * ends);
+        if self.pc_out.is_some() {
+            builder.assert_zero(local.is_exit);
+        }
 
         // Registers not read hold zero in their columns.
         for j in 0..8 {

@@ -5,9 +5,11 @@ use crate::cols::column_layout;
 pub struct RegistersCols<T> {
     /// Register number (the row index).
     pub reg: T,
-    /// Value at the end of the shard.
+    /// Value at the start of the shard (equal to the boundary's, a periodic column).
+    pub initial_value: [T; 8],
+    /// Value at the end of the shard (equal to the boundary's, a periodic column).
     pub final_value: [T; 8],
-    /// Timestamp of the last access.
+    /// Timestamp of the last access (0 if none).
     pub final_ts: T,
 }
 

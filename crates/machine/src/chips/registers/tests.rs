@@ -2,5 +2,5 @@ use super::*;
 
 #[test]
 fn layout() {
-    assert_eq!(NUM_REGISTERS_COLS, 10);
+    assert_eq!(NUM_REGISTERS_COLS, 18);
 }

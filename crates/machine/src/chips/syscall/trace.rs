@@ -66,12 +66,14 @@ pub struct SyscallOutputs {
 }
 
 /// One row per `ecall` other than `exit`.
+/// `start_positions` are the input and output positions at the shard's start.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     record: &ShardRecord,
     input_len: u64,
+    start_positions: [u64; 2],
     counts: &mut ByteCounts,
 ) -> Result<(RowMajorMatrix<F>, SyscallOutputs), ProveError> {
-    let mut out = SyscallOutputs::default();
+    let mut out = SyscallOutputs { positions: start_positions.map(|p| (p, 0)), ..Default::default() };
     let mut rows = Vec::new();
     for event in record.instructions.iter().filter(|e| e.instruction.opcode == Opcode::Ecall) {
         let reg = |r: u8, slot: u64| register_access(record, event, r, slot);
