@@ -124,7 +124,7 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let chips = machine_chips(None, 0, 8, None, None, None);
+    let chips = machine_chips(None, None, None, None);
     let columns: Vec<_> = hearth_machine::chips::CHIP_NAMES
         .iter()
         .zip(&chips)

@@ -1,6 +1,8 @@
 //! Where a shard starts and ends: the pc, the registers and the stream positions. A run's
 //! shards chain when each one's end is the next one's start (see `docs/continuations.md`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Locations the register table holds: `x0..x31`, then the input and output stream positions.
@@ -22,6 +24,8 @@ pub struct ShardBoundary {
     pub registers_out: Vec<u64>,
     /// The shard's last instruction is `exit`.
     pub halted: bool,
+    /// Every memory word the shard touches, sorted by address.
+    pub memory: Arc<[BoundaryWord]>,
 }
 
 impl ShardBoundary {
@@ -54,4 +58,36 @@ impl ShardBoundary {
             cells
         }
     }
+}
+
+/// A memory word a shard touches: its value when the shard starts and when it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoundaryWord {
+    /// Word address (8-byte aligned, below `MEMORY_TOP`).
+    pub addr: u32,
+    /// Value at the shard's start (0 when `from_image`: the image table supplies it).
+    pub before: u64,
+    /// Value at the shard's end.
+    pub after: u64,
+    /// The run touches the word for the first time here and it lies in the program image.
+    pub from_image: bool,
+}
+
+/// Public values that bind a shard's memory list: a SHA-256 of it as 16 16-bit limbs.
+pub const NUM_MEMORY_PUBLIC_VALUES: usize = 16;
+
+/// The digest of a memory list, as [`NUM_MEMORY_PUBLIC_VALUES`] limbs.
+pub fn memory_digest(words: &[BoundaryWord]) -> [u32; NUM_MEMORY_PUBLIC_VALUES] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"hearth-memory-boundary-v1");
+    h.update((words.len() as u64).to_le_bytes());
+    for w in words {
+        h.update(w.addr.to_le_bytes());
+        h.update(w.before.to_le_bytes());
+        h.update(w.after.to_le_bytes());
+        h.update([u8::from(w.from_image)]);
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    core::array::from_fn(|i| u32::from(u16::from_le_bytes([digest[2 * i], digest[2 * i + 1]])))
 }

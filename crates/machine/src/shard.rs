@@ -1,7 +1,6 @@
 //! Proving and verifying one shard: a whole run, from the entry point to `exit`, that fits in
 //! one set of tables.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use hearth_executor::precompiles::Secp256k1Op;
@@ -14,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::{info, instrument};
 
-use crate::boundary::ShardBoundary;
+use crate::boundary::{BoundaryWord, ShardBoundary};
 use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
 use crate::lookups::ByteCounts;
@@ -245,8 +244,6 @@ impl ProgramTables {
 /// by its descriptor only) and a proof's input and output (`None` for shape queries).
 pub fn machine_chips(
     boundary: Option<&ShardBoundary>,
-    image_lo: u32,
-    image_hi: u32,
     program_rows: Option<Arc<RowMajorMatrix<u32>>>,
     image_rows: Option<Arc<RowMajorMatrix<u32>>>,
     streams: Option<Streams>,
@@ -274,15 +271,15 @@ pub fn machine_chips(
         Chip::Stream(chips::stream::StreamChip { streams }),
         Chip::Registers(chips::registers::RegistersChip { boundary: boundary.cloned() }),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
-        Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip { image_lo, image_hi }),
+        Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip {
+            words: boundary.map(|b| b.memory.clone()),
+        }),
     ]
 }
 
 fn chips_of(tables: &ProgramTables, streams: &Streams, boundary: &ShardBoundary) -> Vec<Chip> {
     machine_chips(
         Some(boundary),
-        tables.image.lo as u32,
-        tables.image.hi as u32,
         Some(tables.program_rows.clone()),
         Some(tables.image_rows.clone()),
         Some(streams.clone()),
@@ -296,6 +293,8 @@ fn cpu_public_values(exit_code: u32) -> Vec<Val> {
 fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
     pvs[index::REGISTERS] = boundary.public_values().into_iter().map(Val::from_u32).collect();
+    pvs[index::MEMORY_BOUNDARY] =
+        crate::boundary::memory_digest(&boundary.memory).into_iter().map(Val::from_u32).collect();
     pvs[index::CPU] = cpu_public_values(exit_code);
     pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
     pvs[index::STREAM] = streams.digest_limbs().map(Val::from_u32).to_vec();
@@ -485,35 +484,44 @@ fn generate_traces(
         pc_out: record.end.pc as u32,
         registers_out: with_positions(&record.end.registers, syscalls.positions.map(|(p, _)| p)),
         halted: record.end.exit_code.is_some(),
+        memory: Arc::from([]),
     };
     let registers =
         chips::registers::generate_trace::<Val>(record, &boundary, syscalls.positions.map(|(_, ts)| ts));
 
-    // Final state of every word the shard touched (it starts at its checkpoint value).
-    let mut touched: HashMap<u64, (u64, u64)> = HashMap::new();
-    let mut outside = Vec::new();
-    for (start_word, end_word) in record.start.memory.iter().zip(&record.final_memory) {
-        if tables.image.contains(end_word.addr) {
-            touched.insert(end_word.addr, (end_word.value, end_word.timestamp));
-        } else {
-            if start_word.value != 0 {
-                return Err(ProveError::Unsupported {
-                    pc: 0,
-                    what: "memory outside the image that starts non-zero".into(),
-                });
-            }
-            outside.push((end_word.addr, end_word.value, end_word.timestamp));
-        }
-    }
-    outside.sort_unstable();
-    let image = chips::memory_image::generate_trace::<Val>(&tables.image, &touched);
-    let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&tables.image, &outside, &mut counts);
+    // The shard's memory list: every word it touched, sorted, with its values at the start and
+    // the end; a word the run had not touched before and that lies in the image takes its
+    // initial value from the image table.
+    let mut touched: Vec<(BoundaryWord, u64)> = record
+        .start
+        .memory
+        .iter()
+        .zip(&record.final_memory)
+        .map(|(start_word, end_word)| {
+            let from_image = tables.image.contains(start_word.addr) && start_word.timestamp == 0;
+            let word = BoundaryWord {
+                addr: start_word.addr as u32,
+                before: if from_image { 0 } else { start_word.value },
+                after: end_word.value,
+                from_image,
+            };
+            (word, end_word.timestamp)
+        })
+        .collect();
+    touched.sort_unstable_by_key(|(w, _)| w.addr);
+    let (memory, final_timestamps): (Vec<BoundaryWord>, Vec<u64>) = touched.into_iter().unzip();
+    let image = chips::memory_image::generate_trace::<Val>(
+        &tables.image,
+        memory.iter().filter(|w| w.from_image).map(|w| u64::from(w.addr)),
+    );
+    let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&memory, &final_timestamps);
     let byte = chips::byte::generate_trace::<Val>(&counts);
     info!(
         cycles = record.instructions.len(),
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
     );
+    let boundary = ShardBoundary { memory: memory.into(), ..boundary };
     let traces = vec![
         program_trace,
         byte,
@@ -588,6 +596,12 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     if b.registers_out[32] > proof.input.len() as u64 || b.registers_out[33] != proof.output.len() as u64 {
         return Err(VerifyError::PublicValue("stream positions differ from the input and output".into()));
     }
+    if 1 << height(index::MEMORY_BOUNDARY)
+        != chips::memory_boundary::MemoryBoundaryChip::height(b.memory.len())
+    {
+        return Err(VerifyError::Malformed("memory boundary table of the wrong height".into()));
+    }
+    check_first_touches(&b.memory, d)?;
     let (chips, commitment) = match program {
         ProgramSource::Elf(program) => {
             let tables = ProgramTables::of(program);
@@ -617,7 +631,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             {
                 return Err(VerifyError::Malformed("image range".into()));
             }
-            let chips = machine_chips(Some(b), d.image_lo, d.image_hi, None, None, Some(streams.clone()));
+            let chips = machine_chips(Some(b), None, None, Some(streams.clone()));
             (select(chips, &used), commitment)
         }
     };
@@ -633,6 +647,29 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     })
 }
 
+/// Checks a whole run's memory list: aligned, strictly increasing, accessible addresses, each
+/// word touched for the first time, so it starts from the image (`from_image`, exactly for
+/// words in the image range) or from zero.
+fn check_first_touches(words: &[BoundaryWord], d: &ProgramDescriptor) -> Result<(), VerifyError> {
+    let malformed = |what: String| Err(VerifyError::Malformed(format!("memory list: {what}")));
+    for pair in words.windows(2) {
+        if pair[0].addr >= pair[1].addr {
+            return malformed(format!("{:#x} out of order", pair[1].addr));
+        }
+    }
+    for w in words {
+        let addr = u64::from(w.addr);
+        if !addr.is_multiple_of(8) || !hearth_isa::memory::is_accessible(addr, 8) {
+            return malformed(format!("{addr:#x} is not an accessible word"));
+        }
+        let in_image = (d.image_lo..d.image_hi).contains(&w.addr);
+        if w.from_image != in_image || w.before != 0 {
+            return malformed(format!("{addr:#x} does not start from the program's initial memory"));
+        }
+    }
+    Ok(())
+}
+
 /// Width, constraint count, degree and lookups of the machine's tables at the given heights
 /// (`None` for a table left out).
 pub fn machine_shapes(
@@ -643,7 +680,7 @@ pub fn machine_shapes(
         return Err(VerifyError::Malformed("one height per table expected".into()));
     }
     let used: Vec<usize> = (0..log_heights.len()).filter(|&t| log_heights[t].is_some()).collect();
-    let chips = select(machine_chips(None, 0x0100_0000, 0x0200_0000, None, None, None), &used);
+    let chips = select(machine_chips(None, None, None, None), &used);
     let names: Vec<String> = used.iter().map(|&t| chips::CHIP_NAMES[t].to_string()).collect();
     let heights: Vec<usize> = log_heights.iter().flatten().copied().collect();
     Ok(hearth_stark::table_shapes(&names, &chips, &heights, params)?)

@@ -619,3 +619,45 @@ fn a_changed_shard_boundary_is_rejected() {
     assert!(edited(&|b| b.halted = false), "a shard that does not halt");
     assert!(edited(&|b| b.registers_out.truncate(33)), "a boundary of the wrong shape");
 }
+
+#[test]
+fn a_changed_memory_list_is_rejected() {
+    // The IO program touches stack words below the image and data words inside it.
+    let program = common::assemble(common::IO);
+    let proof = prove_shard(&program, b"some input", &params()).expect("proves");
+    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let words = proof.boundary.memory.to_vec();
+    assert!(words.iter().any(|w| w.from_image) && words.iter().any(|w| !w.from_image));
+    let bytes = proof.to_bytes();
+    let edited = |edit: &dyn Fn(&mut Vec<hearth_machine::boundary::BoundaryWord>)| {
+        let mut proof = hearth_machine::ShardProof::from_bytes(&bytes).expect("decodes");
+        let mut words = proof.boundary.memory.to_vec();
+        edit(&mut words);
+        proof.boundary.memory = words.into();
+        verify_shard(&proof, ProgramSource::Elf(&program)).is_err()
+    };
+    let fresh = words.iter().position(|w| !w.from_image).expect("a word outside the image");
+    let imaged = words.iter().position(|w| w.from_image).expect("a word of the image");
+    assert!(edited(&|w| w[fresh].after ^= 1), "a final value");
+    assert!(edited(&|w| w[imaged].after ^= 1 << 63), "a final value of an image word");
+    assert!(edited(&|w| w[fresh].before = 5), "a word outside the image not starting at zero");
+    assert!(edited(&|w| w[imaged].from_image = false), "an image word claimed to start at zero");
+    assert!(edited(&|w| w[fresh].from_image = true), "a word outside the image taken from it");
+    assert!(edited(&|w| w.swap(0, 1)), "out of order");
+    assert!(edited(&|w| w[0].addr += 4), "an unaligned word");
+    assert!(
+        edited(&|w| {
+            w.remove(fresh);
+        }),
+        "a touched word left out"
+    );
+    assert!(
+        edited(&|w| w.push(hearth_machine::boundary::BoundaryWord {
+            addr: 0x7000_0000,
+            before: 0,
+            after: 0,
+            from_image: false
+        })),
+        "an untouched word added"
+    );
+}

@@ -118,6 +118,8 @@ pub mod index {
     pub const REGISTERS: usize = 17;
     /// Memory image table.
     pub const MEMORY_IMAGE: usize = 18;
+    /// Memory boundary table.
+    pub const MEMORY_BOUNDARY: usize = 19;
 }
 
 macro_rules! delegate {

@@ -1,62 +1,41 @@
 use core::borrow::Borrow;
+use std::borrow::Cow;
+use std::sync::Arc;
 
-use hearth_isa::memory::{GUARD_END, MEMORY_TOP};
-use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
-use p3_field::{Field, PrimeCharacteristicRing};
+use p3_air::{Air, BaseAir, WindowAccess};
+use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::columns::*;
+use crate::boundary::{BoundaryWord, NUM_MEMORY_PUBLIC_VALUES};
 use crate::bus::MEMORY;
-use crate::lookups::{range_word, token};
+use crate::lookups::{padded_height, token};
 
-/// Regions are at most this many bytes, so the two gaps of an address to its region's ends
-/// (each range-checked below 2^29) cannot add up to a multiple of `p`.
-pub const REGION_BYTES: u64 = 1 << 28;
-/// Top byte bound of the gaps' range checks: below 2^29.
-pub(crate) const GAP_TOP_BYTE: u8 = 32;
-/// Top byte bound of the low gap counted in words: below 2^26 words, 2^29 bytes.
-pub(crate) const GAP_WORDS_TOP_BYTE: u8 = 4;
-/// Accessible memory outside the image, `[GUARD_END, lo)` and `[hi, MEMORY_TOP)`, in regions of
-/// at most [`REGION_BYTES`]: at most `MEMORY_TOP / REGION_BYTES` full ones plus two partial.
-pub const MAX_REGIONS: usize = (MEMORY_TOP / REGION_BYTES) as usize + 2;
-
-/// The regions of memory outside the image `[lo, hi)`, in address order, each as its first and
-/// last word address; unused slots are empty (`start > end`).
-pub fn regions(lo: u64, hi: u64) -> [(u64, u64); MAX_REGIONS] {
-    let mut out = [(8, 0); MAX_REGIONS];
-    let mut slots = out.iter_mut();
-    for (from, to) in [(GUARD_END, lo), (hi, MEMORY_TOP)] {
-        let mut start = from;
-        while start < to {
-            let end = (start + REGION_BYTES).min(to);
-            if let Some(slot) = slots.next() {
-                *slot = (start, end - 8);
-            }
-            start = end;
-        }
-    }
-    out
-}
+/// Periodic columns: every column but `final_ts`.
+pub const NUM_MEMORY_BOUNDARY_PERIODIC_COLS: usize = NUM_MEMORY_BOUNDARY_COLS - 1;
 
 /// The memory boundary table.
 ///
 /// # Soundness
-/// Real rows come first (`is_real` never rises again). Each real row names one region (one-hot
-/// `region`); `addr - start` is 8 times a number below 2^26 and `end - addr` is below 2^29, and
-/// they add up to `end - start < 2^28`, so as integers (no wrap around `p`)
-/// `start <= addr <= end` and `addr` is a multiple of 8 (as `start` is): the word is aligned,
-/// accessible and outside the image `[lo, hi)`, whose words the image table provides. (Every
-/// token on the memory bus is thus at an aligned address, so an accelerator handed an unaligned
-/// pointer finds no word to read.) From one
-/// real row to the next either the region stays and the address grows by at least 8, or the
-/// region index grows; regions are disjoint and in address order, so no address repeats. Each
-/// row produces the token `(addr, 0, 0)` (memory starts zeroed) and consumes the final one.
-#[derive(Clone, Copy, Debug)]
+/// Its columns (but `final_ts`) equal periodic columns the verifier computes from the shard's
+/// memory list, whose digest is a public value, so the rows are exactly the list. Each listed
+/// word's final token `(addr, after, final_ts)` is consumed once; its initial token
+/// `(addr, before, 0)` is produced here unless the word is `from_image`, when the image table
+/// must produce it from the committed image. Accesses consume one token and produce one, so
+/// every word has one chain: a word with two initial tokens, or accessed without being listed,
+/// leaves a token unmatched. The verifier checks the list's addresses are aligned, strictly
+/// increasing and accessible, and that each `before` is what the run left there.
+#[derive(Clone, Debug, Default)]
 pub struct MemoryBoundaryChip {
-    /// First address of the image.
-    pub image_lo: u32,
-    /// One past the image.
-    pub image_hi: u32,
+    /// The shard's memory list (`None` for shape queries).
+    pub words: Option<Arc<[BoundaryWord]>>,
+}
+
+impl MemoryBoundaryChip {
+    /// Rows of the table for a list of `len` words.
+    pub fn height(len: usize) -> usize {
+        padded_height(len)
+    }
 }
 
 impl<F: p3_field::Field> BaseAir<F> for MemoryBoundaryChip {
@@ -64,11 +43,33 @@ impl<F: p3_field::Field> BaseAir<F> for MemoryBoundaryChip {
         NUM_MEMORY_BOUNDARY_COLS
     }
 
+    fn num_public_values(&self) -> usize {
+        NUM_MEMORY_PUBLIC_VALUES
+    }
+
     fn main_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+
+    fn num_periodic_columns(&self) -> usize {
+        NUM_MEMORY_BOUNDARY_PERIODIC_COLS
+    }
+
+    fn periodic_columns(&self) -> Cow<'_, [Vec<F>]> {
+        let words = self.words.as_deref().unwrap_or(&[]);
+        let height = Self::height(words.len());
+        let mut columns = vec![vec![F::ZERO; height]; NUM_MEMORY_BOUNDARY_PERIODIC_COLS];
         let map = &MEMORY_BOUNDARY_COL_MAP;
-        let mut columns = vec![map.is_real, map.addr];
-        columns.extend(map.region);
-        columns
+        for (row, w) in words.iter().enumerate() {
+            columns[map.is_real][row] = F::ONE;
+            columns[map.fresh][row] = F::from_bool(!w.from_image);
+            columns[map.addr][row] = F::from_u32(w.addr);
+            for j in 0..8 {
+                columns[map.before[j]][row] = F::from_u8(w.before.to_le_bytes()[j]);
+                columns[map.after[j]][row] = F::from_u8(w.after.to_le_bytes()[j]);
+            }
+        }
+        Cow::Owned(columns)
     }
 }
 
@@ -76,55 +77,14 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryBoundaryChip 
     fn eval(&self, builder: &mut AB) {
         let main = builder.main();
         let local: &MemoryBoundaryCols<AB::Var> = main.current_slice().borrow();
-        let next: &MemoryBoundaryCols<AB::Var> = main.next_slice().borrow();
+        let periodic: Vec<AB::Expr> = builder.periodic_values().iter().map(|&v| v.into()).collect();
+        for (k, expected) in periodic.into_iter().enumerate() {
+            builder.assert_eq(local.as_slice()[k], expected);
+        }
         let e = |v: AB::Var| -> AB::Expr { v.into() };
-        let c = |v: u64| AB::Expr::from_u64(v);
-        let is_real = e(local.is_real);
-        builder.assert_bool(local.is_real);
-        builder.assert_bool(local.has_next);
-        builder.assert_bool(local.same_region);
-        builder.when_transition().assert_eq(local.has_next, next.is_real);
-        builder.when_last_row().assert_zero(local.has_next);
-        builder.assert_zero((AB::Expr::ONE - is_real.clone()) * e(local.has_next));
-        builder.assert_zero((AB::Expr::ONE - e(local.has_next)) * e(local.same_region));
-
-        let regions = regions(self.image_lo as u64, self.image_hi as u64);
-        let (mut chosen, mut start, mut end) = (AB::Expr::ZERO, AB::Expr::ZERO, AB::Expr::ZERO);
-        let (mut index, mut next_index) = (AB::Expr::ZERO, AB::Expr::ZERO);
-        for (i, &(s, t)) in regions.iter().enumerate() {
-            builder.assert_bool(local.region[i]);
-            chosen += e(local.region[i]);
-            start += e(local.region[i]) * c(s);
-            end += e(local.region[i]) * c(t);
-            index += e(local.region[i]) * c(i as u64);
-            next_index += e(next.region[i]) * c(i as u64);
-        }
-        builder.assert_eq(chosen, is_real.clone());
-        let addr = e(local.addr);
-        let eighth = AB::Expr::from(AB::F::from_u8(8).inverse());
-        range_word(
-            builder,
-            (addr.clone() - start) * eighth,
-            local.low_gap,
-            GAP_WORDS_TOP_BYTE,
-            is_real.clone(),
-        );
-        range_word(builder, end - addr.clone(), local.high_gap, GAP_TOP_BYTE, is_real.clone());
-
-        // Sorted: same region and a higher address, or a later region.
-        let same = e(local.same_region);
-        builder.assert_zero(same.clone() * (next_index.clone() - index.clone()));
-        let step = same.clone() * (e(next.addr) - addr.clone() - c(8))
-            + (AB::Expr::ONE - same) * (next_index - index - AB::Expr::ONE);
-        range_word(builder, step, local.step, GAP_TOP_BYTE, e(local.has_next));
-        for &byte in &local.step {
-            builder.assert_zero((AB::Expr::ONE - e(local.has_next)) * e(byte));
-        }
-
-        let zero = (0..8).map(|_| AB::Expr::ZERO);
-        let initial = token::<AB>(addr.clone(), zero, AB::Expr::ZERO);
-        builder.push_interaction(MEMORY, initial, Count::bounded(is_real.clone(), 1));
-        let last = token::<AB>(addr, local.final_value.map(e), e(local.final_ts));
-        builder.push_interaction(MEMORY, last, Count::bounded(-is_real, 1));
+        let initial = token::<AB>(e(local.addr), local.before.map(e), AB::Expr::ZERO);
+        builder.push_interaction(MEMORY, initial, Count::bounded(e(local.fresh), 1));
+        let last = token::<AB>(e(local.addr), local.after.map(e), e(local.final_ts));
+        builder.push_interaction(MEMORY, last, Count::bounded(-e(local.is_real), 1));
     }
 }

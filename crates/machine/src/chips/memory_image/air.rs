@@ -14,9 +14,10 @@ use crate::lookups::token;
 ///
 /// # Soundness
 /// Rows are fixed by the verifier (part of the program's identity): every word of the image
-/// range `[lo, hi)` has exactly one initial token with its loaded value, and one consumer of
-/// its final token. Words outside the range get theirs from the boundary table, which proves
-/// its addresses lie outside it.
+/// range `[lo, hi)` with its loaded value. A row produces the word's initial token
+/// `(addr, value, 0)` once when `used` (boolean), for a word the shard's memory list marks as
+/// taken from the image; the boundary table consumes its final token. A token produced for a
+/// word not so listed has no final consumer, so the bus does not balance.
 #[derive(Clone, Debug)]
 pub struct MemoryImageChip {
     /// Preprocessed rows; `None` for a verifier that knows the program only by its descriptor
@@ -56,9 +57,8 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryImageChip {
         let local: &MemoryImageCols<AB::Var> = main.current_slice().borrow();
         let prep = builder.preprocessed().clone();
         let p: &MemoryImagePreprocessedCols<AB::Var> = prep.current_slice().borrow();
+        builder.assert_bool(local.used);
         let initial = token::<AB>(p.addr.into(), p.init.map(Into::into), AB::Expr::ZERO);
-        builder.push_interaction(MEMORY, initial, 1);
-        let last = token::<AB>(p.addr.into(), local.final_value.map(Into::into), local.final_ts.into());
-        builder.push_interaction(MEMORY, last, -1);
+        builder.push_interaction(MEMORY, initial, p3_lookup::Count::bounded(local.used.into(), 1));
     }
 }

@@ -18,10 +18,9 @@ column_layout!(
 /// Main columns.
 #[repr(C)]
 pub struct MemoryImageCols<T> {
-    /// Value at the end of the shard.
-    pub final_value: [T; 8],
-    /// Timestamp of the last access (0 if untouched).
-    pub final_ts: T,
+    /// The shard takes the word's initial value from the image: the run touches it for the
+    /// first time in this shard (boolean).
+    pub used: T,
 }
 
 column_layout!(MemoryImageCols, NUM_MEMORY_IMAGE_COLS, MEMORY_IMAGE_COL_MAP);

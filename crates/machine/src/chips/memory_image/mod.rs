@@ -1,5 +1,5 @@
 //! The program's initial memory image: one preprocessed row per word of the loaded range, each
-//! producing its initial token and consuming its final one.
+//! producing its initial token for the shard that touches it first.
 
 mod air;
 mod columns;

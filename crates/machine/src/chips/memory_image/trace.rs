@@ -1,5 +1,4 @@
 use core::borrow::BorrowMut;
-use std::collections::HashMap;
 
 use hearth_executor::Program;
 use p3_field::PrimeCharacteristicRing;
@@ -55,19 +54,17 @@ impl MemoryImage {
     }
 }
 
-/// Final values and timestamps of the image words (`touched`: address to final value and
-/// timestamp of words the shard accessed).
+/// Marks the image words the shard takes from the image (`from_image`: their addresses).
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     image: &MemoryImage,
-    touched: &HashMap<u64, (u64, u64)>,
+    from_image: impl IntoIterator<Item = u64>,
 ) -> RowMajorMatrix<F> {
     let mut values = vec![0u64; image.words.len() * NUM_MEMORY_IMAGE_COLS];
-    for (i, row) in values.chunks_exact_mut(NUM_MEMORY_IMAGE_COLS).enumerate() {
-        let r: &mut MemoryImageCols<u64> = row.borrow_mut();
-        let addr = image.lo + 8 * i as u64;
-        let (value, ts) = touched.get(&addr).copied().unwrap_or((image.words[i], 0));
-        r.final_value = bytes(value).map(u64::from);
-        r.final_ts = ts;
+    for addr in from_image {
+        let row = ((addr - image.lo) / 8) as usize;
+        let r: &mut MemoryImageCols<u64> =
+            values[row * NUM_MEMORY_IMAGE_COLS..][..NUM_MEMORY_IMAGE_COLS].borrow_mut();
+        r.used = 1;
     }
     crate::cols::field_matrix(values, NUM_MEMORY_IMAGE_COLS)
 }
