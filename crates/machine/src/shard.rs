@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::{info, instrument};
 
-use crate::boundary::{BoundaryWord, ShardBoundary};
+use crate::boundary::ShardBoundary;
 use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
 use crate::lookups::ByteCounts;
@@ -473,55 +473,21 @@ fn generate_traces(
     let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
     let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
     let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
-    let with_positions = |registers: &[u64; 32], positions: [u64; 2]| {
-        let mut values = registers.to_vec();
-        values.extend(positions);
-        values
-    };
-    let boundary = ShardBoundary {
-        pc_in: record.start.pc as u32,
-        registers_in: with_positions(&record.start.registers, [record.start.input_position, 0]),
-        pc_out: record.end.pc as u32,
-        registers_out: with_positions(&record.end.registers, syscalls.positions.map(|(p, _)| p)),
-        halted: record.end.exit_code.is_some(),
-        memory: Arc::from([]),
-    };
+    let (boundary, final_timestamps) = ShardBoundary::of(record, &tables.image, 0);
     let registers =
         chips::registers::generate_trace::<Val>(record, &boundary, syscalls.positions.map(|(_, ts)| ts));
 
-    // The shard's memory list: every word it touched, sorted, with its values at the start and
-    // the end; a word the run had not touched before and that lies in the image takes its
-    // initial value from the image table.
-    let mut touched: Vec<(BoundaryWord, u64)> = record
-        .start
-        .memory
-        .iter()
-        .zip(&record.final_memory)
-        .map(|(start_word, end_word)| {
-            let from_image = tables.image.contains(start_word.addr) && start_word.timestamp == 0;
-            let word = BoundaryWord {
-                addr: start_word.addr as u32,
-                before: if from_image { 0 } else { start_word.value },
-                after: end_word.value,
-                from_image,
-            };
-            (word, end_word.timestamp)
-        })
-        .collect();
-    touched.sort_unstable_by_key(|(w, _)| w.addr);
-    let (memory, final_timestamps): (Vec<BoundaryWord>, Vec<u64>) = touched.into_iter().unzip();
     let image = chips::memory_image::generate_trace::<Val>(
         &tables.image,
-        memory.iter().filter(|w| w.from_image).map(|w| u64::from(w.addr)),
+        boundary.memory.iter().filter(|w| w.from_image).map(|w| u64::from(w.addr)),
     );
-    let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&memory, &final_timestamps);
+    let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&boundary.memory, &final_timestamps);
     let byte = chips::byte::generate_trace::<Val>(&counts);
     info!(
         cycles = record.instructions.len(),
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
     );
-    let boundary = ShardBoundary { memory: memory.into(), ..boundary };
     let traces = vec![
         program_trace,
         byte,
@@ -582,17 +548,11 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
     }
-    // A whole run: from the entry point with every register and stream position at zero, to
-    // `exit`, having consumed at most the input and written exactly the output.
+    // A whole run of one shard: from the entry point with every register and stream position
+    // at zero, to `exit`, every word touched for the first time.
     let b = &proof.boundary;
-    if !b.is_well_formed() {
-        return Err(VerifyError::Malformed("shard boundary".into()));
-    }
-    if b.pc_in != d.entry || b.registers_in.iter().any(|&v| v != 0) || !b.halted {
-        return Err(VerifyError::PublicValue(
-            "the run does not start at the entry point or does not halt".into(),
-        ));
-    }
+    crate::boundary::check_chain(&[b], d.entry, d.image_lo..d.image_hi)
+        .map_err(|e| VerifyError::PublicValue(e.to_string()))?;
     if b.registers_out[32] > proof.input.len() as u64 || b.registers_out[33] != proof.output.len() as u64 {
         return Err(VerifyError::PublicValue("stream positions differ from the input and output".into()));
     }
@@ -601,7 +561,6 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     {
         return Err(VerifyError::Malformed("memory boundary table of the wrong height".into()));
     }
-    check_first_touches(&b.memory, d)?;
     let (chips, commitment) = match program {
         ProgramSource::Elf(program) => {
             let tables = ProgramTables::of(program);
@@ -645,29 +604,6 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
         output: proof.output.clone(),
         cycles: proof.cycles,
     })
-}
-
-/// Checks a whole run's memory list: aligned, strictly increasing, accessible addresses, each
-/// word touched for the first time, so it starts from the image (`from_image`, exactly for
-/// words in the image range) or from zero.
-fn check_first_touches(words: &[BoundaryWord], d: &ProgramDescriptor) -> Result<(), VerifyError> {
-    let malformed = |what: String| Err(VerifyError::Malformed(format!("memory list: {what}")));
-    for pair in words.windows(2) {
-        if pair[0].addr >= pair[1].addr {
-            return malformed(format!("{:#x} out of order", pair[1].addr));
-        }
-    }
-    for w in words {
-        let addr = u64::from(w.addr);
-        if !addr.is_multiple_of(8) || !hearth_isa::memory::is_accessible(addr, 8) {
-            return malformed(format!("{addr:#x} is not an accessible word"));
-        }
-        let in_image = (d.image_lo..d.image_hi).contains(&w.addr);
-        if w.from_image != in_image || w.before != 0 {
-            return malformed(format!("{addr:#x} does not start from the program's initial memory"));
-        }
-    }
-    Ok(())
 }
 
 /// Width, constraint count, degree and lookups of the machine's tables at the given heights
