@@ -38,6 +38,6 @@ pub mod shard;
 pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,
     PublicValues, ShardProof, ShardWitness, VerifyError, machine_chips, machine_security, machine_shapes,
-    prove_forged, prove_leaving_out, prove_shard, prove_shard_with, prove_tampered, shard_traces,
-    shard_witness, verify_shard,
+    prove_forged, prove_leaving_out, prove_run, prove_shard, prove_shard_with, prove_tampered, shard_traces,
+    shard_witness, verify_run, verify_shard,
 };

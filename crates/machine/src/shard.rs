@@ -305,11 +305,11 @@ fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary
 pub const MAX_STREAM_BYTES: usize = (1 << 30) - 1;
 
 /// The input and output of a run, checked against [`MAX_STREAM_BYTES`].
-fn streams_of(input: &[u8], output: &[u8]) -> Result<Streams, ProveError> {
-    if input.len() > MAX_STREAM_BYTES || output.len() > MAX_STREAM_BYTES {
+fn streams_of(input: &[u8], output: &[u8], output_start: usize) -> Result<Streams, ProveError> {
+    if input.len() > MAX_STREAM_BYTES || output_start + output.len() > MAX_STREAM_BYTES {
         return Err(ProveError::Unsupported { pc: 0, what: "an input or output of 1 GiB or more".into() });
     }
-    Ok(Streams { input: input.into(), output: output.into() })
+    Ok(Streams { input: input.into(), output: output.into(), output_start })
 }
 
 fn commitment_bytes(c: &Commitment) -> Vec<u8> {
@@ -371,13 +371,61 @@ pub fn prove_leaving_out<B: ProverBackend>(
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
     left_out: &[usize],
 ) -> Result<ShardProof, ProveError> {
-    let Prepared { exit_code, cycles, tables, streams, mut traces, mut used, boundary } =
-        prepare(program, input, claimed_output)?;
-    used.retain(|t| !left_out.contains(t));
-    tamper(&mut traces);
+    let (record, summary) = trace_single_shard(program, input)?;
+    let tables = ProgramTables::of(program);
+    let mut prepared = prepare_shard(program, &tables, record, input, 0, claimed_output)?;
+    prepared.exit_code = summary.exit_code;
+    prepared.used.retain(|t| !left_out.contains(t));
+    tamper(&mut prepared.traces);
+    prove_prepared(backend, params, &tables, prepared)
+}
+
+/// Proves each shard of a run of `program` on `input` cut into shards of `shard_cycles`
+/// cycles, in order (see `docs/continuations.md`; [`verify_run`] checks them together).
+#[instrument(skip_all, fields(params = %params.name, shard_cycles))]
+pub fn prove_run<B: ProverBackend>(
+    backend: &B,
+    program: &Program,
+    input: &[u8],
+    params: &ProofParams,
+    shard_cycles: u64,
+) -> Result<Vec<ShardProof>, ProveError> {
+    if shard_cycles == 0 || shard_cycles > MAX_SHARD_CYCLES {
+        return Err(ProveError::Unsupported {
+            pc: 0,
+            what: format!("shards of {shard_cycles} cycles (1 to {MAX_SHARD_CYCLES})"),
+        });
+    }
+    let options = ExecutionOptions::default();
+    let (records, summary) = hearth_executor::trace(program, input, &options, shard_cycles)?;
+    let tables = ProgramTables::of(program);
+    let mut output_start = 0;
+    let mut proofs = Vec::with_capacity(records.len());
+    let shards = records.len();
+    for (k, record) in records.into_iter().enumerate() {
+        let written = record.output.len();
+        let mut prepared = prepare_shard(program, &tables, record, input, output_start, None)?;
+        if k + 1 == shards {
+            prepared.exit_code = summary.exit_code;
+        }
+        info!(shard = k, shards, cycles = prepared.cycles, "proving shard");
+        proofs.push(prove_prepared(backend, params, &tables, prepared)?);
+        output_start += written;
+    }
+    Ok(proofs)
+}
+
+/// Proves a prepared shard.
+fn prove_prepared<B: ProverBackend>(
+    backend: &B,
+    params: &ProofParams,
+    tables: &ProgramTables,
+    prepared: Prepared,
+) -> Result<ShardProof, ProveError> {
+    let Prepared { exit_code, cycles, streams, traces, used, boundary } = prepared;
     let (program_height, image_height) =
         (traces[index::PROGRAM].height(), traces[index::MEMORY_IMAGE].height());
-    let chips = select(chips_of(&tables, &streams, &boundary), &used);
+    let chips = select(chips_of(tables, &streams, &boundary), &used);
     let traces = select(traces, &used);
     let public_values = select(all_public_values(exit_code, &streams, &boundary), &used);
     info!(params = %params.name, tables = used.len(), "proving");
@@ -403,9 +451,9 @@ pub fn prove_leaving_out<B: ProverBackend>(
 
 /// A run executed and its traces generated, ready to prove.
 struct Prepared {
+    /// The run's exit code if the shard halts (0 otherwise).
     exit_code: u32,
     cycles: u64,
-    tables: ProgramTables,
     streams: Streams,
     /// Every table's trace, proven or not.
     traces: Vec<RowMajorMatrix<Val>>,
@@ -417,18 +465,21 @@ struct Prepared {
 
 /// Executes `program` on `input` as one shard and generates its traces, with `claimed_output`
 /// (when given) in place of the output the run wrote.
-fn prepare(program: &Program, input: &[u8], claimed_output: Option<Vec<u8>>) -> Result<Prepared, ProveError> {
-    let start = std::time::Instant::now();
-    let (record, summary) = trace_single_shard(program, input)?;
-    info!(cycles = summary.cycles, elapsed_ms = start.elapsed().as_millis() as u64, "executed");
-    let tables = ProgramTables::of(program);
-    let streams = streams_of(input, claimed_output.as_deref().unwrap_or(&record.output))?;
-    let (traces, boundary) = generate_traces(program, &tables, &record, &streams)?;
+fn prepare_shard(
+    program: &Program,
+    tables: &ProgramTables,
+    mut record: ShardRecord,
+    input: &[u8],
+    output_start: usize,
+    claimed_output: Option<Vec<u8>>,
+) -> Result<Prepared, ProveError> {
+    record.rebase_to_shard_start();
+    let streams = streams_of(input, claimed_output.as_deref().unwrap_or(&record.output), output_start)?;
+    let (traces, boundary) = generate_traces(program, tables, &record, &streams)?;
     let used = tables_used(&record);
     Ok(Prepared {
-        exit_code: summary.exit_code,
-        cycles: summary.cycles,
-        tables,
+        exit_code: record.end.exit_code.unwrap_or(0),
+        cycles: record.cycles(),
         streams,
         traces,
         used,
@@ -452,7 +503,7 @@ fn generate_traces(
     let (syscall, syscalls) = chips::syscall::generate_trace::<Val>(
         record,
         streams.input.len() as u64,
-        [record.start.input_position, 0],
+        [record.start.input_position, streams.output_start as u64],
         &mut counts,
     )?;
     let ecalls = chips::syscall::Ecalls::of(record);
@@ -462,7 +513,10 @@ fn generate_traces(
         [Secp256k1Op::Add, Secp256k1Op::Double, Secp256k1Op::Decompress]
             .map(|op| chips::secp256k1::generate_trace(op, record, &ecalls, &mut counts));
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
-    let stream = chips::stream::generate_trace::<Val>(streams, syscalls.positions[0].0 as usize);
+    let stream = chips::stream::generate_trace::<Val>(
+        streams,
+        record.start.input_position as usize..syscalls.positions[0].0 as usize,
+    );
     // Division first: it sends requests of its own to the add and comparison tables.
     let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, &mut counts);
     let mut alu_events = out.alu_events;
@@ -473,7 +527,7 @@ fn generate_traces(
     let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
     let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
     let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
-    let (boundary, final_timestamps) = ShardBoundary::of(record, &tables.image, 0);
+    let (boundary, final_timestamps) = ShardBoundary::of(record, &tables.image, streams.output_start as u64);
     let registers =
         chips::registers::generate_trace::<Val>(record, &boundary, syscalls.positions.map(|(_, ts)| ts));
 
@@ -524,6 +578,62 @@ pub enum ProgramSource<'a> {
 /// Verifies a shard proof for a program; returns what it establishes.
 #[instrument(skip_all)]
 pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
+    verify_run(core::slice::from_ref(proof), program)
+}
+
+/// Verifies the shard proofs of a run, in order: each shard's proof, and that together they are
+/// one execution from the entry point to `exit` (`docs/continuations.md`). Returns what they
+/// establish: the whole output, the total cycles and the exit code.
+#[instrument(skip_all, fields(shards = proofs.len()))]
+pub fn verify_run(proofs: &[ShardProof], program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
+    let first = proofs.first().ok_or_else(|| VerifyError::Malformed("no shards".into()))?;
+    let d = &first.descriptor;
+    for (k, proof) in proofs.iter().enumerate() {
+        if &proof.descriptor != d || proof.input != first.input {
+            return Err(VerifyError::Malformed(format!("shard {k} is for another program or input")));
+        }
+        if k + 1 < proofs.len() && proof.exit_code != 0 {
+            return Err(VerifyError::Malformed(format!("shard {k} claims an exit code but does not halt")));
+        }
+        let b = &proof.boundary;
+        if !b.is_well_formed()
+            || b.registers_out[32] > first.input.len() as u64
+            || b.registers_in[33] + proof.output.len() as u64 != b.registers_out[33]
+        {
+            return Err(VerifyError::PublicValue(format!(
+                "shard {k}: stream positions differ from the input and output"
+            )));
+        }
+    }
+    let boundaries: Vec<&ShardBoundary> = proofs.iter().map(|p| &p.boundary).collect();
+    crate::boundary::check_chain(&boundaries, d.entry, d.image_lo..d.image_hi)
+        .map_err(|e| VerifyError::PublicValue(e.to_string()))?;
+    let known = match program {
+        ProgramSource::Elf(program) => Known::Tables(Box::new(ProgramTables::of(program))),
+        ProgramSource::Hash(hash) => Known::Hash(hash),
+    };
+    for proof in proofs {
+        verify_statement(proof, &known)?;
+    }
+    let last = proofs.last().unwrap_or(first);
+    Ok(PublicValues {
+        program_hash: d.hash(),
+        exit_code: last.exit_code,
+        input_len: first.input.len() as u32,
+        input_commitment: Sha256::digest(&first.input).into(),
+        output: proofs.iter().flat_map(|p| p.output.iter().copied()).collect(),
+        cycles: proofs.iter().map(|p| p.cycles).sum(),
+    })
+}
+
+/// How the verifier knows the program: its tables, rebuilt once from the ELF, or its hash.
+enum Known {
+    Tables(Box<ProgramTables>),
+    Hash([u8; 32]),
+}
+
+/// Verifies one shard's STARK for its claimed boundary, input and output.
+fn verify_statement(proof: &ShardProof, known: &Known) -> Result<(), VerifyError> {
     let all_heights = proof.table_log_heights()?;
     let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
     let height = |t: usize| all_heights[t].unwrap_or(0);
@@ -541,35 +651,32 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     {
         return Err(VerifyError::Malformed("table heights differ from the descriptor's".into()));
     }
-    if proof.input.len() > MAX_STREAM_BYTES || proof.output.len() > MAX_STREAM_BYTES {
+    let b = &proof.boundary;
+    let output_start = b.registers_in.get(33).copied().unwrap_or(0) as usize;
+    if proof.input.len() > MAX_STREAM_BYTES || output_start + proof.output.len() > MAX_STREAM_BYTES {
         return Err(VerifyError::Malformed("input or output too long".into()));
     }
-    let streams = Streams { input: proof.input.as_slice().into(), output: proof.output.as_slice().into() };
+    let streams = Streams {
+        input: proof.input.as_slice().into(),
+        output: proof.output.as_slice().into(),
+        output_start,
+    };
     if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
-    }
-    // A whole run of one shard: from the entry point with every register and stream position
-    // at zero, to `exit`, every word touched for the first time.
-    let b = &proof.boundary;
-    crate::boundary::check_chain(&[b], d.entry, d.image_lo..d.image_hi)
-        .map_err(|e| VerifyError::PublicValue(e.to_string()))?;
-    if b.registers_out[32] > proof.input.len() as u64 || b.registers_out[33] != proof.output.len() as u64 {
-        return Err(VerifyError::PublicValue("stream positions differ from the input and output".into()));
     }
     if 1 << height(index::MEMORY_BOUNDARY)
         != chips::memory_boundary::MemoryBoundaryChip::height(b.memory.len())
     {
         return Err(VerifyError::Malformed("memory boundary table of the wrong height".into()));
     }
-    let (chips, commitment) = match program {
-        ProgramSource::Elf(program) => {
-            let tables = ProgramTables::of(program);
+    let (chips, commitment) = match known {
+        Known::Tables(tables) => {
             if tables.program_rows.height() != 1 << height(index::PROGRAM)
                 || tables.image_rows.height() != 1 << height(index::MEMORY_IMAGE)
             {
                 return Err(VerifyError::WrongProgram("table heights differ from the program's".into()));
             }
-            let chips = select(chips_of(&tables, &streams, b), &used);
+            let chips = select(chips_of(tables, &streams, b), &used);
             let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
                 .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
             if &tables.descriptor(height(index::PROGRAM), height(index::MEMORY_IMAGE), &ours) != d {
@@ -577,8 +684,8 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
             }
             (chips, ours)
         }
-        ProgramSource::Hash(hash) => {
-            if d.hash() != hash {
+        Known::Hash(hash) => {
+            if d.hash() != *hash {
                 return Err(VerifyError::WrongProgram(format!("program hash 0x{}", hex::encode(d.hash()))));
             }
             let commitment: Commitment = postcard::from_bytes(&d.preprocessed_commitment)
@@ -596,14 +703,7 @@ pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<Pu
     };
     let public_values = select(all_public_values(proof.exit_code, &streams, b), &used);
     hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
-    Ok(PublicValues {
-        program_hash: d.hash(),
-        exit_code: proof.exit_code,
-        input_len: proof.input.len() as u32,
-        input_commitment: Sha256::digest(&proof.input).into(),
-        output: proof.output.clone(),
-        cycles: proof.cycles,
-    })
+    Ok(())
 }
 
 /// Width, constraint count, degree and lookups of the machine's tables at the given heights
@@ -654,7 +754,10 @@ pub struct ShardWitness {
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
     // Every table, the unused accelerators' padding included: the checks cover them too.
-    let Prepared { exit_code, tables, streams, traces, boundary, .. } = prepare(program, input, None)?;
+    let (record, summary) = trace_single_shard(program, input)?;
+    let tables = ProgramTables::of(program);
+    let Prepared { streams, traces, boundary, .. } = prepare_shard(program, &tables, record, input, 0, None)?;
+    let exit_code = summary.exit_code;
     let public_values = all_public_values(exit_code, &streams, &boundary);
     Ok(ShardWitness { chips: chips_of(&tables, &streams, &boundary), traces, public_values })
 }

@@ -661,3 +661,90 @@ fn a_changed_memory_list_is_rejected() {
         "an untouched word added"
     );
 }
+
+/// A run of the bundled `sort` guest on `values` numbers, cut into shards of `cycles`.
+fn sort_run(values: u32, seed: u32, cycles: u64) -> (Program, Vec<u8>, Vec<hearth_machine::ShardProof>) {
+    let program = bundled("sort");
+    let input: Vec<u8> =
+        (0..values).flat_map(|i| (i.wrapping_mul(0x9e37_79b9) ^ seed).to_le_bytes()).collect();
+    let proofs = hearth_machine::prove_run(&CpuBackend, &program, &input, &params(), cycles).expect("proves");
+    (program, input, proofs)
+}
+
+#[test]
+fn a_run_of_several_shards_proves_and_verifies_and_tampered_runs_do_not() {
+    use hearth_machine::verify_run;
+    let (program, input, proofs) = sort_run(300, 1, 1 << 13);
+    assert!(proofs.len() >= 4, "{} shards", proofs.len());
+    let summary = execute(&program, &input, &ExecutionOptions::default()).expect("runs");
+    let public = verify_run(&proofs, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!((public.output.clone(), public.exit_code, public.cycles), (summary.output, 0, summary.cycles));
+    let by_hash = verify_run(&proofs, ProgramSource::Hash(public.program_hash)).expect("verifies by hash");
+    assert_eq!(by_hash, public);
+
+    let rejected = |shards: Vec<&hearth_machine::ShardProof>| {
+        let owned: Vec<_> = shards
+            .iter()
+            .map(|p| hearth_machine::ShardProof::from_bytes(&p.to_bytes()).expect("decodes"))
+            .collect();
+        verify_run(&owned, ProgramSource::Elf(&program)).is_err()
+    };
+    let all: Vec<_> = proofs.iter().collect();
+    assert!(!rejected(all.clone()), "the harness accepts the honest run");
+    let mut dropped = all.clone();
+    dropped.remove(1);
+    assert!(rejected(dropped), "a shard dropped");
+    let mut swapped = all.clone();
+    swapped.swap(1, 2);
+    assert!(rejected(swapped), "two shards swapped");
+    let mut replayed = all.clone();
+    replayed.insert(2, all[1]);
+    assert!(rejected(replayed), "a shard replayed");
+    assert!(rejected(all[..all.len() - 1].to_vec()), "the last shard dropped");
+    let (_, _, other) = sort_run(300, 2, 1 << 13);
+    let mut spliced = all.clone();
+    spliced[1] = &other[1];
+    assert!(rejected(spliced), "a shard of a run on another input");
+
+    // A hand-over changed in both shards' claims: the chain holds, a STARK does not.
+    let edited = |edit: &dyn Fn(&mut [hearth_machine::ShardProof])| {
+        let mut owned: Vec<_> = proofs
+            .iter()
+            .map(|p| hearth_machine::ShardProof::from_bytes(&p.to_bytes()).expect("decodes"))
+            .collect();
+        edit(&mut owned);
+        verify_run(&owned, ProgramSource::Elf(&program)).is_err()
+    };
+    assert!(
+        edited(&|p| {
+            p[0].boundary.registers_out[9] ^= 1;
+            p[1].boundary.registers_in[9] ^= 1;
+        }),
+        "a hand-over register"
+    );
+    // A word carried from one shard to a later one, its value changed on both sides.
+    let (k, addr) = (1..proofs.len())
+        .find_map(|k| {
+            let carried = proofs[k].boundary.memory.iter().find(|w| !w.from_image && w.before != 0)?;
+            Some((k, carried.addr))
+        })
+        .expect("a word carried over");
+    let j =
+        (0..k).rev().find(|&j| proofs[j].boundary.memory.iter().any(|w| w.addr == addr)).expect("its writer");
+    let flip = |proof: &mut hearth_machine::ShardProof, after: bool| {
+        let mut words = proof.boundary.memory.to_vec();
+        for w in words.iter_mut().filter(|w| w.addr == addr) {
+            if after { w.after ^= 1 } else { w.before ^= 1 }
+        }
+        proof.boundary.memory = words.into();
+    };
+    assert!(!edited(&|_| ()), "the same harness accepts the honest run");
+    assert!(
+        edited(&|p| {
+            flip(&mut p[j], true);
+            flip(&mut p[k], false);
+        }),
+        "a hand-over memory value"
+    );
+    assert!(edited(&|p| p[1].output.push(0)), "an output byte added to a shard");
+}

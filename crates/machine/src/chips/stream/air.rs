@@ -21,8 +21,10 @@ pub const NUM_STREAM_PUBLIC_VALUES: usize = 16;
 pub struct Streams {
     /// The input stream.
     pub input: Arc<[u8]>,
-    /// The public output.
+    /// The public output a shard writes (the whole output for a one-shard run).
     pub output: Arc<[u8]>,
+    /// The output's position in the run's output: the bytes written by earlier shards.
+    pub output_start: usize,
 }
 
 impl Streams {
@@ -32,10 +34,11 @@ impl Streams {
     }
 
     /// The table's rows in order: `(is_output, position, byte)` for each input byte, then each
-    /// output byte.
+    /// output byte (at `output_start` on).
     pub fn rows(&self) -> impl Iterator<Item = (bool, usize, u8)> + '_ {
         let input = self.input.iter().enumerate().map(|(i, &b)| (false, i, b));
-        input.chain(self.output.iter().enumerate().map(|(i, &b)| (true, i, b)))
+        let start = self.output_start;
+        input.chain(self.output.iter().enumerate().map(move |(i, &b)| (true, start + i, b)))
     }
 
     /// The digest bound into the transcript, as 16-bit limbs.
@@ -46,6 +49,7 @@ impl Streams {
         h.update(&self.input);
         h.update((self.output.len() as u64).to_le_bytes());
         h.update(&self.output);
+        h.update((self.output_start as u64).to_le_bytes());
         let digest: [u8; 32] = h.finalize().into();
         core::array::from_fn(|i| u32::from(u16::from_le_bytes([digest[2 * i], digest[2 * i + 1]])))
     }
