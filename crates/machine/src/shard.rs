@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hearth_executor::precompiles::Secp256k1Op;
-use hearth_executor::{ExecutionOptions, ExecutionSummary, Program, ShardRecord};
+use hearth_executor::{ExecutionOptions, Program, ShardRecord};
 use hearth_stark::{Commitment, CpuBackend, ProofParams, ProverBackend, StarkProof, Val};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
@@ -371,10 +371,7 @@ pub fn prove_leaving_out<B: ProverBackend>(
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
     left_out: &[usize],
 ) -> Result<ShardProof, ProveError> {
-    let (record, summary) = trace_single_shard(program, input)?;
-    let tables = ProgramTables::of(program);
-    let mut prepared = prepare_shard(program, &tables, record, input, 0, claimed_output)?;
-    prepared.exit_code = summary.exit_code;
+    let (tables, mut prepared) = prepare_single(program, input, claimed_output)?;
     prepared.used.retain(|t| !left_out.contains(t));
     tamper(&mut prepared.traces);
     prove_prepared(backend, params, &tables, prepared)
@@ -397,17 +394,14 @@ pub fn prove_run<B: ProverBackend>(
         });
     }
     let options = ExecutionOptions::default();
-    let (records, summary) = hearth_executor::trace(program, input, &options, shard_cycles)?;
+    let (records, _) = hearth_executor::trace(program, input, &options, shard_cycles)?;
     let tables = ProgramTables::of(program);
     let mut output_start = 0;
     let mut proofs = Vec::with_capacity(records.len());
     let shards = records.len();
     for (k, record) in records.into_iter().enumerate() {
         let written = record.output.len();
-        let mut prepared = prepare_shard(program, &tables, record, input, output_start, None)?;
-        if k + 1 == shards {
-            prepared.exit_code = summary.exit_code;
-        }
+        let prepared = prepare_shard(program, &tables, record, input, output_start, None)?;
         info!(shard = k, shards, cycles = prepared.cycles, "proving shard");
         proofs.push(prove_prepared(backend, params, &tables, prepared)?);
         output_start += written;
@@ -754,26 +748,36 @@ pub struct ShardWitness {
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
     // Every table, the unused accelerators' padding included: the checks cover them too.
-    let (record, summary) = trace_single_shard(program, input)?;
-    let tables = ProgramTables::of(program);
-    let Prepared { streams, traces, boundary, .. } = prepare_shard(program, &tables, record, input, 0, None)?;
-    let exit_code = summary.exit_code;
+    let (tables, Prepared { exit_code, streams, traces, boundary, .. }) =
+        prepare_single(program, input, None)?;
     let public_values = all_public_values(exit_code, &streams, &boundary);
     Ok(ShardWitness { chips: chips_of(&tables, &streams, &boundary), traces, public_values })
 }
 
-/// Runs `program` on `input` in trace mode, as one shard or not at all.
-fn trace_single_shard(
+/// Executes a run that fits in one shard and prepares its proof (with `claimed_output`, when
+/// given, in place of the output the run wrote).
+fn prepare_single(
     program: &Program,
     input: &[u8],
-) -> Result<(ShardRecord, ExecutionSummary), ProveError> {
+    claimed_output: Option<Vec<u8>>,
+) -> Result<(ProgramTables, Prepared), ProveError> {
+    let start = std::time::Instant::now();
+    let record = trace_single_shard(program, input)?;
+    info!(cycles = record.cycles(), elapsed_ms = start.elapsed().as_millis() as u64, "executed");
+    let tables = ProgramTables::of(program);
+    let prepared = prepare_shard(program, &tables, record, input, 0, claimed_output)?;
+    Ok((tables, prepared))
+}
+
+/// Runs `program` on `input` in trace mode, as one shard or not at all.
+fn trace_single_shard(program: &Program, input: &[u8]) -> Result<ShardRecord, ProveError> {
     let options = ExecutionOptions { max_cycles: MAX_SHARD_CYCLES + 1, ..Default::default() };
-    let (mut shards, summary) = match hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES) {
+    let (mut shards, _) = match hearth_executor::trace(program, input, &options, MAX_SHARD_CYCLES) {
         Err(hearth_executor::ExecutionError::CycleLimit { .. }) => return Err(ProveError::TooLong),
         other => other?,
     };
     match shards.pop() {
-        Some(record) if shards.is_empty() => Ok((record, summary)),
+        Some(record) if shards.is_empty() => Ok(record),
         _ => Err(ProveError::TooLong),
     }
 }
