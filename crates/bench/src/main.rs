@@ -4,6 +4,7 @@
 //! ELFs and inputs, interleaving the runs so both see the same machine load, and reports medians.
 
 mod blocks;
+mod continuations;
 mod executor;
 mod prover;
 
@@ -31,6 +32,11 @@ enum Command {
     /// default and the fast parameter sets: cycles per second, trace generation time, proof
     /// size, verification time, peak memory, and columns per table.
     Prover(prover::Args),
+    /// Continuations: one run (the `sort` guest, about 1 M cycles) proven as shards of 2^16 to
+    /// 2^20 cycles (one shard is the baseline), and at one shard size with 1 job on 1 thread, 1
+    /// job on 2 threads and 2 jobs on 2 threads: cycles per second, stage times, proof size,
+    /// verification time and peak memory, each configuration in its own process.
+    Continuations(continuations::Args),
 }
 
 /// Where a benchmark writes its JSON.
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
         Command::Executor(args) => executor::run(args),
         Command::Blocks(args) => blocks::run(args),
         Command::Prover(args) => prover::run(args),
+        Command::Continuations(args) => continuations::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

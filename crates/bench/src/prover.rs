@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use hearth_executor::Program;
-use hearth_machine::{ProgramSource, machine_chips, prove_shard, shard_traces, verify_shard};
+use hearth_machine::{ProgramSource, machine_chips, prove_shard, shard_traces, verify_run};
 use hearth_stark::{ProofParams, Val};
 use p3_air::BaseAir;
 use serde_json::json;
@@ -171,19 +171,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             let prove_s = start.elapsed().as_secs_f64();
             let size = proof.to_bytes().len();
             let start = Instant::now();
-            verify_shard(&proof, ProgramSource::Elf(&program))?;
+            verify_run(&proof, ProgramSource::Elf(&program))?;
             let verify_ms = start.elapsed().as_secs_f64() * 1e3;
-            let heights = proof.table_log_heights()?;
+            let heights = proof.shards[0].table_log_heights()?;
             let bits = hearth_machine::machine_security(&params, &heights)?[1].total;
             results.push(json!({
                 "workload": workload,
                 "log_cycles_target": log,
-                "cycles": proof.cycles,
+                "cycles": proof.cycles(),
                 "params": name,
                 "johnson_bits": bits,
                 "trace_generation_s": trace_s,
                 "prove_s": prove_s,
-                "cycles_per_s": proof.cycles as f64 / prove_s,
+                "cycles_per_s": proof.cycles() as f64 / prove_s,
                 "proof_bytes": size,
                 "verify_ms": verify_ms,
                 "peak_rss_mib_so_far": peak_rss_mib(),

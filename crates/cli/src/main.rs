@@ -3,7 +3,9 @@
 //! It builds guest programs, executes them, validates Ethereum blocks (natively or as the RV64IM
 //! guest), and proves and verifies guest runs.
 
+mod block;
 mod execute;
+mod progress;
 mod prove;
 mod validate;
 
@@ -65,16 +67,27 @@ enum Command {
     #[command(after_help = AFTER_HELP)]
     BuildGuest(BuildGuestArgs),
 
-    /// Run a guest ELF and prove the run (one shard: up to ~4 M cycles) into a proof file.
+    /// Run a guest ELF and prove the run, of any length, into a proof file.
     ///
-    /// The proof carries the program's descriptor (entry, memory image range, commitment to the
+    /// The run is executed once, cut into shards of --shard-cycles cycles, and the shards are
+    /// proven concurrently (--jobs) within a memory budget (--max-memory); the proof file holds
+    /// the input and every shard's proof, which `hearth verify` checks together. Each shard
+    /// proof carries the program's descriptor (entry, memory image range, commitment to the
     /// program and image tables); its SHA-256 is the program hash printed here, which
-    /// `hearth verify --program-hash` checks. Prints progress, timings and the proof's size.
+    /// `hearth verify --program-hash` checks. Shows a progress bar, timings and the proof's size.
     #[command(after_help = AFTER_HELP)]
     Prove(prove::ProveArgs),
 
-    /// Verify a proof file against a program (its ELF or its hash) and print what it proves
-    /// and its provable security.
+    /// Prove an Ethereum block: validate it in the RV64IM guest and prove the whole run.
+    ///
+    /// Builds the validation guest (guest/stateless) unless --elf is given, proves the run as
+    /// `hearth prove` does, verifies the proof and prints the block, its state roots, the
+    /// verdict, times, memory, proof size and security; --report writes it all as JSON.
+    #[command(after_help = AFTER_HELP)]
+    ProveBlock(block::ProveBlockArgs),
+
+    /// Verify a proof file against a program (its ELF or its hash, by default the block
+    /// validation guest) and print what it proves and its provable security.
     #[command(after_help = AFTER_HELP)]
     Verify(prove::VerifyArgs),
 
@@ -149,6 +162,7 @@ fn main() -> ExitCode {
         Command::Eest(args) => validate::eest(args),
         Command::BuildGuest(args) => build_guest_command(args).map(|()| ExitCode::SUCCESS),
         Command::Prove(args) => prove::prove(args),
+        Command::ProveBlock(args) => block::prove_block(args),
         Command::Verify(args) => prove::verify(args),
         Command::Security(args) => prove::security(args),
     };

@@ -1,12 +1,18 @@
 //! `hearth prove`, `hearth verify` and `hearth security`.
 
-use std::{path::PathBuf, process::ExitCode, time::Instant};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Instant,
+};
 
 use anyhow::{Context as _, bail};
 use hearth_executor::Program;
-use hearth_machine::{ProgramSource, ShardProof, machine_security, prove_shard, verify_shard};
-use hearth_stark::ProofParams;
+use hearth_machine::{
+    ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
+};
 use hearth_stark::security::{Regime, RegimeReport};
+use hearth_stark::{CpuBackend, ProofParams};
 use sha2::{Digest, Sha256};
 
 use crate::status;
@@ -21,23 +27,94 @@ pub(crate) struct ProveArgs {
     /// Where to write the proof.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
+    /// Also write a JSON report: stage times (execute, then per shard replay, trace and
+    /// prove), cycles, shards, proof size and peak memory.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How a run is proven: parameters, shard size, concurrency and memory.
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
     /// Parameter set: `default` (>= 128 provable bits) or `fast-100` (>= 100 bits, about half
     /// the proving work).
     #[arg(long, value_name = "NAME", default_value = "default")]
     params: String,
+    /// Cycles per shard (1 to 4194302). The run is cut into shards of this many cycles, each
+    /// proven on its own; 2^19 keeps one shard near 6 GiB at the default parameters.
+    #[arg(long, value_name = "N", default_value_t = hearth_machine::DEFAULT_SHARD_CYCLES)]
+    shard_cycles: u64,
+    /// Shards proven at once (default: one per core). Each also uses every core while it
+    /// proves; more than one overlaps one shard's execution and trace generation with
+    /// another's proving.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Memory the shards in flight may use together, like `12G` or `800M` (default: three
+    /// quarters of the memory available). A shard waits for room before it starts; one that
+    /// alone needs more is proven with no newer shard beside it.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
+    /// Fault if the guest has not exited after this many cycles.
+    #[arg(long, value_name = "N", default_value_t = hearth_executor::DEFAULT_MAX_CYCLES)]
+    max_cycles: u64,
+}
+
+/// Parses a byte count: a number with an optional `K`, `M`, `G` or `T` (powers of 1024, an
+/// optional `iB` or `B` after it).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let t = t.strip_suffix("iB").or_else(|| t.strip_suffix('B')).unwrap_or(t);
+    let (digits, shift) = match t.chars().last() {
+        Some('K' | 'k') => (&t[..t.len() - 1], 10),
+        Some('M' | 'm') => (&t[..t.len() - 1], 20),
+        Some('G' | 'g') => (&t[..t.len() - 1], 30),
+        Some('T' | 't') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    let value: f64 = digits.trim().parse().map_err(|_| format!("{text:?} is not a size like 12G or 800M"))?;
+    if !(value.is_finite() && value > 0.0) {
+        return Err(format!("{text:?}: the size must be positive"));
+    }
+    Ok((value * (1u64 << shift) as f64) as u64)
+}
+
+impl RunArgs {
+    pub(crate) fn params(&self) -> anyhow::Result<ProofParams> {
+        params_named(&self.params)
+    }
+
+    pub(crate) fn options(&self) -> anyhow::Result<RunOptions> {
+        if self.shard_cycles == 0 || self.shard_cycles > hearth_machine::MAX_SHARD_CYCLES {
+            bail!("--shard-cycles must be between 1 and {}", hearth_machine::MAX_SHARD_CYCLES);
+        }
+        let defaults = RunOptions::default();
+        Ok(RunOptions {
+            shard_cycles: self.shard_cycles,
+            jobs: self.jobs.unwrap_or(defaults.jobs).max(1),
+            max_memory: self.max_memory.unwrap_or(defaults.max_memory),
+            max_cycles: self.max_cycles,
+        })
+    }
 }
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("program").required(true).args(["elf", "program_hash"])))]
+#[command(group(clap::ArgGroup::new("program").args(["elf", "program_hash"])))]
 pub(crate) struct VerifyArgs {
-    /// The proof file.
+    /// The proof file (from `hearth prove` or `hearth prove-block`).
     proof: PathBuf,
-    /// The program's ELF.
+    /// The program's ELF. Without it or --program-hash, the proof must be of the Ethereum
+    /// validation guest built from this repository (guest/stateless), and is read as a block's.
     #[arg(long, value_name = "FILE")]
     elf: Option<PathBuf>,
     /// The program's hash (as `hearth prove` prints it), instead of its ELF.
     #[arg(long, value_name = "HEX")]
     program_hash: Option<String>,
+    /// Read the public output as a block validation's: print the block, its state roots and
+    /// the verdict (implied when no program is given).
+    #[arg(long)]
+    block: bool,
     /// Also require this exit code.
     #[arg(long, value_name = "N")]
     exit_code: Option<u32>,
@@ -67,49 +144,162 @@ pub(crate) struct SecurityArgs {
     log_rows: usize,
 }
 
-fn params_named(name: &str) -> anyhow::Result<ProofParams> {
+pub(crate) fn params_named(name: &str) -> anyhow::Result<ProofParams> {
     ProofParams::by_name(name).with_context(|| format!("no parameter set named {name:?} (default, fast-100)"))
 }
 
-fn load_program(path: &PathBuf) -> anyhow::Result<Program> {
+pub(crate) fn load_program(path: &Path) -> anyhow::Result<Program> {
     let bytes = read_file(path)?;
     Program::from_elf(&bytes).with_context(|| format!("{} is not a valid guest ELF", path.display()))
 }
 
 pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
-    let params = params_named(&args.params)?;
+    let params = args.run.params()?;
+    let options = args.run.options()?;
     let program = load_program(&args.elf)?;
     let input = match &args.input {
         Some(path) => read_file(path)?,
         None => Vec::new(),
     };
     eprintln!("proving {} with parameters {:?} ...", args.elf.display(), params.name);
-    let start = Instant::now();
-    let proof = prove_shard(&program, &input, &params).context("proving failed")?;
-    let elapsed = start.elapsed();
-    let bytes = proof.to_bytes();
-    std::fs::write(&args.output, &bytes)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
-    println!("program hash  0x{}", hex::encode(proof.descriptor.hash()));
-    println!("exit code     {}", proof.exit_code);
-    println!(
-        "input         {} bytes, SHA-256 0x{}",
-        proof.input.len(),
-        hex::encode(Sha256::digest(&proof.input))
-    );
-    println!("output        {}", describe_output(&proof.output));
-    println!("cycles        {}", proof.cycles);
-    println!(
-        "prove time    {:.2} s ({:.0} cycles/s)",
-        elapsed.as_secs_f64(),
-        proof.cycles as f64 / elapsed.as_secs_f64()
-    );
-    println!("proof         {} ({} KiB)", args.output.display(), bytes.len() / 1024);
+    let proven = match prove_with_progress(&program, &input, &params, &options)? {
+        Ok(proven) => proven,
+        Err(code) => return Ok(code),
+    };
+    let bytes = proven.proof.to_bytes();
+    write_file(&args.output, &bytes)?;
+    let shard = &proven.proof.shards[proven.proof.shards.len() - 1];
+    println!("program hash  0x{}", hex::encode(shard.descriptor.hash()));
+    println!("exit code     {}", shard.exit_code);
+    println!("input         {} bytes, SHA-256 0x{}", input.len(), hex::encode(Sha256::digest(&input)));
+    let output: Vec<u8> = proven.proof.shards.iter().flat_map(|s| s.output.iter().copied()).collect();
+    println!("output        {}", describe_output(&output));
+    print_run_summary(&proven, bytes.len(), &args.output);
+    if let Some(path) = &args.report {
+        let report = run_report_json(&proven, &params, bytes.len(), None);
+        write_file(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
+/// A run proven, with what it took.
+pub(crate) struct ProvenRun {
+    pub(crate) proof: RunProof,
+    pub(crate) report: RunReport,
+    /// Wall time from the start of execution to the last shard proven, in seconds.
+    pub(crate) total_s: f64,
+}
+
+/// Proves a run with a progress bar; a guest fault is reported and becomes `Err(status)`.
+pub(crate) fn prove_with_progress(
+    program: &Program,
+    input: &[u8],
+    params: &ProofParams,
+    options: &RunOptions,
+) -> anyhow::Result<Result<ProvenRun, ExitCode>> {
+    let start = Instant::now();
+    let prover = RunProver::new(&CpuBackend, program, input, params).context("cannot set up the prover")?;
+    let progress = crate::progress::ShardProgress::new(options);
+    let result = prover.prove(options, &progress);
+    progress.finish();
+    match result {
+        Ok((proof, report)) => Ok(Ok(ProvenRun { proof, report, total_s: start.elapsed().as_secs_f64() })),
+        Err(ProveError::Execution(fault)) => {
+            eprintln!("error: the guest faulted: {fault}");
+            Ok(Err(ExitCode::from(status::GUEST_FAULT)))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("proving failed")),
+    }
+}
+
+/// Prints cycles, shards, times and the proof's size.
+pub(crate) fn print_run_summary(proven: &ProvenRun, proof_bytes: usize, path: &Path) {
+    let r = &proven.report;
+    println!("cycles        {}", r.cycles);
+    println!(
+        "shards        {} of up to {} cycles, {} at once",
+        r.shards.len(),
+        r.shards.iter().map(|s| s.cycles).max().unwrap_or(0),
+        r.jobs
+    );
+    println!(
+        "prove time    {:.2} s ({:.0} cycles/s; execute {:.2} s, shards {:.2} s)",
+        proven.total_s,
+        r.cycles as f64 / proven.total_s,
+        r.execute_s,
+        r.shards_s
+    );
+    if let Some(peak) = peak_memory() {
+        println!("peak memory   {:.2} GiB", peak as f64 / (1u64 << 30) as f64);
+    }
+    println!("proof         {} ({} KiB)", path.display(), proof_bytes / 1024);
+}
+
+/// The process's peak resident memory, in bytes (Linux).
+pub(crate) fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The JSON report of a proven run (`verify_s` when the proof was verified after proving).
+pub(crate) fn run_report_json(
+    proven: &ProvenRun,
+    params: &ProofParams,
+    proof_bytes: usize,
+    verify_s: Option<f64>,
+) -> serde_json::Value {
+    let r = &proven.report;
+    let security = run_security(&proven.proof).ok();
+    let bits = |regime: Regime| {
+        security.as_ref().and_then(|reports| reports.iter().find(|x| x.regime == regime)).map(|x| x.total)
+    };
+    serde_json::json!({
+        "program_hash": proven.proof.shards.first().map(|s| format!("0x{}", hex::encode(s.descriptor.hash()))),
+        "params": params.name,
+        "security_bits": { "johnson_bound": bits(Regime::JohnsonBound), "unique_decoding": bits(Regime::UniqueDecoding) },
+        "cycles": r.cycles,
+        "shards": r.shards.len(),
+        "jobs": r.jobs,
+        "max_memory_bytes": r.max_memory,
+        "stages_s": {
+            "execute": r.execute_s,
+            "shards": r.shards_s,
+            "replay_total": r.shards.iter().map(|s| s.replay_s).sum::<f64>(),
+            "trace_total": r.shards.iter().map(|s| s.trace_s).sum::<f64>(),
+            "prove_total": r.shards.iter().map(|s| s.prove_s).sum::<f64>(),
+            "prove_end_to_end": proven.total_s,
+            "verify": verify_s,
+        },
+        "cycles_per_s": r.cycles as f64 / proven.total_s,
+        "per_shard": r.shards,
+        "proof_bytes": proof_bytes,
+        "peak_memory_bytes": peak_memory(),
+        "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+    })
+}
+
+/// The provable security of a run's proof: the weakest shard's, in both regimes.
+pub(crate) fn run_security(proof: &RunProof) -> anyhow::Result<[RegimeReport; 2]> {
+    let mut weakest: Option<[RegimeReport; 2]> = None;
+    let mut seen = std::collections::HashSet::new();
+    for shard in &proof.shards {
+        let heights = shard.table_log_heights()?;
+        if !seen.insert((heights.clone(), shard.stark.params.name.clone())) {
+            continue;
+        }
+        let reports = machine_security(&shard.stark.params, &heights)?;
+        let jbr = |r: &[RegimeReport; 2]| r.iter().map(|x| x.total).min().unwrap_or(0);
+        if weakest.as_ref().is_none_or(|w| jbr(&reports) < jbr(w)) {
+            weakest = Some(reports);
+        }
+    }
+    weakest.context("the proof has no shards")
+}
+
 /// The public output in a line: its length and its bytes in hex (the first 32 of longer ones).
-fn describe_output(output: &[u8]) -> String {
+pub(crate) fn describe_output(output: &[u8]) -> String {
     const SHOWN: usize = 32;
     match output.len() {
         0 => "0 bytes".into(),
@@ -118,11 +308,21 @@ fn describe_output(output: &[u8]) -> String {
     }
 }
 
-fn read_file(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn print_security(reports: &[RegimeReport; 2]) {
+/// Writes a file whole: to a temporary name beside it, then renamed, so an interrupted write
+/// never leaves a truncated proof or report behind.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub(crate) fn print_security(reports: &[RegimeReport; 2]) {
     for report in reports {
         let name = match report.regime {
             Regime::UniqueDecoding => "unique decoding (UDR)",
@@ -139,18 +339,19 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         eprintln!("REJECTED: {why}");
         Ok(ExitCode::from(status::REJECTED))
     };
-    let proof = match ShardProof::from_bytes(&bytes) {
+    let proof = match RunProof::from_bytes(&bytes) {
         Ok(p) => p,
         Err(e) => return rejected(e.to_string()),
     };
-    let params = &proof.stark.params;
+    let Some(first) = proof.shards.first() else { return rejected("the proof has no shards".into()) };
+    let params = &first.stark.params;
     let known = ProofParams::by_name(&params.name);
     let acceptable = match known.as_ref() {
         Some(p) if p == params && p.name == "default" => true,
         Some(p) if p == params && p.name == "fast-100" => args.allow_fast,
         _ => false,
     };
-    if !acceptable {
+    if !acceptable || proof.shards.iter().any(|s| &s.stark.params != params) {
         return rejected(format!(
             "made with parameter set {:?}, which this verifier does not accept{}",
             params.name,
@@ -171,11 +372,22 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             };
             ProgramSource::Hash(hash)
         }
-        (None, None) => bail!("give --elf or --program-hash"),
+        (None, None) => {
+            program = crate::validate::guest(None)?;
+            ProgramSource::Elf(&program)
+        }
     };
+    let block = args.block || (args.elf.is_none() && args.program_hash.is_none());
     let start = Instant::now();
-    let public = match verify_shard(&proof, source) {
+    let public = match verify_run(&proof, source) {
         Ok(p) => p,
+        Err(hearth_machine::VerifyError::WrongProgram(why))
+            if args.elf.is_none() && args.program_hash.is_none() =>
+        {
+            return rejected(format!(
+                "not a proof of the validation guest ({why}); give --elf or --program-hash for other programs"
+            ));
+        }
         Err(e) => return rejected(e.to_string()),
     };
     let elapsed = start.elapsed();
@@ -195,20 +407,33 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     {
         return rejected(format!("the public output differs from {}", path.display()));
     }
+    let block_output = if block {
+        match hearth_ethereum::PublicOutput::decode(&public.output) {
+            Some(output) if public.exit_code == 0 => Some(output),
+            _ => return rejected("the public output is not a block validation's".into()),
+        }
+    } else {
+        None
+    };
     if let Some(path) = &args.write_output {
-        std::fs::write(path, &public.output).with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(path, &public.output)?;
     }
     println!("VALID");
+    if let Some(output) = &block_output {
+        crate::block::print_block_output(output);
+    }
     println!("program hash  0x{}", hex::encode(public.program_hash));
     println!("exit code     {}", public.exit_code);
     println!("input         {} bytes, SHA-256 0x{}", public.input_len, hex::encode(public.input_commitment));
     println!("output        {}", describe_output(&public.output));
     println!("cycles        {}", public.cycles);
+    println!("shards        {}", proof.shards.len());
     println!("parameters    {}", params.name);
+    println!("proof size    {} KiB", bytes.len() / 1024);
     println!("verify time   {:.1} ms", elapsed.as_secs_f64() * 1e3);
-    match proof.table_log_heights().and_then(|heights| machine_security(params, &heights)) {
+    match run_security(&proof) {
         Ok(reports) => print_security(&reports),
-        Err(e) => eprintln!("warning: cannot evaluate security: {e}"),
+        Err(e) => eprintln!("warning: cannot evaluate security: {e:#}"),
     }
     Ok(ExitCode::SUCCESS)
 }

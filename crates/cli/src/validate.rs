@@ -65,7 +65,7 @@ pub(crate) struct EestArgs {
 }
 
 /// The validation guest: `--elf`, or guest/stateless built from this repository.
-fn guest(elf: Option<&Path>) -> anyhow::Result<Program> {
+pub(crate) fn guest(elf: Option<&Path>) -> anyhow::Result<Program> {
     let path = match elf {
         Some(path) => path.to_path_buf(),
         None => {
@@ -146,7 +146,7 @@ fn breakdown(scopes: &[ScopeCycles], total: u64) -> Vec<(String, u64)> {
     rows
 }
 
-fn status_name(status: Status) -> &'static str {
+pub(crate) fn status_name(status: Status) -> &'static str {
     match status {
         Status::Valid => "valid",
         Status::Invalid => "invalid",

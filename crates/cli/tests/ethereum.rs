@@ -119,3 +119,44 @@ fn eest_fixtures_pass_in_the_executor() {
     assert_eq!(report["errors"], 0, "{report}");
     assert!(report["passed"].as_u64().expect("passed") >= 900, "{report}");
 }
+
+/// A real (EEST) block validated by the guest and proven as a run of several shards, the proven
+/// output equal to the native verdict; then through `prove-block`'s argument checks.
+#[test]
+fn an_eest_block_proves_across_shards_in_the_validation_guest() {
+    use hearth_machine::{ProgramSource, prove_run, verify_run};
+    let path = fixtures()
+        .join("eest/blockchain_tests/prague/eip7623_increase_calldata_cost/test_gas_consumption_below_data_floor.json.gz");
+    let cases = hearth_ethereum::eest::load_cases(&path).expect("loads");
+    let mut captured = None;
+    hearth_ethereum::eest::run_case(&cases[0], |input, outcome| {
+        captured.get_or_insert_with(|| (input.encode(), outcome.public_output()));
+        Ok(())
+    });
+    let (input, expected) = captured.expect("the case has a block");
+    assert_eq!(expected.status, hearth_ethereum::Status::Valid);
+    let program =
+        hearth_executor::Program::from_elf(&std::fs::read(guest_elf()).expect("ELF")).expect("loads");
+    let params = hearth_stark::ProofParams::insecure_test();
+    let proof = prove_run(&hearth_stark::CpuBackend, &program, &input, &params, 1 << 17).expect("proves");
+    assert!(proof.shards.len() >= 2, "{} shards", proof.shards.len());
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!(hearth_ethereum::PublicOutput::decode(&public.output), Some(expected));
+
+    // `prove-block` on a file that is not a block fails with a clear error and no proof file.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let not_a_block = dir.path().join("block.json");
+    std::fs::write(&not_a_block, "{}").expect("write");
+    let proof_path = dir.path().join("block.proof");
+    let out = hearth(&[
+        "prove-block",
+        not_a_block.to_str().expect("utf-8"),
+        "-o",
+        proof_path.to_str().expect("utf-8"),
+        "--elf",
+        &guest_elf(),
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot load"));
+    assert!(!proof_path.exists());
+}

@@ -73,14 +73,77 @@ fn prove_then_verify_by_elf_and_by_hash() {
 }
 
 #[test]
-fn proving_a_run_longer_than_one_shard_fails_clearly() {
+fn a_run_of_several_shards_proves_and_verifies_with_a_report() {
     let dir = tempfile::tempdir().unwrap();
-    // About 8.4 M cycles, twice what one shard proves.
-    let elf = assemble(dir.path(), "li t0, 4200000\n1:\naddi t0, t0, -1\nbne t0, zero, 1b\nli a7, 93\necall");
-    let out = hearth().arg("prove").arg(&elf).arg("-o").arg(dir.path().join("p.bin")).output().unwrap();
-    assert_eq!(out.status.code(), Some(4));
+    // About 36 k cycles: three shards of 2^14.
+    let elf = assemble(
+        dir.path(),
+        "li t0, 12000\nli a0, 0\n1:\naddi a0, a0, 1\naddi t0, t0, -1\nbne t0, zero, 1b\nandi a0, a0, 255\nli a7, 93\necall",
+    );
+    let proof = dir.path().join("p.bin");
+    let report = dir.path().join("report.json");
+    let out = hearth()
+        .arg("prove")
+        .arg(&elf)
+        .arg("-o")
+        .arg(&proof)
+        .args(["--shard-cycles", "16384", "--jobs", "2", "--max-memory", "6G", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("shards        3 of up to 16384 cycles"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("more than") && stderr.contains("cycles"), "{stderr}");
+    assert!(stderr.contains("(3/3)"), "progress for every shard: {stderr}");
+    let executed = hearth().arg("execute").arg(&elf).arg("--json").output().unwrap();
+    let executed: serde_json::Value = serde_json::from_slice(&executed.stdout).unwrap();
+    let cycles = executed["cycles"].as_u64().unwrap();
+    assert!((2 * 16384..3 * 16384).contains(&cycles), "{cycles} cycles");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["shards"], 3);
+    assert_eq!(json["cycles"], cycles);
+    assert_eq!(json["per_shard"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["proof_bytes"].as_u64(), Some(std::fs::metadata(&proof).unwrap().len()));
+    assert!(json["security_bits"]["johnson_bound"].as_u64().unwrap() >= 128, "{json}");
+    assert!(json["peak_memory_bytes"].as_u64().unwrap() > 0);
+
+    let verify = hearth()
+        .arg("verify")
+        .arg(&proof)
+        .arg("--elf")
+        .arg(&elf)
+        .args(["--exit-code", &executed["exit_code"].to_string()])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(text.contains("shards        3") && text.contains(&format!("cycles        {cycles}")), "{text}");
+    // A proof file cut short is rejected, not a panic.
+    let bytes = std::fs::read(&proof).unwrap();
+    let cut = dir.path().join("cut.bin");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let status = hearth().arg("verify").arg(&cut).arg("--elf").arg(&elf).status().unwrap();
+    assert_eq!(status.code(), Some(5));
+}
+
+#[test]
+fn bad_run_options_and_guest_faults_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let elf = assemble(dir.path(), "li a0, 0\nli a7, 93\necall");
+    let prove = |args: &[&str]| {
+        hearth().arg("prove").arg(&elf).arg("-o").arg(dir.path().join("p.bin")).args(args).output().unwrap()
+    };
+    let zero = prove(&["--shard-cycles", "0"]);
+    assert_eq!(zero.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("--shard-cycles"));
+    let size = prove(&["--max-memory", "lots"]);
+    assert_eq!(size.status.code(), Some(2), "a bad size is a command-line error");
+    assert!(String::from_utf8_lossy(&size.stderr).contains("not a size"));
+    // A guest that faults (a load from address 0) is reported as a fault, with no proof file.
+    let faulty = assemble(dir.path(), "ld a0, 0(zero)\nli a7, 93\necall");
+    let out = hearth().arg("prove").arg(&faulty).arg("-o").arg(dir.path().join("p.bin")).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!dir.path().join("p.bin").exists(), "no proof file is written");
 }
 

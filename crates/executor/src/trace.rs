@@ -65,6 +65,8 @@ pub struct Checkpoint {
     pub register_timestamps: [u64; 32],
     /// Bytes of input consumed before the shard.
     pub input_position: u64,
+    /// Bytes of public output written before the shard.
+    pub output_position: u64,
     /// Every word the shard touches, as it was before the shard, in order of first touch.
     pub memory: Vec<MemoryWord>,
 }
@@ -238,6 +240,8 @@ pub(crate) struct Recorder<'p, const EVENTS: bool> {
     shard: u32,
     start: Option<Checkpoint>,
     output_start: usize,
+    /// Output bytes written before the machine's own output began (a replay starts with none).
+    output_base: u64,
     unaligned_start: u64,
     clk: u64,
     index: usize,
@@ -263,6 +267,7 @@ impl<'p, const EVENTS: bool> Recorder<'p, EVENTS> {
             shard: 0,
             start: None,
             output_start: 0,
+            output_base: 0,
             unaligned_start: 0,
             clk: 0,
             index: 0,
@@ -282,6 +287,7 @@ impl<'p, const EVENTS: bool> Recorder<'p, EVENTS> {
     pub fn restore(&mut self, checkpoint: &Checkpoint) {
         self.register_timestamps = checkpoint.register_timestamps;
         self.shard = checkpoint.shard;
+        self.output_base = checkpoint.output_position;
         for word in &checkpoint.memory {
             self.word_timestamps[(word.addr / 8) as usize] = word.timestamp;
         }
@@ -296,6 +302,7 @@ impl<'p, const EVENTS: bool> Recorder<'p, EVENTS> {
             registers: m.registers(),
             register_timestamps: self.register_timestamps,
             input_position: m.input_position as u64,
+            output_position: self.output_base + m.output.len() as u64,
             memory: Vec::new(),
         });
         self.output_start = m.output.len();

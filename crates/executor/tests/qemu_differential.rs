@@ -63,7 +63,7 @@ fn interesting_value(rng: &mut ChaCha8Rng) -> u64 {
     match rng.random_range(0..4) {
         0 | 1 => *SPECIAL.choose(rng).expect("non-empty"),
         2 => rng.random::<u64>(),
-        _ => rng.random_range(0..256) as u64 * if rng.random() { 1 } else { u64::MAX },
+        _ => (rng.random_range(0..256) as u64).wrapping_mul(if rng.random() { 1 } else { u64::MAX }),
     }
 }
 

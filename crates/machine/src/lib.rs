@@ -33,11 +33,16 @@ pub mod check;
 pub mod chips;
 pub mod lookups;
 pub mod modular;
+pub mod run;
 pub mod shard;
 
+pub use run::{
+    DEFAULT_SHARD_CYCLES, RunObserver, RunOptions, RunPlan, RunProof, RunProver, RunReport, ShardReport,
+    ShardTask, default_memory_budget, prove_run, verify_run,
+};
 pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,
     PublicValues, ShardProof, ShardWitness, VerifyError, machine_chips, machine_security, machine_shapes,
-    prove_forged, prove_leaving_out, prove_run, prove_shard, prove_shard_with, prove_tampered, shard_traces,
-    shard_witness, verify_run, verify_shard,
+    prove_forged, prove_leaving_out, prove_shard, prove_shard_with, prove_tampered, shard_traces,
+    shard_witness,
 };

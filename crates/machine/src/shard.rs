@@ -11,12 +11,13 @@ use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tracing::{info, instrument};
+use tracing::{debug, instrument};
 
 use crate::boundary::ShardBoundary;
 use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
 use crate::lookups::ByteCounts;
+use crate::run::RunProof;
 
 /// The longest run one shard proves: timestamps (`4 * clk + 7` at most) stay below 2^24, the
 /// range of the 3-byte timestamp differences.
@@ -31,7 +32,7 @@ pub enum ProveError {
     Execution(#[from] hearth_executor::ExecutionError),
     /// The run is longer than one shard.
     #[error(
-        "the run takes more than {MAX_SHARD_CYCLES} cycles, the most one shard proves; longer runs need continuations"
+        "the run takes more than {MAX_SHARD_CYCLES} cycles, the most one shard proves; prove it as a run of several shards"
     )]
     TooLong,
     /// The run uses something the machine's tables do not prove yet.
@@ -111,16 +112,14 @@ pub struct PublicValues {
     pub cycles: u64,
 }
 
-/// A proof of one shard.
+/// A proof of one shard of a run (the run's input is in the [`RunProof`](crate::RunProof)
+/// holding it).
 #[derive(Serialize, Deserialize)]
 pub struct ShardProof {
     /// The program proven.
     pub descriptor: ProgramDescriptor,
     /// The claimed exit code.
     pub exit_code: u32,
-    /// The input (its length is what `input_len` returned). The verifier computes the stream table's columns from it (until recursion
-    /// checks a hash of it inside a proof, a shard proof carries it whole).
-    pub input: Vec<u8>,
     /// The claimed public output.
     pub output: Vec<u8>,
     /// Cycles executed (informational; bound by the CPU table's height only).
@@ -136,16 +135,6 @@ pub struct ShardProof {
 }
 
 impl ShardProof {
-    /// Serializes the proof.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        postcard::to_allocvec(self).unwrap_or_default()
-    }
-
-    /// Deserializes a proof.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
-        postcard::from_bytes(bytes).map_err(|e| VerifyError::Malformed(format!("cannot decode: {e}")))
-    }
-
     /// `log2` of each machine table's height, `None` for a table the proof leaves out. Refuses
     /// a table list out of order, or one missing a table every proof must hold.
     pub fn table_log_heights(&self) -> Result<Vec<Option<usize>>, VerifyError> {
@@ -202,8 +191,8 @@ fn select<T>(items: Vec<T>, tables: &[usize]) -> Vec<T> {
     items.into_iter().enumerate().filter(|(i, _)| tables.contains(i)).map(|(_, item)| item).collect()
 }
 
-/// The program's tables, precomputed once.
-struct ProgramTables {
+/// The program's tables, precomputed once per run.
+pub(crate) struct ProgramTables {
     entry: u32,
     program_rows: Arc<RowMajorMatrix<u32>>,
     image: chips::memory_image::MemoryImage,
@@ -211,7 +200,7 @@ struct ProgramTables {
 }
 
 impl ProgramTables {
-    fn of(program: &Program) -> Self {
+    pub(crate) fn of(program: &Program) -> Self {
         let image = chips::memory_image::MemoryImage::of(program);
         Self {
             entry: program.entry() as u32,
@@ -304,20 +293,25 @@ fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary
 /// The longest input and output a proof holds: counts are proven below 2^30.
 pub const MAX_STREAM_BYTES: usize = (1 << 30) - 1;
 
-/// The input and output of a run, checked against [`MAX_STREAM_BYTES`].
-fn streams_of(input: &[u8], output: &[u8], output_start: usize) -> Result<Streams, ProveError> {
+/// The input and output of a shard, checked against [`MAX_STREAM_BYTES`].
+fn streams_of(
+    input: &[u8],
+    input_read: core::ops::Range<usize>,
+    output: &[u8],
+    output_start: usize,
+) -> Result<Streams, ProveError> {
     if input.len() > MAX_STREAM_BYTES || output_start + output.len() > MAX_STREAM_BYTES {
         return Err(ProveError::Unsupported { pc: 0, what: "an input or output of 1 GiB or more".into() });
     }
-    Ok(Streams { input: input.into(), output: output.into(), output_start })
+    Ok(Streams { input: input.into(), input_read, output: output.into(), output_start })
 }
 
 fn commitment_bytes(c: &Commitment) -> Vec<u8> {
     postcard::to_allocvec(c).unwrap_or_default()
 }
 
-/// Runs `program` on `input` and proves the run with the default parameters.
-pub fn prove_shard(program: &Program, input: &[u8], params: &ProofParams) -> Result<ShardProof, ProveError> {
+/// Runs `program` on `input` and proves the run as one shard with the given parameters.
+pub fn prove_shard(program: &Program, input: &[u8], params: &ProofParams) -> Result<RunProof, ProveError> {
     prove_shard_with(&CpuBackend, program, input, params)
 }
 
@@ -328,7 +322,7 @@ pub fn prove_shard_with<B: ProverBackend>(
     program: &Program,
     input: &[u8],
     params: &ProofParams,
-) -> Result<ShardProof, ProveError> {
+) -> Result<RunProof, ProveError> {
     prove_tampered(backend, program, input, params, |_| ())
 }
 
@@ -341,7 +335,7 @@ pub fn prove_tampered<B: ProverBackend>(
     input: &[u8],
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
-) -> Result<ShardProof, ProveError> {
+) -> Result<RunProof, ProveError> {
     prove_forged(backend, program, input, None, params, tamper)
 }
 
@@ -355,7 +349,7 @@ pub fn prove_forged<B: ProverBackend>(
     claimed_output: Option<Vec<u8>>,
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
-) -> Result<ShardProof, ProveError> {
+) -> Result<RunProof, ProveError> {
     prove_leaving_out(backend, program, input, claimed_output, params, tamper, &[])
 }
 
@@ -370,47 +364,16 @@ pub fn prove_leaving_out<B: ProverBackend>(
     params: &ProofParams,
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
     left_out: &[usize],
-) -> Result<ShardProof, ProveError> {
+) -> Result<RunProof, ProveError> {
     let (tables, mut prepared) = prepare_single(program, input, claimed_output)?;
     prepared.used.retain(|t| !left_out.contains(t));
     tamper(&mut prepared.traces);
-    prove_prepared(backend, params, &tables, prepared)
-}
-
-/// Proves each shard of a run of `program` on `input` cut into shards of `shard_cycles`
-/// cycles, in order (see `docs/continuations.md`; [`verify_run`] checks them together).
-#[instrument(skip_all, fields(params = %params.name, shard_cycles))]
-pub fn prove_run<B: ProverBackend>(
-    backend: &B,
-    program: &Program,
-    input: &[u8],
-    params: &ProofParams,
-    shard_cycles: u64,
-) -> Result<Vec<ShardProof>, ProveError> {
-    if shard_cycles == 0 || shard_cycles > MAX_SHARD_CYCLES {
-        return Err(ProveError::Unsupported {
-            pc: 0,
-            what: format!("shards of {shard_cycles} cycles (1 to {MAX_SHARD_CYCLES})"),
-        });
-    }
-    let options = ExecutionOptions::default();
-    let (records, _) = hearth_executor::trace(program, input, &options, shard_cycles)?;
-    let tables = ProgramTables::of(program);
-    let mut output_start = 0;
-    let mut proofs = Vec::with_capacity(records.len());
-    let shards = records.len();
-    for (k, record) in records.into_iter().enumerate() {
-        let written = record.output.len();
-        let prepared = prepare_shard(program, &tables, record, input, output_start, None)?;
-        info!(shard = k, shards, cycles = prepared.cycles, "proving shard");
-        proofs.push(prove_prepared(backend, params, &tables, prepared)?);
-        output_start += written;
-    }
-    Ok(proofs)
+    let shard = prove_prepared(backend, params, &tables, prepared)?;
+    Ok(RunProof { input: input.to_vec(), shards: vec![shard] })
 }
 
 /// Proves a prepared shard.
-fn prove_prepared<B: ProverBackend>(
+pub(crate) fn prove_prepared<B: ProverBackend>(
     backend: &B,
     params: &ProofParams,
     tables: &ProgramTables,
@@ -422,10 +385,10 @@ fn prove_prepared<B: ProverBackend>(
     let chips = select(chips_of(tables, &streams, &boundary), &used);
     let traces = select(traces, &used);
     let public_values = select(all_public_values(exit_code, &streams, &boundary), &used);
-    info!(params = %params.name, tables = used.len(), "proving");
+    debug!(params = %params.name, tables = used.len(), "proving");
     let start = std::time::Instant::now();
     let proven = backend.prove(params, &chips, &traces, &public_values)?;
-    info!(elapsed_ms = start.elapsed().as_millis() as u64, "proved");
+    debug!(elapsed_ms = start.elapsed().as_millis() as u64, "proved");
     let commitment = proven
         .preprocessed
         .ok_or_else(|| hearth_stark::StarkError::Shape("no preprocessed tables".into()))?;
@@ -434,7 +397,6 @@ fn prove_prepared<B: ProverBackend>(
     Ok(ShardProof {
         descriptor,
         exit_code,
-        input: streams.input.to_vec(),
         output: streams.output.to_vec(),
         cycles,
         tables: used.iter().map(|&t| t as u8).collect(),
@@ -444,22 +406,22 @@ fn prove_prepared<B: ProverBackend>(
 }
 
 /// A run executed and its traces generated, ready to prove.
-struct Prepared {
+pub(crate) struct Prepared {
     /// The run's exit code if the shard halts (0 otherwise).
-    exit_code: u32,
-    cycles: u64,
-    streams: Streams,
+    pub(crate) exit_code: u32,
+    pub(crate) cycles: u64,
+    pub(crate) streams: Streams,
     /// Every table's trace, proven or not.
-    traces: Vec<RowMajorMatrix<Val>>,
+    pub(crate) traces: Vec<RowMajorMatrix<Val>>,
     /// The tables the proof holds.
-    used: Vec<usize>,
+    pub(crate) used: Vec<usize>,
     /// Where the shard starts and ends.
-    boundary: ShardBoundary,
+    pub(crate) boundary: ShardBoundary,
 }
 
-/// Executes `program` on `input` as one shard and generates its traces, with `claimed_output`
-/// (when given) in place of the output the run wrote.
-fn prepare_shard(
+/// Generates a shard's traces from its record, with `claimed_output` (when given) in place of
+/// the output the shard wrote.
+pub(crate) fn prepare_shard(
     program: &Program,
     tables: &ProgramTables,
     mut record: ShardRecord,
@@ -468,7 +430,9 @@ fn prepare_shard(
     claimed_output: Option<Vec<u8>>,
 ) -> Result<Prepared, ProveError> {
     record.rebase_to_shard_start();
-    let streams = streams_of(input, claimed_output.as_deref().unwrap_or(&record.output), output_start)?;
+    let input_read = record.start.input_position as usize..record.end.input_position as usize;
+    let output = claimed_output.as_deref().unwrap_or(&record.output);
+    let streams = streams_of(input, input_read, output, output_start)?;
     let (traces, boundary) = generate_traces(program, tables, &record, &streams)?;
     let used = tables_used(&record);
     Ok(Prepared {
@@ -531,7 +495,7 @@ fn generate_traces(
     );
     let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&boundary.memory, &final_timestamps);
     let byte = chips::byte::generate_trace::<Val>(&counts);
-    info!(
+    debug!(
         cycles = record.instructions.len(),
         elapsed_ms = start.elapsed().as_millis() as u64,
         "traces generated"
@@ -569,65 +533,79 @@ pub enum ProgramSource<'a> {
     Hash([u8; 32]),
 }
 
-/// Verifies a shard proof for a program; returns what it establishes.
-#[instrument(skip_all)]
-pub fn verify_shard(proof: &ShardProof, program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
-    verify_run(core::slice::from_ref(proof), program)
-}
-
-/// Verifies the shard proofs of a run, in order: each shard's proof, and that together they are
-/// one execution from the entry point to `exit` (`docs/continuations.md`). Returns what they
-/// establish: the whole output, the total cycles and the exit code.
-#[instrument(skip_all, fields(shards = proofs.len()))]
-pub fn verify_run(proofs: &[ShardProof], program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
-    let first = proofs.first().ok_or_else(|| VerifyError::Malformed("no shards".into()))?;
-    let d = &first.descriptor;
-    for (k, proof) in proofs.iter().enumerate() {
-        if &proof.descriptor != d || proof.input != first.input {
-            return Err(VerifyError::Malformed(format!("shard {k} is for another program or input")));
-        }
-        if k + 1 < proofs.len() && proof.exit_code != 0 {
-            return Err(VerifyError::Malformed(format!("shard {k} claims an exit code but does not halt")));
-        }
-        let b = &proof.boundary;
-        if !b.is_well_formed()
-            || b.registers_out[32] > first.input.len() as u64
-            || b.registers_in[33] + proof.output.len() as u64 != b.registers_out[33]
-        {
-            return Err(VerifyError::PublicValue(format!(
-                "shard {k}: stream positions differ from the input and output"
-            )));
-        }
-    }
-    let boundaries: Vec<&ShardBoundary> = proofs.iter().map(|p| &p.boundary).collect();
-    crate::boundary::check_chain(&boundaries, d.entry, d.image_lo..d.image_hi)
-        .map_err(|e| VerifyError::PublicValue(e.to_string()))?;
-    let known = match program {
-        ProgramSource::Elf(program) => Known::Tables(Box::new(ProgramTables::of(program))),
-        ProgramSource::Hash(hash) => Known::Hash(hash),
-    };
-    for proof in proofs {
-        verify_statement(proof, &known)?;
-    }
-    let last = proofs.last().unwrap_or(first);
-    Ok(PublicValues {
-        program_hash: d.hash(),
-        exit_code: last.exit_code,
-        input_len: first.input.len() as u32,
-        input_commitment: Sha256::digest(&first.input).into(),
-        output: proofs.iter().flat_map(|p| p.output.iter().copied()).collect(),
-        cycles: proofs.iter().map(|p| p.cycles).sum(),
-    })
-}
-
-/// How the verifier knows the program: its tables, rebuilt once from the ELF, or its hash.
-enum Known {
-    Tables(Box<ProgramTables>),
+/// How the verifier knows the program: its tables, rebuilt once from the ELF (with the
+/// descriptors already checked against them), or its hash.
+pub(crate) enum Known {
+    Tables { tables: Box<ProgramTables>, checked: std::sync::Mutex<Vec<(ProofParams, ProgramDescriptor)>> },
     Hash([u8; 32]),
 }
 
+impl Known {
+    pub(crate) fn of(program: ProgramSource<'_>) -> Self {
+        match program {
+            ProgramSource::Elf(program) => {
+                Self::Tables { tables: Box::new(ProgramTables::of(program)), checked: Default::default() }
+            }
+            ProgramSource::Hash(hash) => Self::Hash(hash),
+        }
+    }
+
+    /// The commitment to the preprocessed tables a shard proof must be checked against, once its
+    /// descriptor is the program's. Committing to the program's tables costs as much as a large
+    /// table's proving step, so each (parameters, descriptor) pair is checked once per run.
+    fn commitment_for(&self, proof: &ShardProof, heights: &[usize]) -> Result<Commitment, VerifyError> {
+        let d = &proof.descriptor;
+        match self {
+            Self::Tables { tables, checked } => {
+                let params = &proof.stark.params;
+                let seen = checked.lock().is_ok_and(|c| c.iter().any(|(p, known)| p == params && known == d));
+                if !seen {
+                    let (program_height, image_height) =
+                        (d.program_log_height as usize, d.image_log_height as usize);
+                    if tables.program_rows.height() != 1 << program_height
+                        || tables.image_rows.height() != 1 << image_height
+                    {
+                        return Err(VerifyError::WrongProgram(
+                            "table heights differ from the program's".into(),
+                        ));
+                    }
+                    let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
+                    let chips = select(chips_of(tables, &Streams::default(), &proof.boundary), &used);
+                    let ours = hearth_stark::preprocessed_commitment(params, &chips, heights)?
+                        .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
+                    if &tables.descriptor(program_height, image_height, &ours) != d {
+                        return Err(VerifyError::WrongProgram(
+                            "the descriptor differs from the program's".into(),
+                        ));
+                    }
+                    if let Ok(mut checked) = checked.lock() {
+                        checked.push((params.clone(), d.clone()));
+                    }
+                }
+            }
+            Self::Hash(hash) => {
+                if d.hash() != *hash {
+                    return Err(VerifyError::WrongProgram(format!(
+                        "program hash 0x{}",
+                        hex::encode(d.hash())
+                    )));
+                }
+            }
+        }
+        if !d.image_lo.is_multiple_of(8)
+            || d.image_hi <= d.image_lo
+            || (d.image_hi as u64) > hearth_isa::memory::MEMORY_TOP
+            || (d.image_lo as u64) < hearth_isa::memory::GUARD_END + 8
+        {
+            return Err(VerifyError::Malformed("image range".into()));
+        }
+        postcard::from_bytes(&d.preprocessed_commitment)
+            .map_err(|e| VerifyError::Malformed(format!("commitment: {e}")))
+    }
+}
+
 /// Verifies one shard's STARK for its claimed boundary, input and output.
-fn verify_statement(proof: &ShardProof, known: &Known) -> Result<(), VerifyError> {
+pub(crate) fn verify_statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<(), VerifyError> {
     let all_heights = proof.table_log_heights()?;
     let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
     let height = |t: usize| all_heights[t].unwrap_or(0);
@@ -647,14 +625,15 @@ fn verify_statement(proof: &ShardProof, known: &Known) -> Result<(), VerifyError
     }
     let b = &proof.boundary;
     let output_start = b.registers_in.get(33).copied().unwrap_or(0) as usize;
-    if proof.input.len() > MAX_STREAM_BYTES || output_start + proof.output.len() > MAX_STREAM_BYTES {
+    if input.len() > MAX_STREAM_BYTES || output_start + proof.output.len() > MAX_STREAM_BYTES {
         return Err(VerifyError::Malformed("input or output too long".into()));
     }
-    let streams = Streams {
-        input: proof.input.as_slice().into(),
-        output: proof.output.as_slice().into(),
-        output_start,
-    };
+    let input_read = b.registers_in[32] as usize..b.registers_out[32] as usize;
+    if input_read.start > input_read.end || input_read.end > input.len() {
+        return Err(VerifyError::Malformed("input positions outside the input".into()));
+    }
+    let streams =
+        Streams { input: input.into(), input_read, output: proof.output.as_slice().into(), output_start };
     if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
     }
@@ -663,38 +642,8 @@ fn verify_statement(proof: &ShardProof, known: &Known) -> Result<(), VerifyError
     {
         return Err(VerifyError::Malformed("memory boundary table of the wrong height".into()));
     }
-    let (chips, commitment) = match known {
-        Known::Tables(tables) => {
-            if tables.program_rows.height() != 1 << height(index::PROGRAM)
-                || tables.image_rows.height() != 1 << height(index::MEMORY_IMAGE)
-            {
-                return Err(VerifyError::WrongProgram("table heights differ from the program's".into()));
-            }
-            let chips = select(chips_of(tables, &streams, b), &used);
-            let ours = hearth_stark::preprocessed_commitment(&proof.stark.params, &chips, &heights)?
-                .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
-            if &tables.descriptor(height(index::PROGRAM), height(index::MEMORY_IMAGE), &ours) != d {
-                return Err(VerifyError::WrongProgram("the descriptor differs from the program's".into()));
-            }
-            (chips, ours)
-        }
-        Known::Hash(hash) => {
-            if d.hash() != *hash {
-                return Err(VerifyError::WrongProgram(format!("program hash 0x{}", hex::encode(d.hash()))));
-            }
-            let commitment: Commitment = postcard::from_bytes(&d.preprocessed_commitment)
-                .map_err(|e| VerifyError::Malformed(format!("commitment: {e}")))?;
-            if !d.image_lo.is_multiple_of(8)
-                || d.image_hi <= d.image_lo
-                || (d.image_hi as u64) > hearth_isa::memory::MEMORY_TOP
-                || (d.image_lo as u64) < hearth_isa::memory::GUARD_END + 8
-            {
-                return Err(VerifyError::Malformed("image range".into()));
-            }
-            let chips = machine_chips(Some(b), None, None, Some(streams.clone()));
-            (select(chips, &used), commitment)
-        }
-    };
+    let commitment = known.commitment_for(proof, &heights)?;
+    let chips = select(machine_chips(Some(b), None, None, Some(streams.clone())), &used);
     let public_values = select(all_public_values(proof.exit_code, &streams, b), &used);
     hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
     Ok(())
@@ -763,7 +712,7 @@ fn prepare_single(
 ) -> Result<(ProgramTables, Prepared), ProveError> {
     let start = std::time::Instant::now();
     let record = trace_single_shard(program, input)?;
-    info!(cycles = record.cycles(), elapsed_ms = start.elapsed().as_millis() as u64, "executed");
+    debug!(cycles = record.cycles(), elapsed_ms = start.elapsed().as_millis() as u64, "executed");
     let tables = ProgramTables::of(program);
     let prepared = prepare_shard(program, &tables, record, input, 0, claimed_output)?;
     Ok((tables, prepared))

@@ -3,7 +3,9 @@
 mod common;
 
 use hearth_executor::{ExecutionOptions, Program, execute};
-use hearth_machine::{ProgramSource, VerifyError, prove_forged, prove_shard, prove_tampered, verify_shard};
+use hearth_machine::{
+    ProgramSource, RunProof, ShardProof, VerifyError, prove_forged, prove_shard, prove_tampered, verify_run,
+};
 use hearth_stark::{CpuBackend, ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
@@ -21,11 +23,11 @@ fn mixed_program_proves_and_verifies() {
     let program = common::assemble(common::MIXED);
     let expected = exit_code_of(&program);
     let proof = prove_shard(&program, &[], &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!(public.exit_code, expected);
     // Through bytes, and by the program hash alone.
-    let decoded = hearth_machine::ShardProof::from_bytes(&proof.to_bytes()).expect("decodes");
-    let by_hash = verify_shard(&decoded, ProgramSource::Hash(public.program_hash)).expect("verifies by hash");
+    let decoded = RunProof::from_bytes(&proof.to_bytes()).expect("decodes");
+    let by_hash = verify_run(&decoded, ProgramSource::Hash(public.program_hash)).expect("verifies by hash");
     assert_eq!(by_hash, public);
 }
 
@@ -33,7 +35,7 @@ fn mixed_program_proves_and_verifies() {
 fn default_parameters_prove_and_verify() {
     let program = common::assemble(&format!("li a0, 7\n{}", common::EXIT));
     let proof = prove_shard(&program, &[], &ProofParams::default_128()).expect("proves");
-    assert_eq!(verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies").exit_code, 7);
+    assert_eq!(verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies").exit_code, 7);
 }
 
 #[test]
@@ -41,10 +43,10 @@ fn proof_does_not_verify_for_another_program_or_exit_code() {
     let program = common::assemble(&format!("li a0, 3\n{}", common::EXIT));
     let other = common::assemble(&format!("li a0, 4\n{}", common::EXIT));
     let mut proof = prove_shard(&program, &[], &params()).expect("proves");
-    assert!(matches!(verify_shard(&proof, ProgramSource::Elf(&other)), Err(VerifyError::WrongProgram(_))));
-    assert!(matches!(verify_shard(&proof, ProgramSource::Hash([0; 32])), Err(VerifyError::WrongProgram(_))));
-    proof.exit_code = 4;
-    assert!(verify_shard(&proof, ProgramSource::Elf(&program)).is_err());
+    assert!(matches!(verify_run(&proof, ProgramSource::Elf(&other)), Err(VerifyError::WrongProgram(_))));
+    assert!(matches!(verify_run(&proof, ProgramSource::Hash([0; 32])), Err(VerifyError::WrongProgram(_))));
+    proof.shards[0].exit_code = 4;
+    assert!(verify_run(&proof, ProgramSource::Elf(&program)).is_err());
 }
 
 #[test]
@@ -52,7 +54,7 @@ fn shifts_multiplications_and_divisions_prove_and_verify() {
     let program = common::assemble(common::MULDIV);
     let expected = exit_code_of(&program);
     let proof = prove_shard(&program, &[], &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!(public.exit_code, expected);
 }
 
@@ -60,13 +62,13 @@ fn shifts_multiplications_and_divisions_prove_and_verify() {
 fn input_length_and_profile_scopes_prove_and_verify() {
     let program = common::assemble(common::SYSCALLS);
     let proof = prove_shard(&program, b"hello", &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!((public.exit_code, public.input_len), (5, 5));
     // The same proof claimed for another input length does not verify.
-    let mut other = hearth_machine::ShardProof::from_bytes(&proof.to_bytes()).expect("decodes");
+    let mut other = RunProof::from_bytes(&proof.to_bytes()).expect("decodes");
     other.input.push(b'!');
-    other.exit_code = 6;
-    assert!(verify_shard(&other, ProgramSource::Elf(&program)).is_err());
+    other.shards[0].exit_code = 6;
+    assert!(verify_run(&other, ProgramSource::Elf(&program)).is_err());
 }
 
 /// A point as the accelerators store it: `x` then `y`, 32 little-endian bytes each.
@@ -81,7 +83,7 @@ fn secp256k1_accelerators_prove_and_verify() {
     use k256::ProjectivePoint;
     let program = common::assemble(common::SECP256K1);
     let proof = prove_shard(&program, &[], &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     // 6G, then -G (G's x with odd y), then the point left as it was (x = 0 is no point's x).
     let g = ProjectivePoint::GENERATOR;
     let mut expected = point_bytes(&(g * k256::Scalar::from(6u32)));
@@ -109,7 +111,7 @@ fn ecrecover_on_the_accelerators_proves_and_verifies() {
     input.push(0);
     let program = bundled("ecrecover");
     let proof = prove_shard(&program, &input, &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     let mut expected = vec![1];
     expected.extend_from_slice(&VerifyingKey::from(&key).to_sec1_point(false).as_bytes()[1..]);
     expected.extend([0; 65]);
@@ -174,7 +176,7 @@ fn reads_and_writes_prove_and_verify() {
     let input = b"some input";
     let summary = execute(&program, input, &ExecutionOptions::default()).expect("runs");
     let proof = prove_shard(&program, input, &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!(public.exit_code, 10);
     assert_eq!(public.output, b"some inputlo, w");
     assert_eq!(public.output, summary.output);
@@ -195,7 +197,7 @@ fn rust_guests_prove_and_verify_with_their_input_and_output() {
     let expected: Vec<u8> = sorted.iter().flat_map(|v| v.to_le_bytes()).collect();
     let program = bundled("sort");
     let proof = prove_shard(&program, &input, &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!(public.output, expected);
     assert_eq!(public.exit_code, 0);
     assert_eq!(public.input_commitment, <[u8; 32]>::from(sha2::Sha256::digest(&input)));
@@ -203,7 +205,7 @@ fn rust_guests_prove_and_verify_with_their_input_and_output() {
     // fibonacci: reads 8 bytes, prints to the debug stream, writes 8 bytes of output.
     let program = bundled("fibonacci");
     let proof = prove_shard(&program, &90u64.to_le_bytes(), &params()).expect("proves");
-    let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     let (mut a, mut b) = (0u64, 1u64);
     for _ in 0..90 {
         (a, b) = (b, a.wrapping_add(b));
@@ -215,20 +217,20 @@ fn rust_guests_prove_and_verify_with_their_input_and_output() {
 fn proof_does_not_verify_for_another_input_or_output() {
     let program = bundled("fibonacci");
     let proof = prove_shard(&program, &20u64.to_le_bytes(), &params()).expect("proves");
-    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
-    let edited = |edit: &dyn Fn(&mut hearth_machine::ShardProof)| {
-        let mut other = hearth_machine::ShardProof::from_bytes(&proof.to_bytes()).expect("decodes");
+    verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let edited = |edit: &dyn Fn(&mut RunProof)| {
+        let mut other = RunProof::from_bytes(&proof.to_bytes()).expect("decodes");
         edit(&mut other);
-        verify_shard(&other, ProgramSource::Elf(&program)).is_err()
+        verify_run(&other, ProgramSource::Elf(&program)).is_err()
     };
-    assert!(edited(&|p| p.output[0] ^= 1), "a wrong output byte");
+    assert!(edited(&|p| p.shards[0].output[0] ^= 1), "a wrong output byte");
     assert!(
         edited(&|p| {
-            p.output.pop();
+            p.shards[0].output.pop();
         }),
         "a shorter output"
     );
-    assert!(edited(&|p| p.output.push(0)), "a longer output");
+    assert!(edited(&|p| p.shards[0].output.push(0)), "a longer output");
     assert!(edited(&|p| p.input[0] ^= 1), "another input of the same length");
     assert!(edited(&|p| p.input.push(0)), "a longer input");
 }
@@ -241,7 +243,7 @@ fn keccak_f_accelerator_proves_keccak256() {
     for len in [0usize, 135, 300] {
         let input: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
         let proof = prove_shard(&program, &input, &params()).expect("proves");
-        let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+        let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
         let expected: [u8; 32] = sha3::Keccak256::digest(&input).into();
         // The accelerated digest, then the software one.
         assert_eq!(public.output[..32], expected);
@@ -282,7 +284,7 @@ fn sha256_accelerator_proves_sha256() {
     for len in [0usize, 55, 56, 64, 200] {
         let input: Vec<u8> = (0..len).map(|i| (i * 13 + 5) as u8).collect();
         let proof = prove_shard(&program, &input, &params()).expect("proves");
-        let public = verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+        let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
         let expected: [u8; 32] = sha2::Sha256::digest(&input).into();
         // The accelerated digest, then the software one.
         assert_eq!(public.output[..32], expected, "{len} bytes");
@@ -344,7 +346,7 @@ fn wrong_output_byte_is_rejected() {
         });
         match proved {
             Err(_) | Ok(Err(_)) => true,
-            Ok(Ok(proof)) => verify_shard(&proof, ProgramSource::Elf(&bundled("fibonacci"))).is_err(),
+            Ok(Ok(proof)) => verify_run(&proof, ProgramSource::Elf(&bundled("fibonacci"))).is_err(),
         }
     };
     // The honest claim through the same harness is accepted.
@@ -402,7 +404,7 @@ fn rejected_with_input(
     });
     match proved {
         Err(_) | Ok(Err(_)) => true,
-        Ok(Ok(proof)) => verify_shard(&proof, ProgramSource::Elf(program)).is_err(),
+        Ok(Ok(proof)) => verify_run(&proof, ProgramSource::Elf(program)).is_err(),
     }
 }
 
@@ -547,14 +549,14 @@ fn a_proof_holds_only_the_accelerator_tables_its_run_calls() {
         .filter(|t| !hearth_machine::OPTIONAL_TABLES.contains(t))
         .map(|t| t as u8)
         .collect();
-    assert_eq!(proof.tables, expected);
-    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!(proof.shards[0].tables, expected);
+    verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     // The secp256k1 program calls the three secp256k1 tables and no other accelerator.
     let secp256k1 = common::assemble(common::SECP256K1);
     let proof = prove_shard(&secp256k1, &[], &params()).expect("proves");
     let calls = [index::SECP256K1_ADD, index::SECP256K1_DOUBLE, index::SECP256K1_DECOMPRESS];
     for t in hearth_machine::OPTIONAL_TABLES {
-        assert_eq!(proof.tables.contains(&(t as u8)), calls.contains(&t), "table {t}");
+        assert_eq!(proof.shards[0].tables.contains(&(t as u8)), calls.contains(&t), "table {t}");
     }
 }
 
@@ -564,9 +566,9 @@ fn a_table_list_without_a_required_table_or_out_of_order_is_malformed() {
     let proof = prove_shard(&program, &[], &params()).expect("proves");
     let bytes = proof.to_bytes();
     let edited = |edit: fn(&mut Vec<u8>)| {
-        let mut proof = hearth_machine::ShardProof::from_bytes(&bytes).expect("decodes");
-        edit(&mut proof.tables);
-        verify_shard(&proof, ProgramSource::Elf(&program))
+        let mut proof = RunProof::from_bytes(&bytes).expect("decodes");
+        edit(&mut proof.shards[0].tables);
+        verify_run(&proof, ProgramSource::Elf(&program))
     };
     // The CPU table's index swapped for an accelerator's: as many tables, no CPU.
     let no_cpu = edited(|t| {
@@ -591,25 +593,25 @@ fn leaving_out_a_table_the_run_calls_is_rejected() {
         });
         let accepted = match proved {
             Err(_) | Ok(Err(_)) => false,
-            Ok(Ok(proof)) => verify_shard(&proof, ProgramSource::Elf(&program)).is_ok(),
+            Ok(Ok(proof)) => verify_run(&proof, ProgramSource::Elf(&program)).is_ok(),
         };
         assert!(!accepted, "table {table} left out");
     }
     // The same harness without leaving anything out is accepted.
     let honest = hearth_machine::prove_leaving_out(&CpuBackend, &program, &[], None, &params(), |_| (), &[]);
-    verify_shard(&honest.expect("proves"), ProgramSource::Elf(&program)).expect("verifies");
+    verify_run(&honest.expect("proves"), ProgramSource::Elf(&program)).expect("verifies");
 }
 
 #[test]
 fn a_changed_shard_boundary_is_rejected() {
     let program = common::assemble(common::MIXED);
     let proof = prove_shard(&program, &[], &params()).expect("proves");
-    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     let bytes = proof.to_bytes();
     let edited = |edit: &dyn Fn(&mut hearth_machine::boundary::ShardBoundary)| {
-        let mut proof = hearth_machine::ShardProof::from_bytes(&bytes).expect("decodes");
-        edit(&mut proof.boundary);
-        verify_shard(&proof, ProgramSource::Elf(&program)).is_err()
+        let mut proof = RunProof::from_bytes(&bytes).expect("decodes");
+        edit(&mut proof.shards[0].boundary);
+        verify_run(&proof, ProgramSource::Elf(&program)).is_err()
     };
     assert!(edited(&|b| b.registers_out[10] += 1), "a final register value");
     assert!(edited(&|b| b.registers_out[2] ^= 1 << 40), "a final register's high byte");
@@ -625,16 +627,16 @@ fn a_changed_memory_list_is_rejected() {
     // The IO program touches stack words below the image and data words inside it.
     let program = common::assemble(common::IO);
     let proof = prove_shard(&program, b"some input", &params()).expect("proves");
-    verify_shard(&proof, ProgramSource::Elf(&program)).expect("verifies");
-    let words = proof.boundary.memory.to_vec();
+    verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
+    let words = proof.shards[0].boundary.memory.to_vec();
     assert!(words.iter().any(|w| w.from_image) && words.iter().any(|w| !w.from_image));
     let bytes = proof.to_bytes();
     let edited = |edit: &dyn Fn(&mut Vec<hearth_machine::boundary::BoundaryWord>)| {
-        let mut proof = hearth_machine::ShardProof::from_bytes(&bytes).expect("decodes");
-        let mut words = proof.boundary.memory.to_vec();
+        let mut proof = RunProof::from_bytes(&bytes).expect("decodes");
+        let mut words = proof.shards[0].boundary.memory.to_vec();
         edit(&mut words);
-        proof.boundary.memory = words.into();
-        verify_shard(&proof, ProgramSource::Elf(&program)).is_err()
+        proof.shards[0].boundary.memory = words.into();
+        verify_run(&proof, ProgramSource::Elf(&program)).is_err()
     };
     let fresh = words.iter().position(|w| !w.from_image).expect("a word outside the image");
     let imaged = words.iter().position(|w| w.from_image).expect("a word of the image");
@@ -663,33 +665,35 @@ fn a_changed_memory_list_is_rejected() {
 }
 
 /// A run of the bundled `sort` guest on `values` numbers, cut into shards of `cycles`.
-fn sort_run(values: u32, seed: u32, cycles: u64) -> (Program, Vec<u8>, Vec<hearth_machine::ShardProof>) {
+fn sort_run(values: u32, seed: u32, cycles: u64) -> (Program, Vec<u8>, RunProof) {
     let program = bundled("sort");
     let input: Vec<u8> =
         (0..values).flat_map(|i| (i.wrapping_mul(0x9e37_79b9) ^ seed).to_le_bytes()).collect();
-    let proofs = hearth_machine::prove_run(&CpuBackend, &program, &input, &params(), cycles).expect("proves");
-    (program, input, proofs)
+    let proof = hearth_machine::prove_run(&CpuBackend, &program, &input, &params(), cycles).expect("proves");
+    (program, input, proof)
+}
+
+/// A copy of a shard proof.
+fn copy(shard: &ShardProof) -> ShardProof {
+    postcard::from_bytes(&postcard::to_allocvec(shard).expect("encodes")).expect("decodes")
 }
 
 #[test]
 fn a_run_of_several_shards_proves_and_verifies_and_tampered_runs_do_not() {
-    use hearth_machine::verify_run;
-    let (program, input, proofs) = sort_run(300, 1, 1 << 13);
-    assert!(proofs.len() >= 4, "{} shards", proofs.len());
+    let (program, input, proof) = sort_run(300, 1, 1 << 13);
+    assert!(proof.shards.len() >= 4, "{} shards", proof.shards.len());
     let summary = execute(&program, &input, &ExecutionOptions::default()).expect("runs");
-    let public = verify_run(&proofs, ProgramSource::Elf(&program)).expect("verifies");
+    let public = verify_run(&proof, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!((public.output.clone(), public.exit_code, public.cycles), (summary.output, 0, summary.cycles));
-    let by_hash = verify_run(&proofs, ProgramSource::Hash(public.program_hash)).expect("verifies by hash");
+    let decoded = RunProof::from_bytes(&proof.to_bytes()).expect("decodes");
+    let by_hash = verify_run(&decoded, ProgramSource::Hash(public.program_hash)).expect("verifies by hash");
     assert_eq!(by_hash, public);
 
-    let rejected = |shards: Vec<&hearth_machine::ShardProof>| {
-        let owned: Vec<_> = shards
-            .iter()
-            .map(|p| hearth_machine::ShardProof::from_bytes(&p.to_bytes()).expect("decodes"))
-            .collect();
-        verify_run(&owned, ProgramSource::Elf(&program)).is_err()
+    let rejected = |shards: Vec<&ShardProof>| {
+        let run = RunProof { input: input.clone(), shards: shards.into_iter().map(copy).collect() };
+        verify_run(&run, ProgramSource::Elf(&program)).is_err()
     };
-    let all: Vec<_> = proofs.iter().collect();
+    let all: Vec<_> = proof.shards.iter().collect();
     assert!(!rejected(all.clone()), "the harness accepts the honest run");
     let mut dropped = all.clone();
     dropped.remove(1);
@@ -701,19 +705,24 @@ fn a_run_of_several_shards_proves_and_verifies_and_tampered_runs_do_not() {
     replayed.insert(2, all[1]);
     assert!(rejected(replayed), "a shard replayed");
     assert!(rejected(all[..all.len() - 1].to_vec()), "the last shard dropped");
-    let (_, _, other) = sort_run(300, 2, 1 << 13);
+    let (_, other_input, other) = sort_run(300, 2, 1 << 13);
     let mut spliced = all.clone();
-    spliced[1] = &other[1];
+    spliced[1] = &other.shards[1];
     assert!(rejected(spliced), "a shard of a run on another input");
+    let mut moved = RunProof::from_bytes(&other.to_bytes()).expect("decodes");
+    assert!(verify_run(&moved, ProgramSource::Elf(&program)).is_ok(), "the other run verifies");
+    moved.input = input.clone();
+    assert!(
+        verify_run(&moved, ProgramSource::Elf(&program)).is_err(),
+        "a whole run claimed for another input"
+    );
+    assert_ne!(other_input, input);
 
     // A hand-over changed in both shards' claims: the chain holds, a STARK does not.
-    let edited = |edit: &dyn Fn(&mut [hearth_machine::ShardProof])| {
-        let mut owned: Vec<_> = proofs
-            .iter()
-            .map(|p| hearth_machine::ShardProof::from_bytes(&p.to_bytes()).expect("decodes"))
-            .collect();
-        edit(&mut owned);
-        verify_run(&owned, ProgramSource::Elf(&program)).is_err()
+    let edited = |edit: &dyn Fn(&mut [ShardProof])| {
+        let mut run = RunProof::from_bytes(&proof.to_bytes()).expect("decodes");
+        edit(&mut run.shards);
+        verify_run(&run, ProgramSource::Elf(&program)).is_err()
     };
     assert!(
         edited(&|p| {
@@ -723,15 +732,16 @@ fn a_run_of_several_shards_proves_and_verifies_and_tampered_runs_do_not() {
         "a hand-over register"
     );
     // A word carried from one shard to a later one, its value changed on both sides.
-    let (k, addr) = (1..proofs.len())
+    let shards = &proof.shards;
+    let (k, addr) = (1..shards.len())
         .find_map(|k| {
-            let carried = proofs[k].boundary.memory.iter().find(|w| !w.from_image && w.before != 0)?;
+            let carried = shards[k].boundary.memory.iter().find(|w| !w.from_image && w.before != 0)?;
             Some((k, carried.addr))
         })
         .expect("a word carried over");
     let j =
-        (0..k).rev().find(|&j| proofs[j].boundary.memory.iter().any(|w| w.addr == addr)).expect("its writer");
-    let flip = |proof: &mut hearth_machine::ShardProof, after: bool| {
+        (0..k).rev().find(|&j| shards[j].boundary.memory.iter().any(|w| w.addr == addr)).expect("its writer");
+    let flip = |proof: &mut ShardProof, after: bool| {
         let mut words = proof.boundary.memory.to_vec();
         for w in words.iter_mut().filter(|w| w.addr == addr) {
             if after { w.after ^= 1 } else { w.before ^= 1 }

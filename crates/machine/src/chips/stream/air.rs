@@ -19,8 +19,11 @@ pub const NUM_STREAM_PUBLIC_VALUES: usize = 16;
 /// The bytes a proof is about.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Streams {
-    /// The input stream.
+    /// The input stream, whole: the digest covers all of it.
     pub input: Arc<[u8]>,
+    /// The input bytes the shard reads (from its input position at entry to the one at exit):
+    /// the table holds only these, so a shard's table does not grow with the whole input.
+    pub input_read: core::ops::Range<usize>,
     /// The public output a shard writes (the whole output for a one-shard run).
     pub output: Arc<[u8]>,
     /// The output's position in the run's output: the bytes written by earlier shards.
@@ -30,13 +33,16 @@ pub struct Streams {
 impl Streams {
     /// Rows of the stream table.
     pub fn height(&self) -> usize {
-        padded_height(self.input.len() + self.output.len())
+        padded_height(self.input_read.len() + self.output.len())
     }
 
-    /// The table's rows in order: `(is_output, position, byte)` for each input byte, then each
-    /// output byte (at `output_start` on).
+    /// The table's rows in order: `(is_output, position, byte)` for each input byte read, then
+    /// each output byte (at `output_start` on). An input range beyond the input gives no rows
+    /// past its end (the verifier refuses such ranges first).
     pub fn rows(&self) -> impl Iterator<Item = (bool, usize, u8)> + '_ {
-        let input = self.input.iter().enumerate().map(|(i, &b)| (false, i, b));
+        let read = self.input.get(self.input_read.clone()).unwrap_or_default();
+        let first = self.input_read.start;
+        let input = read.iter().enumerate().map(move |(i, &b)| (false, first + i, b));
         let start = self.output_start;
         input.chain(self.output.iter().enumerate().map(move |(i, &b)| (true, start + i, b)))
     }
@@ -50,6 +56,8 @@ impl Streams {
         h.update((self.output.len() as u64).to_le_bytes());
         h.update(&self.output);
         h.update((self.output_start as u64).to_le_bytes());
+        h.update((self.input_read.start as u64).to_le_bytes());
+        h.update((self.input_read.end as u64).to_le_bytes());
         let digest: [u8; 32] = h.finalize().into();
         core::array::from_fn(|i| u32::from(u16::from_le_bytes([digest[2 * i], digest[2 * i + 1]])))
     }
@@ -59,8 +67,9 @@ impl Streams {
 ///
 /// # Soundness
 /// - `is_input`, `is_output`, `position` and `byte` equal the verifier's periodic columns: rows
-///   `0..I` hold input byte `i` at position `i`, the next `O` rows output byte `j` at position
-///   `j`, the rest padding (both flags 0).
+///   hold the input bytes the shard reads, each at its position, then its output bytes at
+///   theirs, the rest padding (both flags 0). The read range is the boundary's input positions
+///   at entry and exit, which the register table binds to the syscall table's first and last.
 /// - Each row provides `(is_output, position, byte)` `multiplicity` times, a boolean; output
 ///   rows exactly once and padding never. So the I/O word table's reads find only true input
 ///   bytes, and its writes must produce each output byte exactly once: the output is exactly

@@ -1,0 +1,575 @@
+//! Runs of any length: planned into shard tasks, proven concurrently under a memory budget, and
+//! verified together (`docs/continuations.md`).
+//!
+//! Proving a run has three stages. The **plan** executes the run once in the executor's
+//! checkpoint mode (no events) and cuts it into [`ShardTask`]s: a task is a checkpoint (pc,
+//! registers, stream positions and the memory words the shard touches), small and serializable,
+//! so a worker in another process or on another machine can prove it from the program and the
+//! input alone. Each task is then **replayed** into a shard record and its traces generated,
+//! and **proven**. [`RunProver::prove`] runs the tasks on `jobs` threads at once, each shard's
+//! memory reserved from a budget before it starts, so the next shard's replay and trace
+//! generation overlap the proving of the current ones without the process outgrowing the
+//! machine.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Instant;
+
+use hearth_executor::{Checkpoint, ExecutionOptions, Program};
+use hearth_stark::{ProofParams, ProverBackend};
+use p3_matrix::Matrix;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tracing::{debug, info_span, instrument};
+
+use crate::boundary::ShardBoundary;
+use crate::chips::{self, index};
+use crate::shard::{
+    Known, MAX_SHARD_CYCLES, ProgramSource, ProgramTables, ProveError, PublicValues, ShardProof, VerifyError,
+    prepare_shard, prove_prepared, verify_statement,
+};
+
+/// Cycles per shard unless told otherwise: 2^19 keeps one shard's proving near 6 GiB at the
+/// default parameters, so two shards in flight fit a 16 GiB machine, while shards stay long
+/// enough that the fixed per-shard costs (byte and program tables, memory lists) stay small.
+pub const DEFAULT_SHARD_CYCLES: u64 = 1 << 19;
+
+/// Leading bytes of a serialized [`RunProof`].
+const RUN_PROOF_MAGIC: &[u8; 8] = b"HEARTH\x00\x01";
+
+/// A proof of a whole run: the input once and one proof per shard, in order. Until recursion
+/// folds them, this is the proof a verifier checks.
+#[derive(Serialize, Deserialize)]
+pub struct RunProof {
+    /// The run's input. The verifier computes each shard's stream table from it, so it travels
+    /// whole (its SHA-256 is the input commitment the proof establishes).
+    pub input: Vec<u8>,
+    /// The shard proofs, first to last.
+    pub shards: Vec<ShardProof>,
+}
+
+impl RunProof {
+    /// Serializes the proof (a format tag, then the fields).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = RUN_PROOF_MAGIC.to_vec();
+        bytes.extend(postcard::to_allocvec(self).unwrap_or_default());
+        bytes
+    }
+
+    /// Deserializes a proof written by [`RunProof::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        let body = bytes.strip_prefix(RUN_PROOF_MAGIC.as_slice()).ok_or_else(|| {
+            VerifyError::Malformed("not a Hearth proof (or of another format version)".into())
+        })?;
+        postcard::from_bytes(body).map_err(|e| VerifyError::Malformed(format!("cannot decode: {e}")))
+    }
+
+    /// Cycles of the whole run, as the shards claim them.
+    pub fn cycles(&self) -> u64 {
+        self.shards.iter().map(|s| s.cycles).sum()
+    }
+}
+
+/// One shard of a run, as a unit of work: with the program and the input, everything needed to
+/// re-execute the shard and prove it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardTask {
+    /// Index of the shard in the run.
+    pub index: u32,
+    /// Cycles the shard executes.
+    pub cycles: u64,
+    /// The machine's state where the shard starts.
+    pub checkpoint: Checkpoint,
+}
+
+/// A run cut into shards, before proving.
+#[derive(Clone, Debug)]
+pub struct RunPlan {
+    /// One task per shard, in order.
+    pub tasks: Vec<ShardTask>,
+    /// Cycles of the whole run.
+    pub cycles: u64,
+    /// The exit code.
+    pub exit_code: u32,
+    /// The public output.
+    pub output: Vec<u8>,
+    /// Wall time of the planning execution, in seconds.
+    pub execute_s: f64,
+}
+
+/// How a run is cut and scheduled.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Cycles per shard (the last one may be shorter), 1 to [`MAX_SHARD_CYCLES`].
+    pub shard_cycles: u64,
+    /// Shards proven at once.
+    pub jobs: usize,
+    /// Bytes of memory the shards in flight may hold together (estimated; a shard that alone
+    /// exceeds it is proven on its own).
+    pub max_memory: u64,
+    /// Fault if the guest has not exited after this many cycles.
+    pub max_cycles: u64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            shard_cycles: DEFAULT_SHARD_CYCLES,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_memory: default_memory_budget(),
+            max_cycles: hearth_executor::DEFAULT_MAX_CYCLES,
+        }
+    }
+}
+
+/// Three quarters of the memory the system reports available (of physical memory if it
+/// reports none), so that proving does not push the machine into swap.
+pub fn default_memory_budget() -> u64 {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let field = |name: &str| {
+        meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kib| kib * 1024)
+    };
+    let available = field("MemAvailable:").or_else(|| field("MemTotal:")).unwrap_or(8 << 30);
+    available / 4 * 3
+}
+
+/// What proving one shard took.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ShardReport {
+    /// Index of the shard.
+    pub index: u32,
+    /// Cycles it executes.
+    pub cycles: u64,
+    /// Re-executing it into a record, in seconds.
+    pub replay_s: f64,
+    /// Generating its traces, in seconds.
+    pub trace_s: f64,
+    /// Proving its tables, in seconds.
+    pub prove_s: f64,
+    /// The memory reserved for it from the budget, in bytes.
+    pub estimated_memory: u64,
+    /// `log2` of its CPU table's height.
+    pub cpu_log_height: u32,
+    /// Tables its proof holds.
+    pub tables: u32,
+}
+
+/// What proving a run took.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunReport {
+    /// Cycles of the run.
+    pub cycles: u64,
+    /// Wall time of the planning execution, in seconds.
+    pub execute_s: f64,
+    /// Wall time from the first shard started to the last proven, in seconds.
+    pub shards_s: f64,
+    /// Shards proven at once.
+    pub jobs: usize,
+    /// The memory budget, in bytes.
+    pub max_memory: u64,
+    /// Per shard, in order.
+    pub shards: Vec<ShardReport>,
+}
+
+/// Follows a run's proving (a progress bar, a log): called from the worker threads.
+pub trait RunObserver: Sync {
+    /// The run is planned; proving starts.
+    fn planned(&self, _plan: &RunPlan) {}
+    /// A shard is proven.
+    fn shard_proven(&self, _report: &ShardReport) {}
+}
+
+impl RunObserver for () {}
+
+/// A shard's proof and report, or why it failed.
+type ShardResult = Result<(ShardProof, ShardReport), ProveError>;
+
+/// Proves runs of one program on one input: plans them, proves their tasks, alone or all
+/// together.
+pub struct RunProver<'a, B> {
+    backend: &'a B,
+    program: &'a Program,
+    input: &'a [u8],
+    params: &'a ProofParams,
+    tables: ProgramTables,
+    costs: TableCosts,
+}
+
+impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
+    /// A prover for `program` on `input` with `params` (builds the program's tables once).
+    pub fn new(
+        backend: &'a B,
+        program: &'a Program,
+        input: &'a [u8],
+        params: &'a ProofParams,
+    ) -> Result<Self, ProveError> {
+        Ok(Self {
+            backend,
+            program,
+            input,
+            params,
+            tables: ProgramTables::of(program),
+            costs: TableCosts::of(params)?,
+        })
+    }
+
+    /// Executes the run once and cuts it into tasks of `shard_cycles` cycles.
+    #[instrument(skip_all, fields(shard_cycles))]
+    pub fn plan(&self, shard_cycles: u64, max_cycles: u64) -> Result<RunPlan, ProveError> {
+        if shard_cycles == 0 || shard_cycles > MAX_SHARD_CYCLES {
+            return Err(ProveError::Unsupported {
+                pc: 0,
+                what: format!("shards of {shard_cycles} cycles (1 to {MAX_SHARD_CYCLES})"),
+            });
+        }
+        let start = Instant::now();
+        let options = ExecutionOptions { max_cycles, debug: hearth_executor::DebugOutput::Discard };
+        let (checkpoints, summary) =
+            hearth_executor::checkpoints(self.program, self.input, &options, shard_cycles)?;
+        let ends: Vec<u64> = checkpoints.iter().skip(1).map(|c| c.clk).chain([summary.cycles]).collect();
+        let tasks = checkpoints
+            .into_iter()
+            .zip(ends)
+            .enumerate()
+            .map(|(k, (checkpoint, end))| ShardTask {
+                index: k as u32,
+                cycles: end - checkpoint.clk,
+                checkpoint,
+            })
+            .collect::<Vec<_>>();
+        let execute_s = start.elapsed().as_secs_f64();
+        debug!(
+            cycles = summary.cycles,
+            shards = tasks.len(),
+            elapsed_ms = (execute_s * 1e3) as u64,
+            "planned"
+        );
+        Ok(RunPlan {
+            tasks,
+            cycles: summary.cycles,
+            exit_code: summary.exit_code,
+            output: summary.output,
+            execute_s,
+        })
+    }
+
+    /// Replays a task and proves its shard.
+    pub fn prove_task(&self, task: &ShardTask) -> Result<(ShardProof, ShardReport), ProveError> {
+        self.prove_task_within(task, None)
+    }
+
+    /// [`RunProver::prove_task`], reserving the shard's memory from `budget` when given.
+    fn prove_task_within(
+        &self,
+        task: &ShardTask,
+        budget: Option<&MemoryBudget>,
+    ) -> Result<(ShardProof, ShardReport), ProveError> {
+        let _span = info_span!("shard", index = task.index, cycles = task.cycles).entered();
+        let guess = self.costs.estimate_for_cycles(task.cycles, self.params);
+        if let Some(budget) = budget {
+            budget.reserve(task.index, guess);
+        }
+        let start = Instant::now();
+        let record = hearth_executor::replay_shard(self.program, self.input, &task.checkpoint, task.cycles)?;
+        if record.cycles() != task.cycles || record.start != task.checkpoint {
+            return Err(ProveError::Unsupported {
+                pc: task.checkpoint.pc,
+                what: format!("shard {} replays differently from its plan", task.index),
+            });
+        }
+        let replay_s = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let output_start = task.checkpoint.output_position as usize;
+        let prepared = prepare_shard(self.program, &self.tables, record, self.input, output_start, None)?;
+        let trace_s = start.elapsed().as_secs_f64();
+        let heights: Vec<Option<usize>> = (0..chips::CHIP_NAMES.len())
+            .map(|t| {
+                prepared.used.contains(&t).then(|| prepared.traces[t].height().trailing_zeros() as usize)
+            })
+            .collect();
+        let estimated_memory = self.costs.estimate(&heights, self.params);
+        debug!(
+            estimated_mib = estimated_memory >> 20,
+            first_guess_mib = guess >> 20,
+            log_heights = ?heights.iter().enumerate().filter_map(|(t, h)| h.map(|h| (chips::CHIP_NAMES[t], h))).collect::<Vec<_>>(),
+            "traces generated"
+        );
+        if let Some(budget) = budget {
+            budget.reserve(task.index, estimated_memory);
+        }
+        let cpu_log_height = prepared.traces[index::CPU].height().trailing_zeros();
+        let tables = prepared.used.len() as u32;
+        let start = Instant::now();
+        let proof = prove_prepared(self.backend, self.params, &self.tables, prepared)?;
+        let prove_s = start.elapsed().as_secs_f64();
+        let report = ShardReport {
+            index: task.index,
+            cycles: task.cycles,
+            replay_s,
+            trace_s,
+            prove_s,
+            estimated_memory,
+            cpu_log_height,
+            tables,
+        };
+        Ok((proof, report))
+    }
+
+    /// Plans the run and proves every shard, `options.jobs` at a time within
+    /// `options.max_memory`, telling `observer` as it goes.
+    #[instrument(skip_all, fields(params = %self.params.name, shard_cycles = options.shard_cycles, jobs = options.jobs))]
+    pub fn prove(
+        &self,
+        options: &RunOptions,
+        observer: &dyn RunObserver,
+    ) -> Result<(RunProof, RunReport), ProveError> {
+        let plan = self.plan(options.shard_cycles, options.max_cycles)?;
+        observer.planned(&plan);
+        let jobs = options.jobs.clamp(1, plan.tasks.len().max(1));
+        let budget = MemoryBudget::new(options.max_memory);
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let results: Mutex<Vec<Option<ShardResult>>> =
+            Mutex::new((0..plan.tasks.len()).map(|_| None).collect());
+        let start = Instant::now();
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| {
+                    while !failed.load(Ordering::Relaxed) {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(task) = plan.tasks.get(k) else { break };
+                        let result = self.prove_task_within(task, Some(&budget));
+                        budget.release(task.index);
+                        match &result {
+                            Ok((_, report)) => observer.shard_proven(report),
+                            Err(_) => failed.store(true, Ordering::Relaxed),
+                        }
+                        if let Ok(mut results) = results.lock() {
+                            results[k] = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+        let shards_s = start.elapsed().as_secs_f64();
+        let results = results.into_inner().unwrap_or_default();
+        let mut shards = Vec::with_capacity(results.len());
+        let mut reports = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Some(Ok((proof, report))) => {
+                    shards.push(proof);
+                    reports.push(report);
+                }
+                Some(Err(e)) => return Err(e),
+                // Left unproven after another shard failed; that failure is returned above or
+                // below.
+                None => {}
+            }
+        }
+        if shards.len() != plan.tasks.len() {
+            return Err(ProveError::Unsupported { pc: 0, what: "a shard was left unproven".into() });
+        }
+        let report = RunReport {
+            cycles: plan.cycles,
+            execute_s: plan.execute_s,
+            shards_s,
+            jobs,
+            max_memory: options.max_memory,
+            shards: reports,
+        };
+        Ok((RunProof { input: self.input.to_vec(), shards }, report))
+    }
+}
+
+/// Proves a run of `program` on `input` cut into shards of `shard_cycles` cycles, with the
+/// default scheduling (all cores, the default memory budget).
+pub fn prove_run<B: ProverBackend + Sync>(
+    backend: &B,
+    program: &Program,
+    input: &[u8],
+    params: &ProofParams,
+    shard_cycles: u64,
+) -> Result<RunProof, ProveError> {
+    let options = RunOptions { shard_cycles, ..RunOptions::default() };
+    Ok(RunProver::new(backend, program, input, params)?.prove(&options, &())?.0)
+}
+
+/// Bytes each table costs the prover per row, from its widths: what the memory budget counts.
+struct TableCosts {
+    /// Base-field columns per table (main and preprocessed).
+    base: Vec<usize>,
+    /// Extension-field columns per table (the lookup argument's, plus the running sum).
+    extension: Vec<usize>,
+}
+
+/// Bytes of a base-field element and of a challenge-field element.
+const BASE_BYTES: u64 = 4;
+const EXTENSION_BYTES: u64 = 32;
+/// Bytes of a shard record per cycle (instruction, register and memory events), measured.
+const RECORD_BYTES_PER_CYCLE: u64 = 160;
+/// The prover's peak over the matrices the estimate counts (Merkle trees, the quotient's
+/// evaluation, scratch in the DFTs, less what is freed early), measured on a 2^18-cycle shard
+/// of the `sort` guest (2.64 GiB peak for a 2.2 GiB count), with a margin.
+const PROVER_OVERHEAD: f64 = 1.3;
+
+impl TableCosts {
+    fn of(params: &ProofParams) -> Result<Self, ProveError> {
+        let heights = vec![Some(10); chips::CHIP_NAMES.len()];
+        let shapes = crate::shard::machine_shapes(params, &heights)
+            .map_err(|e| ProveError::Unsupported { pc: 0, what: format!("table shapes: {e}") })?;
+        Ok(Self {
+            base: shapes.iter().map(|s| s.main_width + s.preprocessed_width).collect(),
+            // The quotient's chunks are extension-field columns too: two per table at degree 3.
+            extension: shapes.iter().map(|s| s.num_lookups + 1 + 2).collect(),
+        })
+    }
+
+    /// Estimated peak bytes of proving tables of these heights (`None`: left out): every
+    /// column is held as its trace and its low-degree extension.
+    fn estimate(&self, log_heights: &[Option<usize>], params: &ProofParams) -> u64 {
+        let copies = 1 + (1u64 << params.log_blowup);
+        let committed: u64 = log_heights
+            .iter()
+            .enumerate()
+            .filter_map(|(t, h)| h.map(|h| (t, 1u64 << h)))
+            .map(|(t, rows)| {
+                rows * copies
+                    * (self.base[t] as u64 * BASE_BYTES + self.extension[t] as u64 * EXTENSION_BYTES)
+            })
+            .sum();
+        let cpu_rows = log_heights[index::CPU].map_or(0, |h| 1u64 << h);
+        (committed as f64 * PROVER_OVERHEAD) as u64 + cpu_rows * RECORD_BYTES_PER_CYCLE
+    }
+
+    /// What replaying and tracing a shard of `cycles` cycles holds before proving: the record
+    /// and the traces, every execution table as tall as the CPU's, no accelerator.
+    fn estimate_for_cycles(&self, cycles: u64, params: &ProofParams) -> u64 {
+        let log_rows = cycles.max(2).next_power_of_two().trailing_zeros() as usize;
+        let heights: Vec<Option<usize>> = (0..chips::CHIP_NAMES.len())
+            .map(|t| match t {
+                t if crate::shard::OPTIONAL_TABLES.contains(&t) => None,
+                index::BYTE => Some(16),
+                index::REGISTERS | index::PROGRAM | index::MEMORY_IMAGE | index::STREAM => Some(4),
+                _ => Some(log_rows),
+            })
+            .collect();
+        let copies = 1 + (1u64 << params.log_blowup);
+        (self.estimate(&heights, params) as f64 / copies as f64 / PROVER_OVERHEAD) as u64
+    }
+}
+
+/// Memory reserved by the shards in flight. A shard waits until its reservation fits under the
+/// limit, except the oldest shard in flight, which never waits: the run always progresses, and
+/// a shard too large for the budget is proven with nothing beside it but older shards already
+/// running.
+struct MemoryBudget {
+    limit: u64,
+    held: Mutex<BTreeMap<u32, u64>>,
+    changed: Condvar,
+}
+
+impl MemoryBudget {
+    fn new(limit: u64) -> Self {
+        Self { limit, held: Mutex::new(BTreeMap::new()), changed: Condvar::new() }
+    }
+
+    /// Sets shard `index`'s reservation to `bytes`, waiting for room if it grows.
+    fn reserve(&self, index: u32, bytes: u64) {
+        let Ok(mut held) = self.held.lock() else { return };
+        loop {
+            let others: u64 = held.iter().filter(|(k, _)| **k != index).map(|(_, b)| b).sum();
+            let oldest = held.keys().next().is_none_or(|&k| k >= index);
+            if oldest || others + bytes <= self.limit {
+                held.insert(index, bytes);
+                return;
+            }
+            held = match self.changed.wait(held) {
+                Ok(held) => held,
+                Err(_) => return,
+            };
+        }
+    }
+
+    /// Returns shard `index`'s reservation.
+    fn release(&self, index: u32) {
+        if let Ok(mut held) = self.held.lock() {
+            held.remove(&index);
+        }
+        self.changed.notify_all();
+    }
+}
+
+/// Verifies a run's proof: each shard's proof, and that together they are one execution from
+/// the entry point to `exit` (`docs/continuations.md`). Returns what it establishes: the whole
+/// output, the total cycles and the exit code. Shards are checked on all cores.
+#[instrument(skip_all, fields(shards = proof.shards.len()))]
+pub fn verify_run(proof: &RunProof, program: ProgramSource<'_>) -> Result<PublicValues, VerifyError> {
+    let input = proof.input.as_slice();
+    let first = proof.shards.first().ok_or_else(|| VerifyError::Malformed("no shards".into()))?;
+    let d = &first.descriptor;
+    let count = proof.shards.len();
+    for (k, shard) in proof.shards.iter().enumerate() {
+        if &shard.descriptor != d {
+            return Err(VerifyError::Malformed(format!("shard {k} is for another program")));
+        }
+        if k + 1 < count && shard.exit_code != 0 {
+            return Err(VerifyError::Malformed(format!("shard {k} claims an exit code but does not halt")));
+        }
+        let b = &shard.boundary;
+        if !b.is_well_formed()
+            || b.registers_out[32] > input.len() as u64
+            || b.registers_in[33] + shard.output.len() as u64 != b.registers_out[33]
+        {
+            return Err(VerifyError::PublicValue(format!(
+                "shard {k}: stream positions differ from the input and output"
+            )));
+        }
+    }
+    let boundaries: Vec<&ShardBoundary> = proof.shards.iter().map(|p| &p.boundary).collect();
+    crate::boundary::check_chain(&boundaries, d.entry, d.image_lo..d.image_hi)
+        .map_err(|e| VerifyError::PublicValue(e.to_string()))?;
+    if proof.shards.iter().any(|s| s.stark.params != first.stark.params) {
+        return Err(VerifyError::Malformed("shards proven with different parameters".into()));
+    }
+    let known = Known::of(program);
+    // The first shard alone, so that the program's commitment is computed once, not on every
+    // thread.
+    verify_statement(first, input, &known)?;
+    let next = AtomicUsize::new(0);
+    let first_error: Mutex<Option<(usize, VerifyError)>> = Mutex::new(None);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count - 1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed) + 1;
+                    let Some(shard) = proof.shards.get(k) else { break };
+                    if let Err(e) = verify_statement(shard, input, &known)
+                        && let Ok(mut slot) = first_error.lock()
+                        && slot.as_ref().is_none_or(|(j, _)| k < *j)
+                    {
+                        *slot = Some((k, e));
+                    }
+                }
+            });
+        }
+    });
+    if let Some((_, e)) = first_error.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let last = proof.shards.last().unwrap_or(first);
+    Ok(PublicValues {
+        program_hash: d.hash(),
+        exit_code: last.exit_code,
+        input_len: input.len() as u32,
+        input_commitment: Sha256::digest(input).into(),
+        output: proof.shards.iter().flat_map(|p| p.output.iter().copied()).collect(),
+        cycles: proof.cycles(),
+    })
+}
