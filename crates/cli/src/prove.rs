@@ -46,9 +46,9 @@ pub(crate) struct RunArgs {
     /// proven on its own; 2^19 keeps one shard near 6 GiB at the default parameters.
     #[arg(long, value_name = "N", default_value_t = hearth_machine::DEFAULT_SHARD_CYCLES)]
     shard_cycles: u64,
-    /// Shards proven at once (default: one per core). Each also uses every core while it
-    /// proves; more than one overlaps one shard's execution and trace generation with
-    /// another's proving.
+    /// Shards proven at once (default 1: each proof already uses every core; one more shard is
+    /// always executed and traced ahead). More pay only when one shard cannot keep all cores
+    /// busy, and multiply the memory needed.
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Memory the shards in flight may use together, like `12G` or `800M` (default: three

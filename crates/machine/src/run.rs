@@ -6,10 +6,9 @@
 //! registers, stream positions and the memory words the shard touches), small and serializable,
 //! so a worker in another process or on another machine can prove it from the program and the
 //! input alone. Each task is then **replayed** into a shard record and its traces generated,
-//! and **proven**. [`RunProver::prove`] runs the tasks on `jobs` threads at once, each shard's
-//! memory reserved from a budget before it starts, so the next shard's replay and trace
-//! generation overlap the proving of the current ones without the process outgrowing the
-//! machine.
+//! and **proven**. [`RunProver::prove`] proves `jobs` shards at a time, in order, while one more
+//! is replayed and traced ahead, each shard's memory reserved from a budget before it starts,
+//! so trace generation overlaps proving without the process outgrowing the machine.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -103,7 +102,8 @@ pub struct RunPlan {
 pub struct RunOptions {
     /// Cycles per shard (the last one may be shorter), 1 to [`MAX_SHARD_CYCLES`].
     pub shard_cycles: u64,
-    /// Shards proven at once.
+    /// Shards proven at once (one more is replayed and traced ahead). One by default: a proof
+    /// uses every core already; more help only when one shard cannot keep the cores busy.
     pub jobs: usize,
     /// Bytes of memory the shards in flight may hold together (estimated; a shard that alone
     /// exceeds it is proven on its own).
@@ -116,7 +116,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             shard_cycles: DEFAULT_SHARD_CYCLES,
-            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            jobs: 1,
             max_memory: default_memory_budget(),
             max_cycles: hearth_executor::DEFAULT_MAX_CYCLES,
         }
@@ -263,16 +263,17 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         self.prove_task_within(task, None)
     }
 
-    /// [`RunProver::prove_task`], reserving the shard's memory from `budget` when given.
+    /// [`RunProver::prove_task`], scheduled by `schedule` when given: memory reserved from its
+    /// budget, proving in its turn.
     fn prove_task_within(
         &self,
         task: &ShardTask,
-        budget: Option<&MemoryBudget>,
+        schedule: Option<&Schedule>,
     ) -> Result<(ShardProof, ShardReport), ProveError> {
         let _span = info_span!("shard", index = task.index, cycles = task.cycles).entered();
         let guess = self.costs.estimate_for_cycles(task.cycles, self.params);
-        if let Some(budget) = budget {
-            budget.reserve(task.index, guess);
+        if let Some(schedule) = schedule {
+            schedule.budget.reserve(task.index, guess);
         }
         let start = Instant::now();
         let record = hearth_executor::replay_shard(self.program, self.input, &task.checkpoint, task.cycles)?;
@@ -299,9 +300,14 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             log_heights = ?heights.iter().enumerate().filter_map(|(t, h)| h.map(|h| (chips::CHIP_NAMES[t], h))).collect::<Vec<_>>(),
             "traces generated"
         );
-        if let Some(budget) = budget {
-            budget.reserve(task.index, estimated_memory);
-        }
+        let _turn = match schedule {
+            Some(schedule) => {
+                let turn = schedule.turns.take(task.index, &schedule.failed).ok_or(ProveError::Cancelled)?;
+                schedule.budget.reserve(task.index, estimated_memory);
+                Some(turn)
+            }
+            None => None,
+        };
         let cpu_log_height = prepared.traces[index::CPU].height().trailing_zeros();
         let tables = prepared.used.len() as u32;
         let start = Instant::now();
@@ -320,8 +326,9 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         Ok((proof, report))
     }
 
-    /// Plans the run and proves every shard, `options.jobs` at a time within
-    /// `options.max_memory`, telling `observer` as it goes.
+    /// Plans the run and proves every shard, `options.jobs` at a time and in order within
+    /// `options.max_memory`, while one more shard is replayed and traced ahead, telling
+    /// `observer` as it goes.
     #[instrument(skip_all, fields(params = %self.params.name, shard_cycles = options.shard_cycles, jobs = options.jobs))]
     pub fn prove(
         &self,
@@ -331,23 +338,29 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         let plan = self.plan(options.shard_cycles, options.max_cycles)?;
         observer.planned(&plan);
         let jobs = options.jobs.clamp(1, plan.tasks.len().max(1));
-        let budget = MemoryBudget::new(options.max_memory);
+        let schedule = Schedule {
+            budget: MemoryBudget::new(options.max_memory),
+            turns: ProvingTurns::new(jobs),
+            failed: AtomicBool::new(false),
+        };
         let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
         let results: Mutex<Vec<Option<ShardResult>>> =
             Mutex::new((0..plan.tasks.len()).map(|_| None).collect());
         let start = Instant::now();
         std::thread::scope(|scope| {
-            for _ in 0..jobs {
+            // One worker more than shards proven at once: it replays and traces the next shard
+            // while the others prove.
+            for _ in 0..=jobs {
                 scope.spawn(|| {
-                    while !failed.load(Ordering::Relaxed) {
+                    while !schedule.failed.load(Ordering::Relaxed) {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         let Some(task) = plan.tasks.get(k) else { break };
-                        let result = self.prove_task_within(task, Some(&budget));
-                        budget.release(task.index);
+                        let result = self.prove_task_within(task, Some(&schedule));
+                        schedule.budget.release(task.index);
                         match &result {
                             Ok((_, report)) => observer.shard_proven(report),
-                            Err(_) => failed.store(true, Ordering::Relaxed),
+                            Err(ProveError::Cancelled) => continue,
+                            Err(_) => schedule.fail(),
                         }
                         if let Ok(mut results) = results.lock() {
                             results[k] = Some(result);
@@ -464,6 +477,64 @@ impl TableCosts {
     }
 }
 
+/// How the workers of one run share the machine.
+struct Schedule {
+    budget: MemoryBudget,
+    turns: ProvingTurns,
+    /// Set when a shard fails: the others stop.
+    failed: AtomicBool,
+}
+
+impl Schedule {
+    fn fail(&self) {
+        self.failed.store(true, Ordering::Relaxed);
+        self.turns.changed.notify_all();
+    }
+}
+
+/// Turns to prove, given in shard order, `jobs` at a time. Each proof already uses every core,
+/// so more shards proving at once only add memory; in order, the shards proving are always
+/// the oldest in flight, which the memory budget never makes wait, so a run cannot deadlock.
+struct ProvingTurns {
+    jobs: usize,
+    /// The next shard to get a turn, and how many are proving.
+    state: Mutex<(u32, usize)>,
+    changed: Condvar,
+}
+
+/// A turn to prove, given back when dropped.
+struct Turn<'a>(&'a ProvingTurns);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.0.state.lock() {
+            state.1 -= 1;
+        }
+        self.0.changed.notify_all();
+    }
+}
+
+impl ProvingTurns {
+    fn new(jobs: usize) -> Self {
+        Self { jobs, state: Mutex::new((0, 0)), changed: Condvar::new() }
+    }
+
+    /// Waits for shard `index`'s turn; `None` if the run failed meanwhile.
+    fn take(&self, index: u32, failed: &AtomicBool) -> Option<Turn<'_>> {
+        let mut state = self.state.lock().ok()?;
+        loop {
+            if failed.load(Ordering::Relaxed) {
+                return None;
+            }
+            if state.0 == index && state.1 < self.jobs {
+                *state = (index + 1, state.1 + 1);
+                return Some(Turn(self));
+            }
+            state = self.changed.wait(state).ok()?;
+        }
+    }
+}
+
 /// Memory reserved by the shards in flight. A shard waits until its reservation fits under the
 /// limit, except the oldest shard in flight, which never waits: the run always progresses, and
 /// a shard too large for the budget is proven with nothing beside it but older shards already
@@ -572,4 +643,61 @@ pub fn verify_run(proof: &RunProof, program: ProgramSource<'_>) -> Result<Public
         output: proof.shards.iter().flat_map(|p| p.output.iter().copied()).collect(),
         cycles: proof.cycles(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use super::{MemoryBudget, ProvingTurns};
+
+    #[test]
+    fn the_oldest_shard_never_waits_and_newer_ones_wait_for_room() {
+        let budget = MemoryBudget::new(100);
+        // Shard 0 alone exceeds the budget: it goes ahead all the same.
+        budget.reserve(0, 150);
+        let granted = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                budget.reserve(1, 60);
+                granted.store(true, Ordering::SeqCst);
+            });
+            std::thread::sleep(Duration::from_millis(200));
+            assert!(!granted.load(Ordering::SeqCst), "shard 1 waits while shard 0 holds the budget");
+            budget.release(0);
+        });
+        assert!(granted.load(Ordering::SeqCst), "and goes once shard 0 is done");
+        // Growing a reservation that still fits does not wait.
+        budget.reserve(2, 40);
+        budget.reserve(2, 40);
+    }
+
+    #[test]
+    fn turns_to_prove_go_in_shard_order_and_stop_on_failure() {
+        let turns = ProvingTurns::new(1);
+        let failed = AtomicBool::new(false);
+        let order = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for index in [2u32, 1, 0] {
+                let (turns, failed, order) = (&turns, &failed, &order);
+                scope.spawn(move || {
+                    let turn = turns.take(index, failed).expect("a turn");
+                    order.lock().expect("lock").push(index);
+                    std::thread::sleep(Duration::from_millis(20));
+                    drop(turn);
+                });
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        assert_eq!(*order.lock().expect("lock"), vec![0, 1, 2]);
+        // Shard 3's turn never comes when shard 4 is waiting and the run fails: it is released.
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| turns.take(4, &failed).is_none());
+            std::thread::sleep(Duration::from_millis(50));
+            failed.store(true, Ordering::SeqCst);
+            turns.changed.notify_all();
+            assert!(waiter.join().expect("joins"), "the waiting shard gives up");
+        });
+    }
 }

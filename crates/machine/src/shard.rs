@@ -46,6 +46,9 @@ pub enum ProveError {
     /// The STARK prover failed.
     #[error(transparent)]
     Stark(#[from] hearth_stark::StarkError),
+    /// Proving stopped because another shard of the run failed.
+    #[error("stopped after another shard failed")]
+    Cancelled,
 }
 
 /// Why a proof was rejected.
