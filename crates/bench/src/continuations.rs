@@ -42,13 +42,6 @@ fn workload(values: u32) -> (Program, Vec<u8>) {
     (program, input)
 }
 
-fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib: u64 =
-        status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
 /// Proves one configuration here and prints its result as one JSON line.
 fn run_one(args: &Args, log_shard: u64, jobs: u64) -> anyhow::Result<()> {
     let params = ProofParams::by_name(&args.params).context("no such parameter set")?;
@@ -73,7 +66,7 @@ fn run_one(args: &Args, log_shard: u64, jobs: u64) -> anyhow::Result<()> {
         "trace_total_s": report.shards.iter().map(|s| s.trace_s + s.replay_s).sum::<f64>(),
         "verify_s": verify_s,
         "proof_bytes": proof.to_bytes().len(),
-        "peak_rss_bytes": peak_rss_bytes(),
+        "peak_rss_bytes": crate::peak_rss_bytes(),
     });
     println!("{result}");
     Ok(())

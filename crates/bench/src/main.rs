@@ -59,6 +59,14 @@ impl Output {
     }
 }
 
+/// The process's peak resident memory so far, in bytes (Linux's `VmHWM`).
+pub(crate) fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Executor(args) => executor::run(args),

@@ -117,10 +117,7 @@ fn ecrecover(cycles: u64) -> anyhow::Result<(Program, Vec<u8>)> {
 }
 
 fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
+    crate::peak_rss_bytes().map(|bytes| bytes as f64 / (1 << 20) as f64)
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {

@@ -68,7 +68,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
-    let public: Vec<u8> = proven.proof.shards.iter().flat_map(|s| s.output.iter().copied()).collect();
+    let public = proven.proof.output();
     let exit_code = proven.proof.shards.last().map_or(0, |s| s.exit_code);
     let output = PublicOutput::decode(&public)
         .filter(|_| exit_code == 0)

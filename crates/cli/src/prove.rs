@@ -43,7 +43,7 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "NAME", default_value = "default")]
     params: String,
     /// Cycles per shard (1 to 4194302). The run is cut into shards of this many cycles, each
-    /// proven on its own; 2^19 keeps one shard near 6 GiB at the default parameters.
+    /// proven on its own; at 2^19 the block guest's proving peaks near 13 GiB (default parameters).
     #[arg(long, value_name = "N", default_value_t = hearth_machine::DEFAULT_SHARD_CYCLES)]
     shard_cycles: u64,
     /// Shards proven at once (default 1: each proof already uses every core; one more shard is
@@ -172,8 +172,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
     println!("program hash  0x{}", hex::encode(shard.descriptor.hash()));
     println!("exit code     {}", shard.exit_code);
     println!("input         {} bytes, SHA-256 0x{}", input.len(), hex::encode(Sha256::digest(&input)));
-    let output: Vec<u8> = proven.proof.shards.iter().flat_map(|s| s.output.iter().copied()).collect();
-    println!("output        {}", describe_output(&output));
+    println!("output        {}", describe_output(&proven.proof.output()));
     print_run_summary(&proven, bytes.len(), &args.output);
     if let Some(path) = &args.report {
         let report = run_report_json(&proven, &params, bytes.len(), None);
@@ -290,7 +289,9 @@ pub(crate) fn run_security(proof: &RunProof) -> anyhow::Result<[RegimeReport; 2]
             continue;
         }
         let reports = machine_security(&shard.stark.params, &heights)?;
-        let jbr = |r: &[RegimeReport; 2]| r.iter().map(|x| x.total).min().unwrap_or(0);
+        let jbr = |r: &[RegimeReport; 2]| {
+            r.iter().find(|x| x.regime == Regime::JohnsonBound).map_or(0, |x| x.total)
+        };
         if weakest.as_ref().is_none_or(|w| jbr(&reports) < jbr(w)) {
             weakest = Some(reports);
         }

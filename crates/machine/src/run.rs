@@ -29,9 +29,10 @@ use crate::shard::{
     prepare_shard, prove_prepared, verify_statement,
 };
 
-/// Cycles per shard unless told otherwise: 2^19 keeps one shard's proving near 6 GiB at the
-/// default parameters, so two shards in flight fit a 16 GiB machine, while shards stay long
-/// enough that the fixed per-shard costs (byte and program tables, memory lists) stay small.
+/// Cycles per shard unless told otherwise: at the default parameters, proving the validation
+/// guest in 2^19-cycle shards peaks near 13 GiB (one shard proving, the next traced beside it),
+/// which fits a 16 GiB machine, while shards stay long enough that the fixed per-shard costs
+/// (byte, program and image tables, memory lists) stay small.
 pub const DEFAULT_SHARD_CYCLES: u64 = 1 << 19;
 
 /// Leading bytes of a serialized [`RunProof`].
@@ -67,6 +68,11 @@ impl RunProof {
     /// Cycles of the whole run, as the shards claim them.
     pub fn cycles(&self) -> u64 {
         self.shards.iter().map(|s| s.cycles).sum()
+    }
+
+    /// The run's public output, as the shards claim it: their outputs in order.
+    pub fn output(&self) -> Vec<u8> {
+        self.shards.iter().flat_map(|s| s.output.iter().copied()).collect()
     }
 }
 
@@ -271,7 +277,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         schedule: Option<&Schedule>,
     ) -> Result<(ShardProof, ShardReport), ProveError> {
         let _span = info_span!("shard", index = task.index, cycles = task.cycles).entered();
-        let guess = self.costs.estimate_for_cycles(task.cycles, self.params);
+        let guess = self.costs.estimate_for_cycles(task.cycles);
         if let Some(schedule) = schedule {
             schedule.budget.reserve(task.index, guess);
         }
@@ -443,26 +449,32 @@ impl TableCosts {
         })
     }
 
-    /// Estimated peak bytes of proving tables of these heights (`None`: left out): every
-    /// column is held as its trace and its low-degree extension.
-    fn estimate(&self, log_heights: &[Option<usize>], params: &ProofParams) -> u64 {
-        let copies = 1 + (1u64 << params.log_blowup);
-        let committed: u64 = log_heights
+    /// Bytes of one copy of every column of tables of these heights (`None`: left out), and
+    /// of the shard record behind them.
+    fn columns_and_record(&self, log_heights: &[Option<usize>]) -> (u64, u64) {
+        let columns = log_heights
             .iter()
             .enumerate()
             .filter_map(|(t, h)| h.map(|h| (t, 1u64 << h)))
             .map(|(t, rows)| {
-                rows * copies
-                    * (self.base[t] as u64 * BASE_BYTES + self.extension[t] as u64 * EXTENSION_BYTES)
+                rows * (self.base[t] as u64 * BASE_BYTES + self.extension[t] as u64 * EXTENSION_BYTES)
             })
             .sum();
         let cpu_rows = log_heights[index::CPU].map_or(0, |h| 1u64 << h);
-        (committed as f64 * PROVER_OVERHEAD) as u64 + cpu_rows * RECORD_BYTES_PER_CYCLE
+        (columns, cpu_rows * RECORD_BYTES_PER_CYCLE)
+    }
+
+    /// Estimated peak bytes of proving tables of these heights: every column is held as its
+    /// trace and its low-degree extension.
+    fn estimate(&self, log_heights: &[Option<usize>], params: &ProofParams) -> u64 {
+        let (columns, record) = self.columns_and_record(log_heights);
+        let copies = 1 + (1u64 << params.log_blowup);
+        ((columns * copies) as f64 * PROVER_OVERHEAD) as u64 + record
     }
 
     /// What replaying and tracing a shard of `cycles` cycles holds before proving: the record
     /// and the traces, every execution table as tall as the CPU's, no accelerator.
-    fn estimate_for_cycles(&self, cycles: u64, params: &ProofParams) -> u64 {
+    fn estimate_for_cycles(&self, cycles: u64) -> u64 {
         let log_rows = cycles.max(2).next_power_of_two().trailing_zeros() as usize;
         let heights: Vec<Option<usize>> = (0..chips::CHIP_NAMES.len())
             .map(|t| match t {
@@ -472,8 +484,8 @@ impl TableCosts {
                 _ => Some(log_rows),
             })
             .collect();
-        let copies = 1 + (1u64 << params.log_blowup);
-        (self.estimate(&heights, params) as f64 / copies as f64 / PROVER_OVERHEAD) as u64
+        let (columns, record) = self.columns_and_record(&heights);
+        columns + record
     }
 }
 
@@ -640,7 +652,7 @@ pub fn verify_run(proof: &RunProof, program: ProgramSource<'_>) -> Result<Public
         exit_code: last.exit_code,
         input_len: input.len() as u32,
         input_commitment: Sha256::digest(input).into(),
-        output: proof.shards.iter().flat_map(|p| p.output.iter().copied()).collect(),
+        output: proof.output(),
         cycles: proof.cycles(),
     })
 }

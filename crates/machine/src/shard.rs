@@ -474,10 +474,7 @@ fn generate_traces(
         [Secp256k1Op::Add, Secp256k1Op::Double, Secp256k1Op::Decompress]
             .map(|op| chips::secp256k1::generate_trace(op, record, &ecalls, &mut counts));
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
-    let stream = chips::stream::generate_trace::<Val>(
-        streams,
-        record.start.input_position as usize..syscalls.positions[0].0 as usize,
-    );
+    let stream = chips::stream::generate_trace::<Val>(streams);
     // Division first: it sends requests of its own to the add and comparison tables.
     let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, &mut counts);
     let mut alu_events = out.alu_events;

@@ -6,10 +6,10 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::air::Streams;
 use super::columns::*;
 
-/// The stream table, with the input bytes at positions `input_read` marked as read.
+/// The stream table: every row but padding used once (its input rows are exactly the bytes the
+/// shard reads).
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     streams: &Streams,
-    input_read: core::ops::Range<usize>,
 ) -> RowMajorMatrix<F> {
     let values = crate::cols::fill_rows(
         streams.height(),
@@ -22,9 +22,9 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             r.is_output = u64::from(is_output);
             r.position = position as u64;
             r.byte = u64::from(byte);
-            // Output bytes are looked up once each, input bytes once each from where the
-            // shard's reading started to where it stopped.
-            r.multiplicity = u64::from(is_output || input_read.contains(&position));
+            // Output bytes are looked up once each, and so are the input bytes: the table holds
+            // only those the shard reads.
+            r.multiplicity = 1;
         },
     );
     crate::cols::field_matrix(values, NUM_STREAM_COLS)
