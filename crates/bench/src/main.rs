@@ -7,6 +7,7 @@ mod blocks;
 mod continuations;
 mod executor;
 mod prover;
+mod recursion;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -37,6 +38,9 @@ enum Command {
     /// job on 2 threads and 2 jobs on 2 threads: cycles per second, stage times, proof size,
     /// verification time and peak memory, each configuration in its own process.
     Continuations(continuations::Args),
+    /// Recursion: what verifying each shard proof of a run takes (Poseidon2 permutations,
+    /// extension-field operations, opened values), read from a proof file.
+    Recursion(recursion::Args),
 }
 
 /// Where a benchmark writes its JSON.
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Command::Blocks(args) => blocks::run(args),
         Command::Prover(args) => prover::run(args),
         Command::Continuations(args) => continuations::run(args),
+        Command::Recursion(args) => recursion::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 /// Declares, for a `#[repr(C)]` column struct made only of `T` and arrays of `T`: its width, its
 /// column map (each field holding its own column index, for tamper tests and debugging) and
 /// in-place views of a row slice as the struct.
+#[macro_export]
 macro_rules! column_layout {
     ($cols:ident, $num:ident, $map:ident) => {
         /// Number of columns of this table.
@@ -48,7 +49,7 @@ macro_rules! column_layout {
     };
 }
 
-pub(crate) use column_layout;
+pub(crate) use crate::column_layout;
 
 /// A table from cells computed as integers below 2^31 (so below `p`). Converting through `u32`
 /// spares the 128-bit reduction a general `u64` conversion needs, which dominated trace

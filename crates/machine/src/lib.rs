@@ -44,5 +44,5 @@ pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,
     PublicValues, ShardProof, ShardWitness, VerifyError, machine_chips, machine_security, machine_shapes,
     prove_forged, prove_leaving_out, prove_shard, prove_shard_with, prove_tampered, shard_traces,
-    shard_witness,
+    shard_verifier_work, shard_witness,
 };

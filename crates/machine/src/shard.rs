@@ -665,6 +665,15 @@ pub fn machine_shapes(
     Ok(hearth_stark::table_shapes(&names, &chips, &heights, params)?)
 }
 
+/// The work a verifier does for one shard proof (see [`hearth_stark::VerifierWork`]): what a
+/// recursive verifier of this machine's proofs must reproduce.
+pub fn shard_verifier_work(proof: &ShardProof) -> Result<hearth_stark::VerifierWork, VerifyError> {
+    let heights = proof.table_log_heights()?;
+    let used: Vec<usize> = (0..heights.len()).filter(|&t| heights[t].is_some()).collect();
+    let chips = select(machine_chips(None, None, None, None), &used);
+    Ok(hearth_stark::verifier_work(&chips, &proof.stark)?)
+}
+
 /// Provable security of a proof of this machine with the given table heights (`None` for a
 /// table left out), in both regimes.
 pub fn machine_security(

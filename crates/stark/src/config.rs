@@ -30,15 +30,17 @@ pub const EXTENSION_DEGREE: usize = 8;
 pub type Challenge = BinomialExtensionField<Val, EXTENSION_DEGREE>;
 /// Elements per Merkle digest.
 pub const DIGEST_ELEMS: usize = 9;
-const WIDTH: usize = 24;
-const RATE: usize = WIDTH - DIGEST_ELEMS;
-type Perm = Poseidon2KoalaBear<WIDTH>;
-type Hash = PaddingFreeSponge<Perm, WIDTH, RATE, DIGEST_ELEMS>;
-type Compress = TruncatedPermutation<Perm, 2, DIGEST_ELEMS, WIDTH>;
+/// Width of the Poseidon2 permutation behind every hash.
+pub const POSEIDON2_WIDTH: usize = 24;
+/// Elements a sponge absorbs per permutation.
+pub const SPONGE_RATE: usize = POSEIDON2_WIDTH - DIGEST_ELEMS;
+type Perm = Poseidon2KoalaBear<POSEIDON2_WIDTH>;
+type Hash = PaddingFreeSponge<Perm, POSEIDON2_WIDTH, SPONGE_RATE, DIGEST_ELEMS>;
+type Compress = TruncatedPermutation<Perm, 2, DIGEST_ELEMS, POSEIDON2_WIDTH>;
 type ValMmcs =
     MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, DIGEST_ELEMS>;
 type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
-type Challenger = DuplexChallenger<Val, Perm, WIDTH, RATE>;
+type Challenger = DuplexChallenger<Val, Perm, POSEIDON2_WIDTH, SPONGE_RATE>;
 type Dft = Radix2DitParallel<Val>;
 type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
 /// The full STARK configuration type.

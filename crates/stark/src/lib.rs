@@ -3,11 +3,13 @@
 //! backend trait for the prover, and the security calculator.
 
 pub mod config;
+pub mod cost;
 pub mod params;
 pub mod prover;
 pub mod security;
 
 pub use config::{Challenge, HearthConfig, Val, make_config};
+pub use cost::{VerifierWork, verifier_work};
 pub use params::ProofParams;
 pub use prover::{
     Commitment, CpuBackend, ProvableAir, Proven, ProverBackend, StarkError, StarkProof, TableShape,

@@ -288,7 +288,7 @@ impl<AB: AirBuilder, A: Air<AB>> Air<AB> for Uncommitted<'_, A> {
 }
 
 /// The common data without preprocessed tables: layouts and lookups only.
-fn uncommitted_common<A: ProvableAir>(
+pub(crate) fn uncommitted_common<A: ProvableAir>(
     params: &ProofParams,
     airs: &[A],
     log_heights: &[usize],
