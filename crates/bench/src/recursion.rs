@@ -1,27 +1,106 @@
 //! `hearth-bench recursion`: what a recursive verifier must do for each shard proof of a run
-//! (Poseidon2 permutations, extension-field operations, opened values), from a proof file.
+//! (Poseidon2 permutations, extension-field operations, opened values), from a proof file; and
+//! what the recursion tables cost to prove (Merkle paths and their Poseidon2 permutations at a
+//! given number of rows, with the default 128-bit parameters).
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Context as _;
 use hearth_machine::{RunProof, shard_verifier_work};
-use hearth_stark::VerifierWork;
+use hearth_recursion::RecursionChip;
+use hearth_recursion::chips::merkle_path::{self, MerklePath, MerklePathChip};
+use hearth_recursion::chips::poseidon2::{self, Poseidon2Chip, Poseidon2Requests};
+use hearth_stark::config::{Hash, SPONGE_RATE, val_mmcs};
+use hearth_stark::{CpuBackend, ProofParams, ProverBackend, Val, VerifierWork, verify};
+use p3_commit::Mmcs;
+use p3_field::PrimeCharacteristicRing;
+use p3_koala_bear::default_koalabear_poseidon2_24;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_symmetric::CryptographicHasher;
 use serde_json::json;
 
-use crate::Output;
+use crate::{Output, peak_rss_bytes};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// A run proof (`hearth prove` or `hearth prove-block`), e.g. the README demo's
-    /// `target/demo/block.proof`.
+    /// `target/demo/block.proof`, whose verification work to count.
     #[arg(long, value_name = "FILE")]
-    proof: PathBuf,
+    proof: Option<PathBuf>,
+    /// `log2` of the Merkle compressions to prove (paths of depth 16 of a committed matrix).
+    #[arg(long, value_delimiter = ',', default_value = "14,16")]
+    log_permutations: Vec<u32>,
+    /// Parameter set for the table proofs.
+    #[arg(long, default_value = "default")]
+    params: String,
     #[command(flatten)]
     output: Output,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
+    let params = ProofParams::by_name(&args.params).context("no such parameter set")?;
+    let tables: Vec<serde_json::Value> =
+        args.log_permutations.iter().map(|&log| prove_tables(log, &params)).collect::<anyhow::Result<_>>()?;
+    let verification = match &args.proof {
+        Some(path) => count_work(path)?,
+        None => serde_json::Value::Null,
+    };
+    args.output.write(&json!({ "params": args.params, "tables": tables, "verification": verification }))
+}
+
+/// Proves about `2^log` compressions' worth of Merkle paths (depth 16, from a committed
+/// random matrix) with the recursion tables.
+fn prove_tables(log: u32, params: &ProofParams) -> anyhow::Result<serde_json::Value> {
+    const DEPTH: usize = 16;
+    let mmcs = val_mmcs();
+    let width = SPONGE_RATE;
+    let values =
+        (0..width << DEPTH).map(|i| Val::from_u32((i as u32).wrapping_mul(0x9e37_79b9) >> 1)).collect();
+    let (commitment, tree) = mmcs.commit_matrix(RowMajorMatrix::new(values, width));
+    let hash = Hash::new(default_koalabear_poseidon2_24());
+    let paths: Vec<MerklePath> = (0..(1usize << log) / DEPTH)
+        .map(|p| {
+            let index = p.wrapping_mul(40_503) % (1 << DEPTH);
+            let opening = mmcs.open_batch(index, &tree);
+            let leaf = hash.hash_iter(opening.opened_values[0].iter().copied());
+            MerklePath { leaf, index, siblings: opening.opening_proof }
+        })
+        .collect();
+    let start = Instant::now();
+    let mut requests = Poseidon2Requests::default();
+    let (merkle, _) = merkle_path::generate_trace(&paths, &mut requests);
+    let traces = vec![poseidon2::generate_trace(&requests), merkle];
+    let trace_s = start.elapsed().as_secs_f64();
+    let chips =
+        vec![RecursionChip::Poseidon2(Poseidon2Chip::default()), RecursionChip::MerklePath(MerklePathChip)];
+    let public_values = vec![vec![], commitment.roots()[0].to_vec()];
+    let start = Instant::now();
+    let proven = CpuBackend.prove(params, &chips, &traces, &public_values)?;
+    let prove_s = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    verify(&chips, &proven.proof, &public_values, None)?;
+    let verify_s = start.elapsed().as_secs_f64();
+    let size = postcard::to_allocvec(&proven.proof)?.len();
+    Ok(json!({
+        "paths": paths.len(),
+        "compressions": paths.len() * DEPTH,
+        "distinct_permutations": requests.len(),
+        "poseidon2_rows": traces[0].values.len() / poseidon2::NUM_POSEIDON2_COLS,
+        "poseidon2_columns": poseidon2::NUM_POSEIDON2_COLS,
+        "merkle_rows": traces[1].values.len() / merkle_path::NUM_MERKLE_PATH_COLS,
+        "merkle_columns": merkle_path::NUM_MERKLE_PATH_COLS,
+        "trace_s": trace_s,
+        "prove_s": prove_s,
+        "verify_s": verify_s,
+        "permutations_per_s": requests.len() as f64 / prove_s,
+        "proof_bytes": size,
+        "peak_rss_bytes": peak_rss_bytes(),
+    }))
+}
+
+fn count_work(path: &PathBuf) -> anyhow::Result<serde_json::Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let proof = RunProof::from_bytes(&bytes)?;
     let mut shards = Vec::new();
     let mut total = VerifierWork::default();
@@ -44,13 +123,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             "work": work,
         })
     };
-    let report = json!({
-        "proof": args.proof.display().to_string(),
+    Ok(json!({
+        "proof": path.display().to_string(),
         "proof_bytes": bytes.len(),
         "shards": proof.shards.len(),
         "median_shard": row(median),
         "total": { "permutations": total.permutations(), "ext_ops": total.ext_ops(), "work": total },
         "per_shard": shards.iter().map(row).collect::<Vec<_>>(),
-    });
-    args.output.write(&report)
+    }))
 }

@@ -12,29 +12,21 @@ use hearth_recursion::chips::poseidon2::{
     NUM_POSEIDON2_COLS, POSEIDON2_COL_MAP, Poseidon2Chip, Poseidon2Requests,
     generate_trace as poseidon2_trace,
 };
-use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH, SPONGE_RATE};
+use hearth_stark::config::{DIGEST_ELEMS, Hash, val_mmcs};
 use hearth_stark::{CpuBackend, ProofParams, ProverBackend, Val, verify};
 use p3_commit::Mmcs;
-use p3_field::{Field, PrimeCharacteristicRing};
-use p3_koala_bear::{Poseidon2KoalaBear, default_koalabear_poseidon2_24};
+use p3_field::PrimeCharacteristicRing;
+use p3_koala_bear::default_koalabear_poseidon2_24;
 use p3_matrix::dense::RowMajorMatrix;
-use p3_merkle_tree::MerkleTreeMmcs;
-use p3_symmetric::{CryptographicHasher, PaddingFreeSponge, TruncatedPermutation};
+use p3_symmetric::CryptographicHasher;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-type Perm = Poseidon2KoalaBear<POSEIDON2_WIDTH>;
-type Hash = PaddingFreeSponge<Perm, POSEIDON2_WIDTH, SPONGE_RATE, DIGEST_ELEMS>;
-type Compress = TruncatedPermutation<Perm, 2, DIGEST_ELEMS, POSEIDON2_WIDTH>;
-type ValMmcs =
-    MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, DIGEST_ELEMS>;
-
-/// A committed random matrix of `2^log_rows` rows and the paths of `indices` with Plonky3's
-/// openings, and the root.
+/// A random matrix of `2^log_rows` rows committed with Plonky3's Merkle tree as the proofs
+/// commit traces, the paths of `indices` from its openings, and the root.
 fn committed_paths(log_rows: usize, indices: &[usize]) -> (Vec<MerklePath>, [Val; DIGEST_ELEMS]) {
-    let perm = default_koalabear_poseidon2_24();
-    let hash = Hash::new(perm.clone());
-    let mmcs = ValMmcs::new(hash.clone(), Compress::new(perm), 0);
+    let hash = Hash::new(default_koalabear_poseidon2_24());
+    let mmcs = val_mmcs();
     let mut rng = ChaCha8Rng::seed_from_u64(log_rows as u64);
     let width = 20;
     let values = (0..width << log_rows).map(|_| Val::from_u32(rng.random_range(0..0x7f00_0001))).collect();
@@ -145,4 +137,25 @@ fn forged_paths_are_rejected() {
     let (mut forged, _) = traces(&paths);
     set(&mut forged[1], NUM_MERKLE_PATH_COLS, 1, MERKLE_PATH_COL_MAP.bit, Val::TWO);
     assert!(rejected(forged, root));
+}
+
+#[test]
+fn verification_work_follows_the_proof() {
+    let (paths, root) = committed_paths(6, &[3, 60]);
+    let (traces, _) = traces(&paths);
+    let public_values = vec![vec![], root.to_vec()];
+    let work = |queries: u16| {
+        let params = ProofParams { num_queries: queries, ..ProofParams::insecure_test() };
+        let proven = CpuBackend.prove(&params, &chips(), &traces, &public_values).expect("proves");
+        hearth_stark::verifier_work(&chips(), &proven.proof).expect("counts")
+    };
+    let (few, more) = (work(3), work(6));
+    assert_eq!((few.queries, more.queries), (3, 6));
+    // Each query opens both tables' main rows, at least.
+    let main_width = (NUM_POSEIDON2_COLS + NUM_MERKLE_PATH_COLS) as u64;
+    assert!(few.opened_values >= 3 * main_width, "{few:?}");
+    // Opened values scale with the queries; the constraints do not depend on them.
+    assert_eq!(more.opened_values, 2 * few.opened_values);
+    assert_eq!(more.constraint_ext_ops, few.constraint_ext_ops);
+    assert!(few.constraint_ext_ops > 0 && few.compress_permutations > 0 && few.leaf_permutations > 0);
 }

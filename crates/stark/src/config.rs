@@ -34,10 +34,14 @@ pub const DIGEST_ELEMS: usize = 9;
 pub const POSEIDON2_WIDTH: usize = 24;
 /// Elements a sponge absorbs per permutation.
 pub const SPONGE_RATE: usize = POSEIDON2_WIDTH - DIGEST_ELEMS;
-type Perm = Poseidon2KoalaBear<POSEIDON2_WIDTH>;
-type Hash = PaddingFreeSponge<Perm, POSEIDON2_WIDTH, SPONGE_RATE, DIGEST_ELEMS>;
-type Compress = TruncatedPermutation<Perm, 2, DIGEST_ELEMS, POSEIDON2_WIDTH>;
-type ValMmcs =
+/// The permutation behind every hash.
+pub type Perm = Poseidon2KoalaBear<POSEIDON2_WIDTH>;
+/// The sponge hashing rows into leaves.
+pub type Hash = PaddingFreeSponge<Perm, POSEIDON2_WIDTH, SPONGE_RATE, DIGEST_ELEMS>;
+/// The two-to-one compression of Merkle nodes.
+pub type Compress = TruncatedPermutation<Perm, 2, DIGEST_ELEMS, POSEIDON2_WIDTH>;
+/// The Merkle commitment to base-field matrices.
+pub type ValMmcs =
     MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, DIGEST_ELEMS>;
 type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
 type Challenger = DuplexChallenger<Val, Perm, POSEIDON2_WIDTH, SPONGE_RATE>;
@@ -50,9 +54,7 @@ pub type HearthConfig = StarkConfig<Pcs, Challenge, Challenger>;
 /// parameters recorded in the proof; the permutation constants are the fixed published ones.
 pub fn make_config(params: &ProofParams) -> HearthConfig {
     let perm = default_koalabear_poseidon2_24();
-    let hash = Hash::new(perm.clone());
-    let compress = Compress::new(perm.clone());
-    let val_mmcs = ValMmcs::new(hash, compress, 0);
+    let val_mmcs = val_mmcs();
     let challenge_mmcs = ChallengeMmcs::new(val_mmcs.clone());
     let fri = FriParameters {
         log_blowup: params.log_blowup as usize,
@@ -68,4 +70,10 @@ pub fn make_config(params: &ProofParams) -> HearthConfig {
     StarkConfig::new(pcs, Challenger::new(perm))
         .with_lookup_proof_of_work_bits(params.lookup_pow_bits as usize)
         .with_ood_proof_of_work_bits(params.ood_pow_bits as usize)
+}
+
+/// The Merkle commitment scheme of every trace: a binary Poseidon2 tree with a single root.
+pub fn val_mmcs() -> ValMmcs {
+    let perm = default_koalabear_poseidon2_24();
+    ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm), 0)
 }

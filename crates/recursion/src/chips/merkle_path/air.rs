@@ -56,9 +56,9 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for MerklePathChip {
         // Within a path: the parent is the next row's node.
         let continues = e(local.is_real) - e(local.is_last);
         builder.when_transition().when(continues.clone()).assert_one(next.is_real);
-        for i in 0..DIGEST_ELEMS {
-            builder.when_transition().when(continues.clone()).assert_eq(next.node[i], local.parent[i]);
-            builder.when(local.is_last).assert_eq(local.parent[i], root[i].clone());
+        for ((&node, &parent), root) in next.node.iter().zip(&local.parent).zip(root) {
+            builder.when_transition().when(continues.clone()).assert_eq(node, parent);
+            builder.when(local.is_last).assert_eq(parent, root);
         }
 
         // The compression, looked up in the Poseidon2 table.
