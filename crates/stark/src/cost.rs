@@ -92,15 +92,16 @@ pub fn verifier_work<A: ProvableAir>(airs: &[A], proof: &StarkProof) -> Result<V
         for query in &opening.opened_values {
             let values: u64 = query.iter().map(|row| row.len() as u64).sum();
             work.opened_values += values;
-            work.leaf_permutations += values.div_ceil(SPONGE_RATE as u64) + distinct_heights - 1;
-            work.compress_permutations += distinct_heights - 1;
+            work.leaf_permutations +=
+                values.div_ceil(SPONGE_RATE as u64) + distinct_heights.saturating_sub(1);
+            work.compress_permutations += distinct_heights.saturating_sub(1);
             // Horner step (one multiplication, one addition) per value and point.
             work.opening_ext_ops += 2 * values * points;
         }
         let siblings = opening.opening_proof.sibling_hashes.len() as u64;
         work.sibling_digests += siblings;
         // Leaves (one per query, collisions aside) and siblings merge pairwise into one root.
-        work.compress_permutations += queries + siblings - 1;
+        work.compress_permutations += (queries + siblings).saturating_sub(1);
     }
     for layer in &fri.commit_phase_openings {
         for query in &layer.sibling_values {
@@ -115,7 +116,7 @@ pub fn verifier_work<A: ProvableAir>(airs: &[A], proof: &StarkProof) -> Result<V
         }
         let siblings = layer.opening_proof.sibling_hashes.len() as u64;
         work.sibling_digests += siblings;
-        work.compress_permutations += queries + siblings - 1;
+        work.compress_permutations += (queries + siblings).saturating_sub(1);
     }
 
     // Transcript: every commitment and out-of-domain value is absorbed, every challenge and
