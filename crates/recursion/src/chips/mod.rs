@@ -1,7 +1,13 @@
 //! The recursion chips, and one type for all of them as the batch prover needs.
 
+pub mod alu;
+pub mod bits;
 pub mod merkle_path;
+pub mod pack;
 pub mod poseidon2;
+pub mod poseidon2_call;
+pub mod public;
+pub mod var;
 
 use p3_air::{Air, BaseAir};
 use p3_lookup::InteractionBuilder;
@@ -16,6 +22,18 @@ pub enum RecursionChip {
     Poseidon2(poseidon2::Poseidon2Chip),
     /// Merkle authentication paths.
     MerklePath(merkle_path::MerklePathChip),
+    /// A recursion program's constants and inputs.
+    Var(var::VarChip),
+    /// A recursion program's extension-field arithmetic.
+    Alu(alu::AluChip),
+    /// A recursion program's conversions between extension and base cells.
+    Pack(pack::PackChip),
+    /// A recursion program's Poseidon2 permutations.
+    Poseidon2Call(poseidon2_call::Poseidon2CallChip),
+    /// A recursion program's binary decompositions.
+    Bits(bits::BitsChip),
+    /// A recursion program's public values.
+    Public(public::PublicChip),
 }
 
 macro_rules! delegate {
@@ -23,6 +41,12 @@ macro_rules! delegate {
         match $self {
             RecursionChip::Poseidon2($chip) => $body,
             RecursionChip::MerklePath($chip) => $body,
+            RecursionChip::Var($chip) => $body,
+            RecursionChip::Alu($chip) => $body,
+            RecursionChip::Pack($chip) => $body,
+            RecursionChip::Poseidon2Call($chip) => $body,
+            RecursionChip::Bits($chip) => $body,
+            RecursionChip::Public($chip) => $body,
         }
     };
 }
@@ -34,6 +58,14 @@ impl BaseAir<Val> for RecursionChip {
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         delegate!(self, c => BaseAir::<Val>::preprocessed_trace(c))
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        delegate!(self, c => BaseAir::<Val>::preprocessed_width(c))
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        delegate!(self, c => BaseAir::<Val>::preprocessed_next_row_columns(c))
     }
 
     fn num_public_values(&self) -> usize {

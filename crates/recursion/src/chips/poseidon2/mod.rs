@@ -11,4 +11,4 @@ mod trace;
 
 pub use air::Poseidon2Chip;
 pub use columns::*;
-pub use trace::{Poseidon2Requests, generate_trace};
+pub use trace::{Poseidon2Requests, generate_padded_trace, generate_trace};

@@ -50,7 +50,13 @@ impl Poseidon2Requests {
 /// The table: one row per distinct requested permutation in request order, padded to a power
 /// of two (at least 4) with permutations of zero that nobody looks up.
 pub fn generate_trace(requests: &Poseidon2Requests) -> RowMajorMatrix<Val> {
-    let height = requests.len().next_power_of_two().max(4);
+    generate_padded_trace(requests, requests.len().next_power_of_two().max(4))
+}
+
+/// The table at a given power-of-two height (a recursion program fixes its tables' heights),
+/// at least the number of distinct permutations.
+pub fn generate_padded_trace(requests: &Poseidon2Requests, height: usize) -> RowMajorMatrix<Val> {
+    assert!(height.is_power_of_two() && height >= requests.len(), "Poseidon2 table height {height}");
     let mut inputs = requests.order.clone();
     inputs.resize(height, [Val::ZERO; WIDTH]);
     let rounds = p3_poseidon2_air::generate_trace_rows::<

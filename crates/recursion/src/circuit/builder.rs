@@ -1,0 +1,220 @@
+//! Writing recursion programs: each method appends an instruction and returns the cell it
+//! writes; [`CircuitBuilder::build`] counts every cell's reads and lays the instructions out
+//! as the tables' preprocessed rows.
+
+use std::collections::HashMap;
+
+use hearth_stark::config::POSEIDON2_WIDTH;
+use hearth_stark::{Challenge, Val};
+use p3_field::BasedVectorSpace;
+
+use super::Circuit;
+use super::program::*;
+
+/// A base-field cell of the program's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Felt(pub(crate) Addr);
+
+/// An extension-field cell of the program's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ext(pub(crate) Addr);
+
+impl From<Felt> for Ext {
+    /// A base cell is the extension element it embeds as (its other limbs are zero).
+    fn from(felt: Felt) -> Self {
+        Ext(felt.0)
+    }
+}
+
+/// Builds a recursion program.
+#[derive(Debug, Default)]
+pub struct CircuitBuilder {
+    instructions: Vec<Instr>,
+    next_addr: Addr,
+    inputs: Vec<bool>,
+    constants: HashMap<Cell, Addr>,
+}
+
+impl CircuitBuilder {
+    /// An empty program.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn alloc(&mut self) -> Addr {
+        let addr = self.next_addr;
+        self.next_addr = addr.checked_add(1).expect("recursion program memory exceeds 2^32 cells");
+        addr
+    }
+
+    fn var(&mut self, kind: VarKind) -> Addr {
+        let out = self.alloc();
+        self.instructions.push(Instr::Var(VarInstr { out, out_mult: 0, kind }));
+        out
+    }
+
+    fn constant_cell(&mut self, cell: Cell) -> Addr {
+        if let Some(&addr) = self.constants.get(&cell) {
+            return addr;
+        }
+        let addr = self.var(VarKind::Const(cell));
+        self.constants.insert(cell, addr);
+        addr
+    }
+
+    /// A base constant (one cell per distinct constant).
+    pub fn constant(&mut self, value: Val) -> Felt {
+        Felt(self.constant_cell(base_cell(value)))
+    }
+
+    /// An extension constant.
+    pub fn constant_ext(&mut self, value: Challenge) -> Ext {
+        let cell: Cell = value.as_basis_coefficients_slice().try_into().expect("degree-8 extension");
+        Ext(self.constant_cell(cell))
+    }
+
+    /// The next base input of the prover (a value of the proof being verified).
+    pub fn input(&mut self) -> Felt {
+        let slot = self.inputs.len();
+        self.inputs.push(true);
+        Felt(self.var(VarKind::Hint { slot, base: true }))
+    }
+
+    /// The next extension input of the prover.
+    pub fn input_ext(&mut self) -> Ext {
+        let slot = self.inputs.len();
+        self.inputs.push(false);
+        Ext(self.var(VarKind::Hint { slot, base: false }))
+    }
+
+    fn alu(&mut self, op: AluOp, a: Addr, b: Addr) -> Addr {
+        let out = if op == AluOp::AssertEq { 0 } else { self.alloc() };
+        self.instructions.push(Instr::Alu(AluInstr { op, a, b, out, out_mult: 0 }));
+        out
+    }
+
+    /// `a + b`.
+    pub fn add(&mut self, a: Felt, b: Felt) -> Felt {
+        Felt(self.alu(AluOp::Add, a.0, b.0))
+    }
+
+    /// `a - b`.
+    pub fn sub(&mut self, a: Felt, b: Felt) -> Felt {
+        Felt(self.alu(AluOp::Sub, a.0, b.0))
+    }
+
+    /// `a * b`.
+    pub fn mul(&mut self, a: Felt, b: Felt) -> Felt {
+        Felt(self.alu(AluOp::Mul, a.0, b.0))
+    }
+
+    /// `a + b` in the extension (either may be a base cell).
+    pub fn ext_add(&mut self, a: impl Into<Ext>, b: impl Into<Ext>) -> Ext {
+        Ext(self.alu(AluOp::Add, a.into().0, b.into().0))
+    }
+
+    /// `a - b` in the extension.
+    pub fn ext_sub(&mut self, a: impl Into<Ext>, b: impl Into<Ext>) -> Ext {
+        Ext(self.alu(AluOp::Sub, a.into().0, b.into().0))
+    }
+
+    /// `a * b` in the extension.
+    pub fn ext_mul(&mut self, a: impl Into<Ext>, b: impl Into<Ext>) -> Ext {
+        Ext(self.alu(AluOp::Mul, a.into().0, b.into().0))
+    }
+
+    /// Requires `a == b`.
+    pub fn assert_eq(&mut self, a: impl Into<Ext>, b: impl Into<Ext>) {
+        self.alu(AluOp::AssertEq, a.into().0, b.into().0);
+    }
+
+    /// The Poseidon2 permutation of `input`.
+    pub fn poseidon2(&mut self, input: [Felt; POSEIDON2_WIDTH]) -> [Felt; POSEIDON2_WIDTH] {
+        let output = core::array::from_fn(|_| self.alloc());
+        self.instructions.push(Instr::Poseidon2(Poseidon2CallInstr {
+            input: input.map(|f| f.0),
+            output,
+            output_mults: [0; POSEIDON2_WIDTH],
+        }));
+        output.map(Felt)
+    }
+
+    /// The canonical bits of `value`, least significant first.
+    pub fn bits(&mut self, value: Felt) -> [Felt; NUM_BITS] {
+        let output = core::array::from_fn(|_| self.alloc());
+        self.instructions.push(Instr::Bits(BitsInstr {
+            input: value.0,
+            output,
+            output_mults: [0; NUM_BITS],
+        }));
+        output.map(Felt)
+    }
+
+    /// The extension element with coordinates `coords`.
+    pub fn pack(&mut self, coords: [Felt; CELL]) -> Ext {
+        let ext = self.alloc();
+        self.instructions.push(Instr::Pack(PackInstr {
+            ext,
+            ext_mult: 0,
+            felts: coords.map(|f| f.0),
+            felt_mults: [0; CELL],
+            direction: PackDirection::Pack,
+        }));
+        Ext(ext)
+    }
+
+    /// The coordinates of `value`.
+    pub fn unpack(&mut self, value: Ext) -> [Felt; CELL] {
+        let felts = core::array::from_fn(|_| self.alloc());
+        self.instructions.push(Instr::Pack(PackInstr {
+            ext: value.0,
+            ext_mult: 0,
+            felts,
+            felt_mults: [0; CELL],
+            direction: PackDirection::Unpack,
+        }));
+        felts.map(Felt)
+    }
+
+    /// Makes `value` the proof's next public value.
+    pub fn expose(&mut self, value: Felt) {
+        self.instructions.push(Instr::Public(PublicInstr { input: value.0 }));
+    }
+
+    /// The finished program: every written cell's read count filled in.
+    pub fn build(mut self) -> Circuit {
+        let mut reads = vec![0u32; self.next_addr as usize];
+        let mut read = |addr: Addr| reads[addr as usize] += 1;
+        for instr in &self.instructions {
+            match instr {
+                Instr::Var(_) => {}
+                Instr::Alu(i) => {
+                    read(i.a);
+                    read(i.b);
+                }
+                Instr::Pack(i) => match i.direction {
+                    PackDirection::Pack => i.felts.iter().for_each(|&a| read(a)),
+                    PackDirection::Unpack => read(i.ext),
+                },
+                Instr::Poseidon2(i) => i.input.iter().for_each(|&a| read(a)),
+                Instr::Bits(i) => read(i.input),
+                Instr::Public(i) => read(i.input),
+            }
+        }
+        for instr in &mut self.instructions {
+            match instr {
+                Instr::Var(i) => i.out_mult = reads[i.out as usize],
+                Instr::Alu(i) if i.op != AluOp::AssertEq => i.out_mult = reads[i.out as usize],
+                Instr::Alu(_) => {}
+                Instr::Pack(i) => match i.direction {
+                    PackDirection::Pack => i.ext_mult = reads[i.ext as usize],
+                    PackDirection::Unpack => i.felt_mults = i.felts.map(|a| reads[a as usize]),
+                },
+                Instr::Poseidon2(i) => i.output_mults = i.output.map(|a| reads[a as usize]),
+                Instr::Bits(i) => i.output_mults = i.output.map(|a| reads[a as usize]),
+                Instr::Public(_) => {}
+            }
+        }
+        Circuit::new(self.instructions, self.next_addr as usize, self.inputs)
+    }
+}

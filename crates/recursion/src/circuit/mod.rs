@@ -1,0 +1,335 @@
+//! Recursion programs: a verifier written as instructions over a write-once memory, executed
+//! by the recursion tables. The instructions' addresses and opcodes are the tables'
+//! preprocessed columns, so a program is identified by their commitment (its verifying key);
+//! running it with the prover's inputs (the proof being verified) fills memory, and the tables'
+//! traces are that run.
+
+mod builder;
+pub mod challenger;
+mod program;
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use hearth_stark::prover::{Commitment, CpuBackend, ProverBackend, StarkProof};
+use hearth_stark::{Challenge, ProofParams, StarkError, Val};
+use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
+use p3_matrix::dense::RowMajorMatrix;
+
+pub use builder::{CircuitBuilder, Ext, Felt};
+pub use challenger::CircuitChallenger;
+pub use program::*;
+
+use crate::chips::{self, RecursionChip};
+
+/// Why a program could not be run or proven, or its proof was rejected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CircuitError {
+    /// The prover's inputs do not match the program's.
+    #[error("the program takes {expected} inputs, {got} given")]
+    InputCount {
+        /// Inputs the program reads.
+        expected: usize,
+        /// Inputs given.
+        got: usize,
+    },
+    /// A base input has a non-zero limb past the first.
+    #[error("input {slot} must be a base-field element")]
+    NotBase {
+        /// The input's index.
+        slot: usize,
+    },
+    /// An equality the program requires does not hold for these inputs.
+    #[error("instruction {instruction}: the program's check failed")]
+    CheckFailed {
+        /// Index of the failing instruction in program order.
+        instruction: usize,
+    },
+    /// The public values given are not as many as the program exposes.
+    #[error("the program exposes {expected} public values, {got} given")]
+    PublicCount {
+        /// Public values of the program.
+        expected: usize,
+        /// Public values given.
+        got: usize,
+    },
+    /// Proving failed or the proof was rejected.
+    #[error(transparent)]
+    Stark(#[from] StarkError),
+}
+
+/// A program with its tables' preprocessed rows.
+#[derive(Clone, Debug)]
+pub struct Circuit {
+    instructions: Vec<Instr>,
+    memory_size: usize,
+    inputs: Vec<bool>,
+    var: Vec<VarInstr>,
+    alu: Vec<AluInstr>,
+    pack: Vec<PackInstr>,
+    poseidon2: Vec<Poseidon2CallInstr>,
+    bits: Vec<BitsInstr>,
+    public: Vec<PublicInstr>,
+    chips: Vec<RecursionChip>,
+}
+
+/// One run of a program: its memory, the permutations it asked for and its public values.
+pub struct Run {
+    pub(crate) memory: Memory,
+    permutations: chips::poseidon2::Poseidon2Requests,
+    /// The values the program exposed.
+    pub public_values: Vec<Val>,
+}
+
+/// A proof that a program ran to completion (every check held) with the public values.
+pub struct CircuitProof {
+    /// The STARK proof of the program's tables.
+    pub proof: StarkProof,
+    /// The values the program exposed.
+    pub public_values: Vec<Val>,
+}
+
+fn cell_to_ext(cell: Cell) -> Challenge {
+    Challenge::from_basis_coefficients_slice(&cell).expect("a cell holds eight coordinates")
+}
+
+fn ext_to_cell(value: Challenge) -> Cell {
+    value.as_basis_coefficients_slice().try_into().expect("degree-8 extension")
+}
+
+impl Circuit {
+    fn new(instructions: Vec<Instr>, memory_size: usize, inputs: Vec<bool>) -> Self {
+        let mut circuit = Self {
+            instructions,
+            memory_size,
+            inputs,
+            var: Vec::new(),
+            alu: Vec::new(),
+            pack: Vec::new(),
+            poseidon2: Vec::new(),
+            bits: Vec::new(),
+            public: Vec::new(),
+            chips: Vec::new(),
+        };
+        for instr in &circuit.instructions {
+            match *instr {
+                Instr::Var(i) => circuit.var.push(i),
+                Instr::Alu(i) => circuit.alu.push(i),
+                Instr::Pack(i) => circuit.pack.push(i),
+                Instr::Poseidon2(i) => circuit.poseidon2.push(i),
+                Instr::Bits(i) => circuit.bits.push(i),
+                Instr::Public(i) => circuit.public.push(i),
+            }
+        }
+        let prep = |m: RowMajorMatrix<Val>| Some(Arc::new(m));
+        circuit.chips = vec![
+            RecursionChip::Var(chips::var::VarChip {
+                preprocessed: prep(chips::var::preprocessed_trace(&circuit.var)),
+            }),
+            RecursionChip::Alu(chips::alu::AluChip {
+                preprocessed: prep(chips::alu::preprocessed_trace(&circuit.alu)),
+            }),
+            RecursionChip::Pack(chips::pack::PackChip {
+                preprocessed: prep(chips::pack::preprocessed_trace(&circuit.pack)),
+            }),
+            RecursionChip::Poseidon2Call(chips::poseidon2_call::Poseidon2CallChip {
+                preprocessed: prep(chips::poseidon2_call::preprocessed_trace(&circuit.poseidon2)),
+            }),
+            RecursionChip::Bits(chips::bits::BitsChip {
+                preprocessed: prep(chips::bits::preprocessed_trace(&circuit.bits)),
+            }),
+            RecursionChip::Public(chips::public::PublicChip {
+                num_public: circuit.public.len(),
+                preprocessed: prep(chips::public::preprocessed_trace(&circuit.public)),
+            }),
+            RecursionChip::Poseidon2(chips::poseidon2::Poseidon2Chip::default()),
+        ];
+        circuit
+    }
+
+    /// The program's tables, in proof order.
+    pub fn chips(&self) -> &[RecursionChip] {
+        &self.chips
+    }
+
+    /// `log2` of each table's height: fixed by the program.
+    pub fn log_heights(&self) -> Vec<usize> {
+        [
+            self.var.len(),
+            self.alu.len(),
+            self.pack.len(),
+            self.poseidon2.len(),
+            self.bits.len(),
+            self.public.len(),
+            self.poseidon2.len(),
+        ]
+        .map(|n| table_height(n).trailing_zeros() as usize)
+        .to_vec()
+    }
+
+    /// Inputs the program reads.
+    pub fn num_inputs(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Public values the program exposes.
+    pub fn num_public_values(&self) -> usize {
+        self.public.len()
+    }
+
+    /// Instructions per table: var, arithmetic, pack, Poseidon2, bits, public.
+    pub fn table_rows(&self) -> [usize; 6] {
+        [
+            self.var.len(),
+            self.alu.len(),
+            self.pack.len(),
+            self.poseidon2.len(),
+            self.bits.len(),
+            self.public.len(),
+        ]
+    }
+
+    /// Runs the program on the prover's inputs, failing at the first check that does not hold.
+    pub fn run(&self, inputs: &[Cell]) -> Result<Run, CircuitError> {
+        self.execute(inputs, true)
+    }
+
+    /// Runs the program; with `checked` false a failed equality is passed over, as a cheating
+    /// prover would (tests of the tables).
+    pub(crate) fn execute(&self, inputs: &[Cell], checked: bool) -> Result<Run, CircuitError> {
+        if inputs.len() != self.inputs.len() {
+            return Err(CircuitError::InputCount { expected: self.inputs.len(), got: inputs.len() });
+        }
+        let mut memory = Memory::new(self.memory_size);
+        let mut permutations = chips::poseidon2::Poseidon2Requests::default();
+        let mut public_values = Vec::with_capacity(self.public.len());
+        for (index, instr) in self.instructions.iter().enumerate() {
+            match *instr {
+                Instr::Var(i) => {
+                    let value = match i.kind {
+                        VarKind::Const(value) => value,
+                        VarKind::Hint { slot, base } => {
+                            let value = inputs[slot];
+                            if base && value[1..].iter().any(|&limb| limb != Val::default()) {
+                                return Err(CircuitError::NotBase { slot });
+                            }
+                            value
+                        }
+                    };
+                    memory.set(i.out, value);
+                }
+                Instr::Alu(i) => {
+                    let (a, b) = (cell_to_ext(memory.get(i.a)), cell_to_ext(memory.get(i.b)));
+                    let out = match i.op {
+                        AluOp::Add => a + b,
+                        AluOp::Sub => a - b,
+                        AluOp::Mul => a * b,
+                        AluOp::AssertEq => {
+                            if checked && a != b {
+                                return Err(CircuitError::CheckFailed { instruction: index });
+                            }
+                            continue;
+                        }
+                    };
+                    memory.set(i.out, ext_to_cell(out));
+                }
+                Instr::Pack(i) => match i.direction {
+                    PackDirection::Pack => memory.set(i.ext, i.felts.map(|a| memory.get_base(a))),
+                    PackDirection::Unpack => {
+                        let value = memory.get(i.ext);
+                        for (&addr, &coord) in i.felts.iter().zip(&value) {
+                            memory.set(addr, base_cell(coord));
+                        }
+                    }
+                },
+                Instr::Poseidon2(i) => {
+                    let output = permutations.permute(i.input.map(|a| memory.get_base(a)));
+                    for (&addr, &value) in i.output.iter().zip(&output) {
+                        memory.set(addr, base_cell(value));
+                    }
+                }
+                Instr::Bits(i) => {
+                    let value = memory.get_base(i.input).as_canonical_u32();
+                    for (bit, &addr) in i.output.iter().enumerate() {
+                        memory.set(addr, base_cell(Val::from_bool(value >> bit & 1 == 1)));
+                    }
+                }
+                Instr::Public(i) => public_values.push(memory.get_base(i.input)),
+            }
+        }
+        Ok(Run { memory, permutations, public_values })
+    }
+
+    /// The tables' traces for a run, in proof order.
+    pub fn traces(&self, run: &Run) -> Vec<RowMajorMatrix<Val>> {
+        let memory = &run.memory;
+        vec![
+            chips::var::generate_trace(&self.var, memory),
+            chips::alu::generate_trace(&self.alu, memory),
+            chips::pack::generate_trace(&self.pack, memory),
+            chips::poseidon2_call::generate_trace(&self.poseidon2, memory),
+            chips::bits::generate_trace(&self.bits, memory),
+            chips::public::generate_trace(&self.public, memory),
+            chips::poseidon2::generate_padded_trace(&run.permutations, table_height(self.poseidon2.len())),
+        ]
+    }
+
+    /// The instructions in program order.
+    pub fn instructions(&self) -> &[Instr] {
+        &self.instructions
+    }
+
+    /// Public values per table, in proof order.
+    pub(crate) fn table_public_values(&self, public_values: &[Val]) -> Vec<Vec<Val>> {
+        let mut all = vec![Vec::new(); self.chips.len()];
+        all[5] = public_values.to_vec();
+        all
+    }
+
+    /// Runs the program on `inputs` and proves the run.
+    pub fn prove(&self, params: &ProofParams, inputs: &[Cell]) -> Result<CircuitProof, CircuitError> {
+        let run = self.run(inputs)?;
+        let traces = self.traces(&run);
+        let proven =
+            CpuBackend.prove(params, &self.chips, &traces, &self.table_public_values(&run.public_values))?;
+        Ok(CircuitProof { proof: proven.proof, public_values: run.public_values })
+    }
+
+    /// The program's verifying key at `params`: the commitment to its preprocessed tables.
+    pub fn verifying_key(&self, params: &ProofParams) -> Result<Commitment, CircuitError> {
+        hearth_stark::preprocessed_commitment(params, &self.chips, &self.log_heights())?.ok_or_else(|| {
+            CircuitError::Stark(StarkError::Shape("program without preprocessed tables".into()))
+        })
+    }
+
+    /// Checks `proof` is a proof of this program (by `key`, its verifying key at the proof's
+    /// parameters) with `public_values`.
+    pub fn verify(
+        &self,
+        proof: &StarkProof,
+        public_values: &[Val],
+        key: &Commitment,
+    ) -> Result<(), CircuitError> {
+        if public_values.len() != self.public.len() {
+            return Err(CircuitError::PublicCount { expected: self.public.len(), got: public_values.len() });
+        }
+        if proof.log_heights().len() != self.chips.len()
+            || proof.log_heights()[..6] != self.log_heights()[..6]
+        {
+            return Err(CircuitError::Stark(StarkError::Rejected(
+                "table heights are not the program's".into(),
+            )));
+        }
+        hearth_stark::verify(
+            &self.chips,
+            proof,
+            &self.table_public_values(public_values),
+            Some(key.clone()),
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,189 @@
+//! The recursion program: instructions over a write-once memory of 8-element cells, one list
+//! per table. Each instruction is one row of its table; the rows' addresses, opcodes and
+//! counts are the tables' preprocessed columns, so the program is fixed by its commitment.
+
+use hearth_stark::Val;
+use hearth_stark::config::{EXTENSION_DEGREE, POSEIDON2_WIDTH};
+use p3_field::PrimeCharacteristicRing;
+
+/// Elements of one memory cell: an extension element, or a base element and seven zeros.
+pub const CELL: usize = EXTENSION_DEGREE;
+/// The value of one memory cell.
+pub type Cell = [Val; CELL];
+/// A memory address.
+pub type Addr = u32;
+/// Bits of a canonical KoalaBear element.
+pub const NUM_BITS: usize = 31;
+
+/// A base element as a memory cell.
+pub fn base_cell(x: Val) -> Cell {
+    let mut cell = [Val::ZERO; CELL];
+    cell[0] = x;
+    cell
+}
+
+/// Where a cell written by the var table comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    /// A constant of the program.
+    Const(Cell),
+    /// The prover's input number `slot` (values of the proof being verified); `base` cells
+    /// must have seven zero limbs.
+    Hint {
+        /// Index into the hints the program runs with.
+        slot: usize,
+        /// Whether the cell holds a base element.
+        base: bool,
+    },
+}
+
+/// A constant or input cell.
+#[derive(Clone, Copy, Debug)]
+pub struct VarInstr {
+    /// The cell written.
+    pub out: Addr,
+    /// How many times the program reads it.
+    pub out_mult: u32,
+    /// Its origin.
+    pub kind: VarKind,
+}
+
+/// Operations of the arithmetic table, on extension cells (base cells embed in them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AluOp {
+    /// `out = a + b`.
+    Add,
+    /// `out = a - b`.
+    Sub,
+    /// `out = a * b`.
+    Mul,
+    /// `a == b`; writes nothing.
+    AssertEq,
+}
+
+/// One arithmetic operation.
+#[derive(Clone, Copy, Debug)]
+pub struct AluInstr {
+    /// The operation.
+    pub op: AluOp,
+    /// First operand.
+    pub a: Addr,
+    /// Second operand.
+    pub b: Addr,
+    /// The result (unused by `AssertEq`).
+    pub out: Addr,
+    /// How many times the program reads the result.
+    pub out_mult: u32,
+}
+
+/// Which way a pack instruction converts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackDirection {
+    /// Eight base cells become the extension cell with those coordinates.
+    Pack,
+    /// An extension cell becomes its eight coordinates as base cells.
+    Unpack,
+}
+
+/// Conversion between an extension cell and its eight base coordinates.
+#[derive(Clone, Copy, Debug)]
+pub struct PackInstr {
+    /// The extension cell.
+    pub ext: Addr,
+    /// Reads of the extension cell when it is written here (packing).
+    pub ext_mult: u32,
+    /// The base cells, coordinate 0 first.
+    pub felts: [Addr; CELL],
+    /// Reads of each base cell when they are written here (unpacking).
+    pub felt_mults: [u32; CELL],
+    /// Direction.
+    pub direction: PackDirection,
+}
+
+/// One Poseidon2 permutation of 24 base cells into 24 base cells.
+#[derive(Clone, Copy, Debug)]
+pub struct Poseidon2CallInstr {
+    /// The input cells.
+    pub input: [Addr; POSEIDON2_WIDTH],
+    /// The output cells.
+    pub output: [Addr; POSEIDON2_WIDTH],
+    /// Reads of each output cell.
+    pub output_mults: [u32; POSEIDON2_WIDTH],
+}
+
+/// The canonical binary decomposition of a base cell, least significant bit first.
+#[derive(Clone, Copy, Debug)]
+pub struct BitsInstr {
+    /// The cell decomposed.
+    pub input: Addr,
+    /// One base cell per bit.
+    pub output: [Addr; NUM_BITS],
+    /// Reads of each bit.
+    pub output_mults: [u32; NUM_BITS],
+}
+
+/// A base cell exposed as the next public value of the proof.
+#[derive(Clone, Copy, Debug)]
+pub struct PublicInstr {
+    /// The cell.
+    pub input: Addr,
+}
+
+/// One instruction, in program order.
+#[derive(Clone, Copy, Debug)]
+pub enum Instr {
+    /// Constant or input.
+    Var(VarInstr),
+    /// Arithmetic.
+    Alu(AluInstr),
+    /// Pack or unpack.
+    Pack(PackInstr),
+    /// Poseidon2 permutation.
+    Poseidon2(Poseidon2CallInstr),
+    /// Binary decomposition.
+    Bits(BitsInstr),
+    /// Public value.
+    Public(PublicInstr),
+}
+
+/// The memory of one run of a program: each address written once, in program order.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    cells: Vec<Option<Cell>>,
+}
+
+impl Memory {
+    /// An empty memory for `size` addresses.
+    pub fn new(size: usize) -> Self {
+        Self { cells: vec![None; size] }
+    }
+
+    /// The value at `addr`. Programs are built so that every read follows its write; reading
+    /// an unwritten address is a bug of the program builder.
+    pub fn get(&self, addr: Addr) -> Cell {
+        self.cells[addr as usize].unwrap_or_else(|| panic!("memory cell {addr} read before it is written"))
+    }
+
+    /// The base element at `addr`.
+    pub fn get_base(&self, addr: Addr) -> Val {
+        self.get(addr)[0]
+    }
+
+    /// Overwrites `addr` after the run, as a cheating prover would (tests of the tables).
+    #[cfg(test)]
+    pub(crate) fn forge(&mut self, addr: Addr, value: Cell) {
+        self.cells[addr as usize] = Some(value);
+    }
+
+    /// Writes `addr` (once).
+    pub fn set(&mut self, addr: Addr, value: Cell) {
+        let cell = &mut self.cells[addr as usize];
+        debug_assert!(cell.is_none(), "memory cell {addr} written twice");
+        *cell = Some(value);
+    }
+}
+
+/// Rows of a table holding `instructions` rows: a power of two, at least 4.
+pub fn table_height(instructions: usize) -> usize {
+    instructions.next_power_of_two().max(4)
+}
