@@ -23,6 +23,7 @@
 pub mod bus;
 pub mod chips;
 pub mod circuit;
+pub mod verifier;
 
 pub use chips::RecursionChip;
 pub use circuit::{Circuit, CircuitBuilder, CircuitChallenger, CircuitError, CircuitProof};

@@ -1,0 +1,7 @@
+//! A STARK verifier written as a recursion program: it replays a proof's transcript, checks
+//! its openings and constraints, and so proves inside a recursion proof that the inner proof
+//! verifies. Built phase by phase, each checked against Plonky3's native verifier.
+
+pub mod transcript;
+
+pub use transcript::{BatchChallenges, BatchTranscriptCells, replay_batch_transcript};
