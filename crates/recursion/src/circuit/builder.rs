@@ -130,9 +130,28 @@ impl CircuitBuilder {
 
     /// The Poseidon2 permutation of `input`.
     pub fn poseidon2(&mut self, input: [Felt; POSEIDON2_WIDTH]) -> [Felt; POSEIDON2_WIDTH] {
+        self.poseidon2_call(input, None)
+    }
+
+    /// The Poseidon2 permutation of `input` with its first two digest-sized blocks swapped
+    /// when the bit cell `swap` is one (it must be a bit).
+    pub fn poseidon2_swapped(
+        &mut self,
+        input: [Felt; POSEIDON2_WIDTH],
+        swap: Felt,
+    ) -> [Felt; POSEIDON2_WIDTH] {
+        self.poseidon2_call(input, Some(swap))
+    }
+
+    fn poseidon2_call(
+        &mut self,
+        input: [Felt; POSEIDON2_WIDTH],
+        swap: Option<Felt>,
+    ) -> [Felt; POSEIDON2_WIDTH] {
         let output = core::array::from_fn(|_| self.alloc());
         self.instructions.push(Instr::Poseidon2(Poseidon2CallInstr {
             input: input.map(|f| f.0),
+            swap: swap.map(|f| f.0),
             output,
             output_mults: [0; POSEIDON2_WIDTH],
         }));
@@ -196,7 +215,12 @@ impl CircuitBuilder {
                     PackDirection::Pack => i.felts.iter().for_each(|&a| read(a)),
                     PackDirection::Unpack => read(i.ext),
                 },
-                Instr::Poseidon2(i) => i.input.iter().for_each(|&a| read(a)),
+                Instr::Poseidon2(i) => {
+                    i.input.iter().for_each(|&a| read(a));
+                    if let Some(swap) = i.swap {
+                        read(swap);
+                    }
+                }
                 Instr::Bits(i) => read(i.input),
                 Instr::Public(i) => read(i.input),
             }

@@ -14,6 +14,7 @@ mod tests;
 
 use std::sync::Arc;
 
+use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH};
 use hearth_stark::prover::{Commitment, CpuBackend, ProverBackend, StarkProof};
 use hearth_stark::{Challenge, ProofParams, StarkError, Val};
 use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
@@ -91,6 +92,22 @@ pub struct CircuitProof {
     pub proof: StarkProof,
     /// The values the program exposed.
     pub public_values: Vec<Val>,
+}
+
+/// A permutation input with its first two digest-sized blocks swapped when `bit` is one, as
+/// the Poseidon2 call table computes it (`x + bit * (y - x)` per element).
+pub fn swap_blocks<T: PrimeCharacteristicRing + Copy>(
+    input: &[T; POSEIDON2_WIDTH],
+    bit: T,
+) -> [T; POSEIDON2_WIDTH] {
+    core::array::from_fn(|i| {
+        let other = match i {
+            i if i < DIGEST_ELEMS => input[i + DIGEST_ELEMS],
+            i if i < 2 * DIGEST_ELEMS => input[i - DIGEST_ELEMS],
+            i => input[i],
+        };
+        input[i] + bit * (other - input[i])
+    })
 }
 
 fn cell_to_ext(cell: Cell) -> Challenge {
@@ -247,7 +264,15 @@ impl Circuit {
                     }
                 },
                 Instr::Poseidon2(i) => {
-                    let output = permutations.permute(i.input.map(|a| memory.get_base(a)));
+                    let mut input = i.input.map(|a| memory.get_base(a));
+                    if let Some(swap) = i.swap {
+                        let bit = memory.get_base(swap);
+                        if checked && bit != Val::ZERO && bit != Val::ONE {
+                            return Err(CircuitError::CheckFailed { instruction: index });
+                        }
+                        input = swap_blocks(&input, bit);
+                    }
+                    let output = permutations.permute(input);
                     for (&addr, &value) in i.output.iter().zip(&output) {
                         memory.set(addr, base_cell(value));
                     }

@@ -105,6 +105,9 @@ pub struct PackInstr {
 pub struct Poseidon2CallInstr {
     /// The input cells.
     pub input: [Addr; POSEIDON2_WIDTH],
+    /// A bit cell that, when set, swaps the input's first two 9-element blocks before
+    /// permuting: a Merkle compression of a node and its sibling in index order.
+    pub swap: Option<Addr>,
     /// The output cells.
     pub output: [Addr; POSEIDON2_WIDTH],
     /// Reads of each output cell.

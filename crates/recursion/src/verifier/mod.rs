@@ -2,6 +2,7 @@
 //! its openings and constraints, and so proves inside a recursion proof that the inner proof
 //! verifies. Built phase by phase, each checked against Plonky3's native verifier.
 
+pub mod merkle;
 pub mod transcript;
 
 pub use transcript::{BatchChallenges, BatchTranscriptCells, replay_batch_transcript};

@@ -2,7 +2,7 @@ use core::borrow::Borrow;
 use std::sync::Arc;
 
 use hearth_stark::Val;
-use hearth_stark::config::POSEIDON2_WIDTH;
+use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH};
 use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
@@ -16,9 +16,12 @@ use crate::circuit::CELL;
 ///
 /// # Soundness
 /// - Addresses, counts and `is_real` are preprocessed: fixed by the program's commitment.
-/// - A real row reads its 24 input cells, looks `(input, output)` up on the Poseidon2 bus
+/// - A real row reads its 24 input cells, looks `(input', output)` up on the Poseidon2 bus
 ///   (whose provider computes the permutation), and provides each output cell as many times
 ///   as the program reads it: every output cell holds the permutation's output.
+/// - `input'` is the input with its first two digest-sized blocks exchanged when `swap_bit`
+///   is 1 (`x + bit (y - x)` per element). The bit is boolean, read from the program's swap
+///   cell where the row has one, and zero where it has none.
 #[derive(Clone, Debug, Default)]
 pub struct Poseidon2CallChip {
     /// The program's rows; `None` for a verifier, which reads only their commitment.
@@ -60,6 +63,10 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for Poseidon2CallChip {
             message
         };
 
+        builder.assert_bool(local.swap_bit);
+        builder.assert_zero((AB::Expr::ONE - e(p.has_swap)) * e(local.swap_bit));
+        builder.push_interaction(MEMORY, cell(p.swap, local.swap_bit), Count::bounded(e(p.has_swap), 1));
+
         for i in 0..POSEIDON2_WIDTH {
             builder.push_interaction(
                 MEMORY,
@@ -72,7 +79,18 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for Poseidon2CallChip {
                 Count::provided(-e(p.output_mults[i])),
             );
         }
-        let permutation: Vec<AB::Expr> = local.input.iter().chain(&local.output).map(|&v| e(v)).collect();
+        let bit = e(local.swap_bit);
+        let mut permutation: Vec<AB::Expr> = (0..POSEIDON2_WIDTH)
+            .map(|i| {
+                let other = match i {
+                    i if i < DIGEST_ELEMS => local.input[i + DIGEST_ELEMS],
+                    i if i < 2 * DIGEST_ELEMS => local.input[i - DIGEST_ELEMS],
+                    i => local.input[i],
+                };
+                e(local.input[i]) + bit.clone() * (e(other) - e(local.input[i]))
+            })
+            .collect();
+        permutation.extend(local.output.iter().map(|&v| e(v)));
         builder.push_interaction(POSEIDON2, permutation, Count::bounded(e(p.is_real), 1));
     }
 }

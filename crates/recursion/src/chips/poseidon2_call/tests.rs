@@ -16,7 +16,7 @@ fn outputs_are_the_permutation_and_changes_are_caught() {
     for row in 0..calls {
         let cols = &trace.values[row * NUM_POSEIDON2_CALL_COLS..][..NUM_POSEIDON2_CALL_COLS];
         let input: [Val; POSEIDON2_WIDTH] = cols[..POSEIDON2_WIDTH].try_into().unwrap();
-        assert_eq!(permutation.permute(input).to_vec(), cols[POSEIDON2_WIDTH..].to_vec());
+        assert_eq!(permutation.permute(input).to_vec(), cols[POSEIDON2_WIDTH..2 * POSEIDON2_WIDTH].to_vec());
         for i in [0, 9, 14, 15, 23] {
             f.assert_change_caught(POSEIDON2_CALL, row, POSEIDON2_CALL_COL_MAP.input[i]);
             f.assert_change_caught(POSEIDON2_CALL, row, POSEIDON2_CALL_COL_MAP.output[i]);

@@ -17,6 +17,10 @@ pub fn preprocessed_trace(instructions: &[Poseidon2CallInstr]) -> RowMajorMatrix
         p.output = instr.output.map(Val::from_u32);
         p.output_mults = instr.output_mults.map(Val::from_u32);
         p.is_real = Val::ONE;
+        if let Some(swap) = instr.swap {
+            p.has_swap = Val::ONE;
+            p.swap = Val::from_u32(swap);
+        }
     }
     RowMajorMatrix::new(values, NUM_POSEIDON2_CALL_PREPROCESSED_COLS)
 }
@@ -29,6 +33,7 @@ pub fn generate_trace(instructions: &[Poseidon2CallInstr], memory: &Memory) -> R
         let cols: &mut Poseidon2CallCols<Val> = row.borrow_mut();
         cols.input = instr.input.map(|a| memory.get_base(a));
         cols.output = instr.output.map(|a| memory.get_base(a));
+        cols.swap_bit = instr.swap.map_or(Val::ZERO, |a| memory.get_base(a));
     }
     RowMajorMatrix::new(values, NUM_POSEIDON2_CALL_COLS)
 }

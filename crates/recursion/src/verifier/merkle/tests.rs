@@ -1,0 +1,114 @@
+use hearth_stark::config::val_mmcs;
+use hearth_stark::{ProofParams, Val};
+use p3_commit::Mmcs;
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::*;
+use crate::circuit::{Cell, Circuit, CircuitError, base_cell};
+
+/// Three matrices of two heights committed in one batch by Plonky3's Merkle tree, as Hearth's
+/// proofs commit their traces.
+fn committed(
+    seed: u64,
+) -> (Vec<MatrixShape>, [Val; DIGEST_ELEMS], Vec<(usize, Vec<Vec<Val>>, Vec<[Val; DIGEST_ELEMS]>)>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let shapes = vec![
+        MatrixShape { log_height: 5, width: 20 },
+        MatrixShape { log_height: 3, width: 4 },
+        MatrixShape { log_height: 5, width: 7 },
+        MatrixShape { log_height: 1, width: 16 },
+    ];
+    let matrices: Vec<RowMajorMatrix<Val>> = shapes
+        .iter()
+        .map(|s| {
+            let values = (0..s.width << s.log_height)
+                .map(|_| Val::from_u32(rng.random_range(0..0x7f00_0001)))
+                .collect();
+            RowMajorMatrix::new(values, s.width)
+        })
+        .collect();
+    let mmcs = val_mmcs();
+    let (commitment, tree) = mmcs.commit(matrices);
+    let openings = [0, 13, 31]
+        .into_iter()
+        .map(|index| {
+            let opening = mmcs.open_batch(index, &tree);
+            (index, opening.opened_values, opening.opening_proof)
+        })
+        .collect();
+    (shapes, commitment.roots()[0], openings)
+}
+
+/// A program checking one opening: inputs are the root, the index, the rows and the siblings.
+fn opening_program(shapes: &[MatrixShape]) -> Circuit {
+    let mut b = CircuitBuilder::new();
+    let root: DigestCells = core::array::from_fn(|_| b.input());
+    let index = b.input();
+    let log_max = shapes.iter().map(|s| s.log_height).max().unwrap();
+    let bits = b.bits(index);
+    // The index must fit the tree: the bits above its height are zero.
+    let zero = b.constant(Val::ZERO);
+    for &bit in &bits[log_max..] {
+        b.assert_eq(bit, zero);
+    }
+    let rows: Vec<Vec<Felt>> = shapes.iter().map(|s| (0..s.width).map(|_| b.input()).collect()).collect();
+    let siblings: Vec<DigestCells> = (0..log_max).map(|_| core::array::from_fn(|_| b.input())).collect();
+    verify_batch_opening(&mut b, &root, shapes, &bits[..log_max], &rows, &siblings);
+    b.build()
+}
+
+fn inputs(
+    root: [Val; DIGEST_ELEMS],
+    index: usize,
+    rows: &[Vec<Val>],
+    siblings: &[[Val; DIGEST_ELEMS]],
+) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = root.iter().map(|&v| base_cell(v)).collect();
+    cells.push(base_cell(Val::from_usize(index)));
+    cells.extend(rows.iter().flatten().map(|&v| base_cell(v)));
+    cells.extend(siblings.iter().flatten().map(|&v| base_cell(v)));
+    cells
+}
+
+#[test]
+fn plonky3_openings_of_mixed_heights_are_accepted() {
+    let (shapes, root, openings) = committed(1);
+    let program = opening_program(&shapes);
+    for (index, rows, siblings) in &openings {
+        program.run(&inputs(root, *index, rows, siblings)).unwrap();
+    }
+    // Through a proof too.
+    let (index, rows, siblings) = &openings[1];
+    let params = ProofParams::insecure_test();
+    let proof = program.prove(&params, &inputs(root, *index, rows, siblings)).unwrap();
+    program.verify(&proof.proof, &proof.public_values, &program.verifying_key(&params).unwrap()).unwrap();
+}
+
+#[test]
+fn forged_openings_are_refused() {
+    let (shapes, root, openings) = committed(2);
+    let program = opening_program(&shapes);
+    let (index, rows, siblings) = &openings[1];
+    let refused = |cells: Vec<Cell>| matches!(program.run(&cells), Err(CircuitError::CheckFailed { .. }));
+
+    for (m, c) in [(0, 0), (0, 19), (1, 2), (2, 6), (3, 15)] {
+        let mut forged = rows.clone();
+        forged[m][c] += Val::ONE;
+        assert!(refused(inputs(root, *index, &forged, siblings)), "row {m} value {c} changed");
+    }
+    for level in [0, 2, 4] {
+        let mut forged = siblings.clone();
+        forged[level][8] += Val::ONE;
+        assert!(refused(inputs(root, *index, rows, &forged)), "sibling {level} changed");
+    }
+    // The rows of another index, and an index beyond the tree.
+    let (other, _, _) = &openings[2];
+    assert!(refused(inputs(root, *other, rows, siblings)));
+    assert!(refused(inputs(root, index + 32, rows, siblings)));
+    let mut other_root = root;
+    other_root[0] += Val::ONE;
+    assert!(refused(inputs(other_root, *index, rows, siblings)));
+}
