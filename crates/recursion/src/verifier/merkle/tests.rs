@@ -9,11 +9,12 @@ use rand_chacha::ChaCha8Rng;
 use super::*;
 use crate::circuit::{Cell, Circuit, CircuitError, base_cell};
 
-/// Three matrices of two heights committed in one batch by Plonky3's Merkle tree, as Hearth's
+/// An opening: the index, one row per matrix, one sibling per level.
+type Opening = (usize, Vec<Vec<Val>>, Vec<[Val; DIGEST_ELEMS]>);
+
+/// Matrices of three heights committed in one batch by Plonky3's Merkle tree, as Hearth's
 /// proofs commit their traces.
-fn committed(
-    seed: u64,
-) -> (Vec<MatrixShape>, [Val; DIGEST_ELEMS], Vec<(usize, Vec<Vec<Val>>, Vec<[Val; DIGEST_ELEMS]>)>) {
+fn committed(seed: u64) -> (Vec<MatrixShape>, [Val; DIGEST_ELEMS], Vec<Opening>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let shapes = vec![
         MatrixShape { log_height: 5, width: 20 },
