@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use hearth_stark::config::POSEIDON2_WIDTH;
 use hearth_stark::{Challenge, Val};
-use p3_field::BasedVectorSpace;
+use p3_field::{BasedVectorSpace, PrimeCharacteristicRing};
 
 use super::Circuit;
 use super::program::*;
@@ -121,6 +121,41 @@ impl CircuitBuilder {
     /// `a * b` in the extension.
     pub fn ext_mul(&mut self, a: impl Into<Ext>, b: impl Into<Ext>) -> Ext {
         Ext(self.alu(AluOp::Mul, a.into().0, b.into().0))
+    }
+
+    /// `1 / a`, checked (`a` must not be zero).
+    pub fn inverse(&mut self, a: impl Into<Ext>) -> Ext {
+        let a = a.into();
+        let inverse = Ext(self.var(VarKind::Inverse { of: a.0 }));
+        let product = self.ext_mul(a, inverse);
+        let one = self.constant(Val::ONE);
+        self.assert_eq(product, one);
+        inverse
+    }
+
+    /// `a` when `bit` is 0, `b` when it is 1 (`bit` must be a bit).
+    pub fn select(&mut self, bit: Felt, a: impl Into<Ext>, b: impl Into<Ext>) -> Ext {
+        let a = a.into();
+        let difference = self.ext_sub(b, a);
+        let step = self.ext_mul(bit, difference);
+        self.ext_add(a, step)
+    }
+
+    /// `base^(sum bits[j] 2^j)` for a constant `base`, one multiplication per bit (`bits`
+    /// least significant first, each a bit).
+    pub fn exp_bits(&mut self, base: Val, bits: &[Felt]) -> Felt {
+        let mut acc = self.constant(Val::ONE);
+        let mut power = base;
+        for &bit in bits {
+            // factor = 1 + bit (base^(2^j) - 1)
+            let minus_one = self.constant(power - Val::ONE);
+            let step = self.mul(bit, minus_one);
+            let one = self.constant(Val::ONE);
+            let factor = self.add(step, one);
+            acc = self.mul(acc, factor);
+            power = power.square();
+        }
+        acc
     }
 
     /// Requires `a == b`.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH};
 use hearth_stark::prover::{Commitment, CpuBackend, ProverBackend, StarkProof};
 use hearth_stark::{Challenge, ProofParams, StarkError, Val};
-use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
+use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32};
 use p3_matrix::dense::RowMajorMatrix;
 
 pub use builder::{CircuitBuilder, Ext, Felt};
@@ -84,6 +84,18 @@ pub struct Run {
     permutations: chips::poseidon2::Poseidon2Requests,
     /// The values the program exposed.
     pub public_values: Vec<Val>,
+}
+
+impl Run {
+    /// The value the run left in a base cell.
+    pub fn value(&self, cell: Felt) -> Val {
+        self.memory.get_base(cell.0)
+    }
+
+    /// The value the run left in an extension cell.
+    pub fn value_ext(&self, cell: Ext) -> Challenge {
+        cell_to_ext(self.memory.get(cell.0))
+    }
 }
 
 /// A proof that a program ran to completion (every check held) with the public values.
@@ -236,6 +248,9 @@ impl Circuit {
                             }
                             value
                         }
+                        VarKind::Inverse { of } => {
+                            ext_to_cell(cell_to_ext(memory.get(of)).try_inverse().unwrap_or_default())
+                        }
                     };
                     memory.set(i.out, value);
                 }
@@ -287,6 +302,13 @@ impl Circuit {
             }
         }
         Ok(Run { memory, permutations, public_values })
+    }
+
+    /// Runs the program without stopping at failed checks (their rows would not prove): for
+    /// inputs that depend on the program's own intermediate values, which a first pass with
+    /// placeholders computes.
+    pub fn run_unchecked(&self, inputs: &[Cell]) -> Result<Run, CircuitError> {
+        self.execute(inputs, false)
     }
 
     /// The tables' traces for a run, in proof order.

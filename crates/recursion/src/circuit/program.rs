@@ -35,6 +35,12 @@ pub enum VarKind {
         /// Whether the cell holds a base element.
         base: bool,
     },
+    /// The inverse of the extension cell `of` (zero for zero), computed by the run; to the
+    /// tables an input like any other, so the program must check it.
+    Inverse {
+        /// The cell inverted.
+        of: Addr,
+    },
 }
 
 /// A constant or input cell.

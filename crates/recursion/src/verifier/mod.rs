@@ -2,7 +2,9 @@
 //! its openings and constraints, and so proves inside a recursion proof that the inner proof
 //! verifies. Built phase by phase, each checked against Plonky3's native verifier.
 
+pub mod fri;
 pub mod merkle;
+pub mod stark;
 pub mod transcript;
 
 pub use transcript::{BatchChallenges, BatchTranscriptCells, replay_batch_transcript};

@@ -7,6 +7,7 @@ use hearth_stark::config::DIGEST_ELEMS;
 use hearth_stark::{Challenge, Val};
 use p3_batch_stark::BatchShape;
 use p3_challenger::CanObserve;
+use p3_challenger::fs::{DomainSeparator, Unit};
 use p3_field::PrimeCharacteristicRing;
 
 use crate::circuit::{CircuitBuilder, CircuitChallenger, Ext, Felt};
@@ -53,8 +54,13 @@ pub struct BatchChallenges {
 /// The field elements the transcript's domain separator absorbs first: a function of the
 /// shape alone, so constants of the program.
 pub fn seed_elements(shape: &BatchShape) -> Vec<Val> {
+    seed_of(&shape.domain_separator::<Val, Challenge>())
+}
+
+/// The field elements a domain separator absorbs when it seeds a sponge.
+pub(crate) fn seed_of<U: Unit<Item = Val>>(separator: &DomainSeparator<U>) -> Vec<Val> {
     let mut recorder = Absorbed(Vec::new());
-    shape.domain_separator::<Val, Challenge>().seed(&mut recorder);
+    separator.seed(&mut recorder);
     recorder.0
 }
 
@@ -72,7 +78,12 @@ fn observe_digest(b: &mut CircuitBuilder, challenger: &mut CircuitChallenger, di
 }
 
 /// A proof-of-work step: at zero difficulty the witness must be zero and nothing is absorbed.
-fn pow_step(b: &mut CircuitBuilder, challenger: &mut CircuitChallenger, bits: usize, witness: Felt) {
+pub(crate) fn pow_step(
+    b: &mut CircuitBuilder,
+    challenger: &mut CircuitChallenger,
+    bits: usize,
+    witness: Felt,
+) {
     if bits == 0 {
         let zero = b.constant(Val::ZERO);
         b.assert_eq(witness, zero);

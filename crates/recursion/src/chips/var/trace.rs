@@ -21,6 +21,7 @@ pub fn preprocessed_trace(instructions: &[VarInstr]) -> RowMajorMatrix<Val> {
                 p.constant = constant;
             }
             VarKind::Hint { base, .. } => p.is_base = Val::from_bool(base),
+            VarKind::Inverse { .. } => {}
         }
     }
     RowMajorMatrix::new(values, NUM_VAR_PREPROCESSED_COLS)

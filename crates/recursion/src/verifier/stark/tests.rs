@@ -1,0 +1,118 @@
+use hearth_stark::prover::StarkProof;
+use hearth_stark::{ProofParams, Val};
+use p3_field::PrimeCharacteristicRing;
+
+use super::*;
+use crate::circuit::testing::fixture;
+use crate::circuit::{Circuit, CircuitError};
+
+/// A program checking the openings of proofs shaped like `proof`; its inputs are the inner
+/// public values and preprocessed commitment, then the proof.
+fn openings_program(shape: &InnerShape) -> (Circuit, InnerOpenings) {
+    let mut b = CircuitBuilder::new();
+    let public_values: Vec<Vec<Felt>> =
+        shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
+    let preprocessed = shape.batch.has_preprocessed_commitment.then(|| core::array::from_fn(|_| b.input()));
+    let cells = allocate_inner(&mut b, shape, public_values, preprocessed);
+    let openings = verify_inner_openings(&mut b, shape, &cells);
+    (b.build(), openings)
+}
+
+/// Runs the program on `proof` in two passes (placeholder paths, then the restored ones).
+fn check(
+    program: &Circuit,
+    openings: &InnerOpenings,
+    shape: &InnerShape,
+    prefix: &[Cell],
+    proof: &StarkProof,
+) -> Result<(), String> {
+    let with = |tail: Vec<Cell>| -> Vec<Cell> { prefix.iter().copied().chain(tail).collect() };
+    let placeholder = with(inner_inputs(shape, proof, None).map_err(|e| e.to_string())?);
+    let first = program.run_unchecked(&placeholder).map_err(|e| e.to_string())?;
+    let inputs =
+        with(inner_inputs(shape, proof, Some((&first, &openings.layout))).map_err(|e| e.to_string())?);
+    match program.run(&inputs) {
+        Ok(_) => Ok(()),
+        Err(CircuitError::CheckFailed { instruction }) => {
+            Err(format!("check at instruction {instruction} failed"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn prefix(proof_public: &[Vec<Val>], preprocessed: &hearth_stark::prover::Commitment) -> Vec<Cell> {
+    proof_public
+        .iter()
+        .flatten()
+        .map(|&v| base_cell(v))
+        .chain(preprocessed.roots()[0].map(base_cell))
+        .collect()
+}
+
+#[test]
+fn the_openings_of_a_real_proof_check_and_forgeries_fail() {
+    let wide = ProofParams {
+        name: "test-arity-8".into(),
+        log_blowup: 2,
+        num_queries: 3,
+        max_log_arity: 3,
+        log_final_poly_len: 1,
+        query_pow_bits: 2,
+        commit_pow_bits: 1,
+        batch_pow_bits: 1,
+        ..ProofParams::insecure_test()
+    };
+    for params in [ProofParams::insecure_test(), wide] {
+        let f = fixture();
+        let proven = f.circuit.prove(&params, &f.inputs).unwrap();
+        let key = f.circuit.verifying_key(&params).unwrap();
+        let public = f.circuit.table_public_values(&proven.public_values);
+        let shape = InnerShape::of(f.circuit.chips(), &proven.proof).unwrap();
+        let (program, openings) = openings_program(&shape);
+        let prefix = prefix(&public, &key);
+        check(&program, &openings, &shape, &prefix, &proven.proof)
+            .unwrap_or_else(|e| panic!("honest proof at {}: {e}", params.name));
+
+        // Values the transcript does not absorb, changed: a queried row, a folding sibling.
+        let bytes = copies(&proven.proof);
+        let mut forged = bytes();
+        forged.batch.opening_proof.input_openings[0].opened_values[0][1][3] += Val::ONE;
+        assert!(
+            check(&program, &openings, &shape, &prefix, &forged).is_err(),
+            "changed queried row accepted"
+        );
+        let mut forged = bytes();
+        forged.batch.opening_proof.commit_phase_openings[0].sibling_values[1][0] +=
+            hearth_stark::Challenge::ONE;
+        assert!(
+            check(&program, &openings, &shape, &prefix, &forged).is_err(),
+            "changed folding sibling accepted"
+        );
+        // Values it does absorb: an opened value, the final polynomial, a public value.
+        let mut forged = bytes();
+        forged.batch.opened_values.instances[1].base_opened_values.trace_local[2] +=
+            hearth_stark::Challenge::ONE;
+        assert!(
+            check(&program, &openings, &shape, &prefix, &forged).is_err(),
+            "changed opened value accepted"
+        );
+        let mut forged = bytes();
+        forged.batch.opening_proof.final_poly[0] += hearth_stark::Challenge::ONE;
+        assert!(
+            check(&program, &openings, &shape, &prefix, &forged).is_err(),
+            "changed final polynomial accepted"
+        );
+        let mut other_public = prefix.clone();
+        other_public[0][0] += Val::ONE;
+        assert!(
+            check(&program, &openings, &shape, &other_public, &proven.proof).is_err(),
+            "changed public value accepted"
+        );
+    }
+}
+
+/// Copies of a proof, through its serialized form.
+fn copies(proof: &StarkProof) -> impl Fn() -> StarkProof {
+    let bytes = postcard::to_allocvec(proof).unwrap();
+    move || postcard::from_bytes(&bytes).unwrap()
+}
