@@ -369,6 +369,16 @@ pub fn transcript_shape<A: ProvableAir>(
     })
 }
 
+/// Each table's lookups (its bus interactions as the lookup argument sees them), as prover and
+/// verifier derive them.
+pub fn table_lookups<A: ProvableAir>(
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+) -> Result<Vec<Vec<p3_lookup::Lookup<Val>>>, StarkError> {
+    Ok(uncommitted_common(params, airs, log_heights)?.lookups.iter().map(|l| l.to_vec()).collect())
+}
+
 /// Shape of one table, for the security calculator.
 #[derive(Clone, Debug)]
 pub struct TableShape {

@@ -2,6 +2,7 @@
 //! its openings and constraints, and so proves inside a recursion proof that the inner proof
 //! verifies. Built phase by phase, each checked against Plonky3's native verifier.
 
+pub mod constraints;
 pub mod fri;
 pub mod merkle;
 pub mod stark;

@@ -251,6 +251,20 @@ pub fn verify_inner_openings(
     InnerOpenings { challenges, layout }
 }
 
+/// Checks a whole proof of `airs` (with `lookups`, [`hearth_stark::table_lookups`]): its
+/// transcript, its openings and its constraints, as `hearth_stark::verify` does.
+pub fn verify_inner<A: ProvableAir>(
+    b: &mut CircuitBuilder,
+    shape: &InnerShape,
+    airs: &[A],
+    lookups: &[Vec<p3_lookup::Lookup<Val>>],
+    cells: &InnerProofCells,
+) -> Result<InnerOpenings, StarkError> {
+    let openings = verify_inner_openings(b, shape, cells);
+    super::constraints::check_constraints(b, shape, airs, lookups, cells, &openings.challenges)?;
+    Ok(openings)
+}
+
 fn digest_of(commitment: &Commitment) -> [Val; DIGEST_ELEMS] {
     commitment.roots()[0]
 }

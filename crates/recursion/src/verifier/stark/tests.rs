@@ -3,19 +3,31 @@ use hearth_stark::{ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
 
 use super::*;
+use crate::RecursionChip;
 use crate::circuit::testing::fixture;
 use crate::circuit::{Circuit, CircuitError};
 
-/// A program checking the openings of proofs shaped like `proof`; its inputs are the inner
-/// public values and preprocessed commitment, then the proof.
-fn openings_program(shape: &InnerShape) -> (Circuit, InnerOpenings) {
+/// A program checking proofs shaped like `shape` (their openings only, or the whole proof
+/// against `airs`); its inputs are the inner public values and preprocessed commitment, then
+/// the proof.
+fn verifier_program(shape: &InnerShape, airs: Option<&[RecursionChip]>) -> (Circuit, InnerOpenings) {
     let mut b = CircuitBuilder::new();
     let public_values: Vec<Vec<Felt>> =
         shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
     let preprocessed = shape.batch.has_preprocessed_commitment.then(|| core::array::from_fn(|_| b.input()));
     let cells = allocate_inner(&mut b, shape, public_values, preprocessed);
-    let openings = verify_inner_openings(&mut b, shape, &cells);
+    let openings = match airs {
+        Some(airs) => {
+            let lookups = hearth_stark::table_lookups(&shape.params, airs, &shape.degree_bits).unwrap();
+            verify_inner(&mut b, shape, airs, &lookups, &cells).unwrap()
+        }
+        None => verify_inner_openings(&mut b, shape, &cells),
+    };
     (b.build(), openings)
+}
+
+fn openings_program(shape: &InnerShape) -> (Circuit, InnerOpenings) {
+    verifier_program(shape, None)
 }
 
 /// Runs the program on `proof` in two passes (placeholder paths, then the restored ones).
@@ -115,4 +127,44 @@ fn the_openings_of_a_real_proof_check_and_forgeries_fail() {
 fn copies(proof: &StarkProof) -> impl Fn() -> StarkProof {
     let bytes = postcard::to_allocvec(proof).unwrap();
     move || postcard::from_bytes(&bytes).unwrap()
+}
+
+#[test]
+fn a_whole_recursion_proof_verifies_in_a_program() {
+    let params = ProofParams::insecure_test();
+    let f = fixture();
+    let proven = f.circuit.prove(&params, &f.inputs).unwrap();
+    let key = f.circuit.verifying_key(&params).unwrap();
+    let public = f.circuit.table_public_values(&proven.public_values);
+    let shape = InnerShape::of(f.circuit.chips(), &proven.proof).unwrap();
+    let (program, openings) = verifier_program(&shape, Some(f.circuit.chips()));
+    let prefix = prefix(&public, &key);
+    check(&program, &openings, &shape, &prefix, &proven.proof).unwrap();
+
+    // The constraint check alone sees wrong public values: the transcript absorbs the true
+    // ones, the tables' constraints are evaluated with others.
+    let mut b = CircuitBuilder::new();
+    let public_values: Vec<Vec<Felt>> =
+        shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
+    let preprocessed = Some(core::array::from_fn(|_| b.input()));
+    let mut cells = allocate_inner(&mut b, &shape, public_values, preprocessed);
+    let openings = verify_inner_openings(&mut b, &shape, &cells);
+    let table = cells.transcript.public_values.iter().position(|p| !p.is_empty()).unwrap();
+    let one = b.constant(Val::ONE);
+    cells.transcript.public_values[table][0] = b.add(cells.transcript.public_values[table][0], one);
+    let lookups = hearth_stark::table_lookups(&params, f.circuit.chips(), &shape.degree_bits).unwrap();
+    super::super::constraints::check_constraints(
+        &mut b,
+        &shape,
+        f.circuit.chips(),
+        &lookups,
+        &cells,
+        &openings.challenges,
+    )
+    .unwrap();
+    let skewed = b.build();
+    assert!(
+        check(&skewed, &openings, &shape, &prefix, &proven.proof).is_err(),
+        "constraints held on wrong values"
+    );
 }
