@@ -5,7 +5,10 @@
 pub mod constraints;
 pub mod fri;
 pub mod merkle;
+pub mod program;
 pub mod stark;
 pub mod transcript;
 
+pub use program::{ProofVerifierProgram, exposed_statement};
+pub use stark::{InnerShape, verify_inner};
 pub use transcript::{BatchChallenges, BatchTranscriptCells, replay_batch_transcript};

@@ -1,0 +1,77 @@
+//! Recursion closes: a proof is verified inside a recursion program and that program proven,
+//! twice over, each level re-exposing the first proof's statement; changed statements and
+//! proofs of another program are refused or exposed as what they are.
+
+use hearth_recursion::circuit::{Cell, Circuit, CircuitBuilder, CircuitChallenger, base_cell};
+use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram, exposed_statement};
+use hearth_stark::{ProofParams, Val};
+use p3_field::PrimeCharacteristicRing;
+
+/// A small program: squares its input through a transcript and exposes a challenge, with a
+/// constant `salt` making programs of the same shape differ.
+fn inner_program(salt: u32) -> Circuit {
+    let mut b = CircuitBuilder::new();
+    let x = b.input();
+    let square = b.mul(x, x);
+    let salt = b.constant(Val::from_u32(salt));
+    let salted = b.add(square, salt);
+    let mut challenger = CircuitChallenger::new(&mut b);
+    challenger.observe(&mut b, salted);
+    let challenge = challenger.sample(&mut b);
+    b.expose(x);
+    b.expose(challenge);
+    b.build()
+}
+
+fn inputs(x: u32) -> Vec<Cell> {
+    vec![base_cell(Val::from_u32(x))]
+}
+
+#[test]
+fn two_levels_of_recursion_carry_the_first_statement() {
+    let params = ProofParams::insecure_test();
+    let program = inner_program(5);
+    let proven = program.prove(&params, &inputs(12)).unwrap();
+    let key = program.verifying_key(&params).unwrap();
+    let statement = program.table_public_values_of(&proven.public_values);
+
+    // Level 1: a proof that the inner proof verifies.
+    let shape = InnerShape::of(program.chips(), &proven.proof).unwrap();
+    let level1 = ProofVerifierProgram::build(program.chips(), shape).unwrap();
+    let proof1 = level1.prove(&params, &proven.proof, &key, &statement).unwrap();
+    let key1 = level1.circuit.verifying_key(&params).unwrap();
+    level1.circuit.verify(&proof1.proof, &proof1.public_values, &key1).unwrap();
+    assert_eq!(proof1.public_values, exposed_statement(&key, &statement));
+
+    // Level 2: a proof that the level-1 proof verifies, carrying the same inner statement.
+    let shape1 = InnerShape::of(level1.circuit.chips(), &proof1.proof).unwrap();
+    let level2 = ProofVerifierProgram::build(level1.circuit.chips(), shape1).unwrap();
+    let statement1 = level1.circuit.table_public_values_of(&proof1.public_values);
+    let proof2 = level2.prove(&params, &proof1.proof, &key1, &statement1).unwrap();
+    let key2 = level2.circuit.verifying_key(&params).unwrap();
+    level2.circuit.verify(&proof2.proof, &proof2.public_values, &key2).unwrap();
+    assert_eq!(proof2.public_values, exposed_statement(&key1, &statement1));
+    assert_eq!(&proof2.public_values[9..], &proof1.public_values[..], "the first statement is carried up");
+
+    // A changed statement at any level is refused.
+    let mut changed = proof2.public_values.clone();
+    let last = changed.len() - 1;
+    changed[last] += Val::ONE;
+    assert!(level2.circuit.verify(&proof2.proof, &changed, &key2).is_err());
+    let mut changed_inner = statement.clone();
+    changed_inner[5][0] += Val::ONE;
+    assert!(level1.prove(&params, &proven.proof, &key, &changed_inner).is_err(), "a false inner statement proved");
+
+    // A proof of another program of the same shape verifies at level 1 but exposes its own
+    // key, which a verifier expecting the first program's key refuses.
+    let other = inner_program(6);
+    let other_proven = other.prove(&params, &inputs(12)).unwrap();
+    let other_key = other.verifying_key(&params).unwrap();
+    assert_ne!(other_key, key);
+    let other_statement = other.table_public_values_of(&other_proven.public_values);
+    let other1 = level1.prove(&params, &other_proven.proof, &other_key, &other_statement).unwrap();
+    assert_eq!(&other1.public_values[..9], &other_key.roots()[0][..]);
+    assert_ne!(&other1.public_values[..9], &key.roots()[0][..]);
+    // And claiming the first program's key for it fails.
+    assert!(level1.prove(&params, &other_proven.proof, &key, &other_statement).is_err());
+}
