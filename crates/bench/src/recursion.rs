@@ -1,7 +1,8 @@
 //! `hearth-bench recursion`: what a recursive verifier must do for each shard proof of a run
 //! (Poseidon2 permutations, extension-field operations, opened values), from a proof file; and
 //! what the recursion tables cost to prove (Merkle paths and their Poseidon2 permutations at a
-//! given number of rows, with the default 128-bit parameters).
+//! given number of rows, with the default 128-bit parameters); and whole recursion steps, each
+//! proving that the previous proof verifies.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -11,6 +12,8 @@ use hearth_machine::{RunProof, shard_verifier_work};
 use hearth_recursion::RecursionChip;
 use hearth_recursion::chips::merkle_path::{self, MerklePath, MerklePathChip};
 use hearth_recursion::chips::poseidon2::{self, Poseidon2Chip, Poseidon2Requests};
+use hearth_recursion::circuit::{CircuitBuilder, CircuitChallenger, base_cell};
+use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram};
 use hearth_stark::config::{Hash, SPONGE_RATE, val_mmcs};
 use hearth_stark::{CpuBackend, ProofParams, ProverBackend, Val, VerifierWork, verify};
 use p3_commit::Mmcs;
@@ -31,9 +34,13 @@ pub(crate) struct Args {
     /// `log2` of the Merkle compressions to prove (paths of depth 16 of a committed matrix).
     #[arg(long, value_delimiter = ',', default_value = "14,16")]
     log_permutations: Vec<u32>,
-    /// Parameter set for the table proofs.
+    /// Parameter set for the table proofs and the recursion steps.
     #[arg(long, default_value = "default")]
     params: String,
+    /// Recursion steps to prove on top of a small program's proof: each verifies the previous
+    /// proof inside a recursion program and proves that (0 to skip).
+    #[arg(long, default_value_t = 2)]
+    levels: usize,
     #[command(flatten)]
     output: Output,
 }
@@ -46,7 +53,67 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         Some(path) => count_work(path)?,
         None => serde_json::Value::Null,
     };
-    args.output.write(&json!({ "params": args.params, "tables": tables, "verification": verification }))
+    let steps = recursion_steps(args.levels, &params)?;
+    args.output.write(&json!({
+        "params": args.params,
+        "tables": tables,
+        "recursion_steps": steps,
+        "verification": verification,
+    }))
+}
+
+/// A small program (a transcript over its input) proven, then `levels` recursion steps,
+/// each verifying the previous proof in a recursion program and proving it.
+fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<serde_json::Value>> {
+    if levels == 0 {
+        return Ok(Vec::new());
+    }
+    let mut b = CircuitBuilder::new();
+    let x = b.input();
+    let square = b.mul(x, x);
+    let mut challenger = CircuitChallenger::new(&mut b);
+    challenger.observe(&mut b, square);
+    let challenge = challenger.sample(&mut b);
+    b.expose(x);
+    b.expose(challenge);
+    let mut program = b.build();
+    let proven = program.prove(params, &[base_cell(Val::from_u32(7))])?;
+    let mut proof = proven.proof;
+    let mut key = program.verifying_key(params)?;
+    let mut statement = program.table_public_values_of(&proven.public_values);
+    let mut steps = Vec::with_capacity(levels);
+    for level in 1..=levels {
+        let start = Instant::now();
+        let shape = InnerShape::of(program.chips(), &proof)?;
+        let step = ProofVerifierProgram::build(program.chips(), shape)?;
+        let build_s = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let proven = step.prove(params, &proof, &key, &statement)?;
+        let prove_s = start.elapsed().as_secs_f64();
+        let step_key = step.circuit.verifying_key(params)?;
+        let start = Instant::now();
+        step.circuit.verify(&proven.proof, &proven.public_values, &step_key)?;
+        let verify_s = start.elapsed().as_secs_f64();
+        let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
+        let inner_bytes = postcard::to_allocvec(&proof)?.len();
+        steps.push(json!({
+            "level": level,
+            "inner_proof_bytes": inner_bytes,
+            "rows": { "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public },
+            "log_heights": step.circuit.log_heights(),
+            "build_s": build_s,
+            "prove_s": prove_s,
+            "verify_s": verify_s,
+            "proof_bytes": postcard::to_allocvec(&proven.proof)?.len(),
+            "peak_rss_bytes": peak_rss_bytes(),
+        }));
+        eprintln!("recursion level {level}: {}", steps.last().expect("pushed"));
+        statement = step.circuit.table_public_values_of(&proven.public_values);
+        proof = proven.proof;
+        key = step_key;
+        program = step.circuit;
+    }
+    Ok(steps)
 }
 
 /// Proves about `2^log` compressions' worth of Merkle paths (depth 16, from a committed

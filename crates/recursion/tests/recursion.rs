@@ -60,7 +60,10 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     assert!(level2.circuit.verify(&proof2.proof, &changed, &key2).is_err());
     let mut changed_inner = statement.clone();
     changed_inner[5][0] += Val::ONE;
-    assert!(level1.prove(&params, &proven.proof, &key, &changed_inner).is_err(), "a false inner statement proved");
+    assert!(
+        level1.prove(&params, &proven.proof, &key, &changed_inner).is_err(),
+        "a false inner statement proved"
+    );
 
     // A proof of another program of the same shape verifies at level 1 but exposes its own
     // key, which a verifier expecting the first program's key refuses.

@@ -192,7 +192,12 @@ impl Memory {
     }
 }
 
-/// Rows of a table holding `instructions` rows: a power of two, at least 4.
+/// Fewest rows of a recursion table: FRI rolls each committed height into its folding
+/// before the final polynomial, so every table must be taller than the final polynomial
+/// (4 coefficients at the default parameters).
+pub const MIN_TABLE_HEIGHT: usize = 8;
+
+/// Rows of a table holding `instructions` rows: a power of two, at least [`MIN_TABLE_HEIGHT`].
 pub fn table_height(instructions: usize) -> usize {
-    instructions.next_power_of_two().max(4)
+    instructions.next_power_of_two().max(MIN_TABLE_HEIGHT)
 }

@@ -29,7 +29,9 @@ impl ProofVerifierProgram {
     /// preprocessed tables: their commitment is the inner statement's key).
     pub fn build<A: ProvableAir>(airs: &[A], shape: InnerShape) -> Result<Self, StarkError> {
         if !shape.batch.has_preprocessed_commitment {
-            return Err(StarkError::Shape("the inner tables have no preprocessed commitment to expose".into()));
+            return Err(StarkError::Shape(
+                "the inner tables have no preprocessed commitment to expose".into(),
+            ));
         }
         let lookups = hearth_stark::table_lookups(&shape.params, airs, &shape.degree_bits)?;
         let mut b = CircuitBuilder::new();
@@ -58,7 +60,8 @@ impl ProofVerifierProgram {
         preprocessed: &Commitment,
         public_values: &[Vec<Val>],
     ) -> Result<Vec<Cell>, CircuitError> {
-        let prefix: Vec<Cell> = exposed_statement(preprocessed, public_values).into_iter().map(base_cell).collect();
+        let prefix: Vec<Cell> =
+            exposed_statement(preprocessed, public_values).into_iter().map(base_cell).collect();
         let with = |tail: Vec<Cell>| prefix.iter().copied().chain(tail).collect::<Vec<_>>();
         let placeholder = with(inner_inputs(&self.shape, proof, None)?);
         let first = self.circuit.run_unchecked(&placeholder)?;
