@@ -12,10 +12,13 @@ use hearth_machine::{RunProof, shard_verifier_work};
 use hearth_recursion::RecursionChip;
 use hearth_recursion::chips::merkle_path::{self, MerklePath, MerklePathChip};
 use hearth_recursion::chips::poseidon2::{self, Poseidon2Chip, Poseidon2Requests};
-use hearth_recursion::circuit::{CircuitBuilder, CircuitChallenger, base_cell};
+use hearth_recursion::circuit::{Circuit, CircuitBuilder, CircuitChallenger, base_cell};
 use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram};
 use hearth_stark::config::{Hash, SPONGE_RATE, val_mmcs};
-use hearth_stark::{CpuBackend, ProofParams, ProverBackend, Val, VerifierWork, verify};
+use hearth_stark::security::proven_bits;
+use hearth_stark::{
+    CpuBackend, ProofParams, ProverBackend, Val, VerifierWork, security_inputs, table_shapes, verify,
+};
 use p3_commit::Mmcs;
 use p3_field::PrimeCharacteristicRing;
 use p3_koala_bear::default_koalabear_poseidon2_24;
@@ -62,6 +65,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     }))
 }
 
+/// Johnson-bound bits of a proof of `circuit`'s tables at `params`, by Hearth's calculator.
+fn security_bits(circuit: &Circuit, params: &ProofParams) -> anyhow::Result<u32> {
+    let names: Vec<String> = (0..circuit.chips().len()).map(|i| format!("table {i}")).collect();
+    let shapes = table_shapes(&names, circuit.chips(), &circuit.log_heights(), params)?;
+    Ok(proven_bits(&security_inputs(&shapes, params))?)
+}
+
 /// A small program (a transcript over its input) proven, then `levels` recursion steps,
 /// each verifying the previous proof in a recursion program and proving it.
 fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<serde_json::Value>> {
@@ -95,6 +105,24 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
         step.circuit.verify(&proven.proof, &proven.public_values, &step_key)?;
         let verify_s = start.elapsed().as_secs_f64();
         let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
+        let jbr_bits = security_bits(&step.circuit, params)?;
+        // Queries a size-tuned last layer of this shape would need for 128 Johnson-bound
+        // bits with 20 bits of query grinding, by blowup.
+        let final_layer: Vec<serde_json::Value> = (3..=5u8)
+            .map(|log_blowup| {
+                let queries = (20..=200u16).find(|&q| {
+                    let candidate = ProofParams {
+                        name: "final-candidate".into(),
+                        log_blowup,
+                        num_queries: q,
+                        query_pow_bits: 20,
+                        ..params.clone()
+                    };
+                    security_bits(&step.circuit, &candidate).is_ok_and(|bits| bits >= 128)
+                });
+                json!({ "log_blowup": log_blowup, "queries_for_128_bits": queries })
+            })
+            .collect();
         let inner_bytes = postcard::to_allocvec(&proof)?.len();
         steps.push(json!({
             "level": level,
@@ -105,6 +133,8 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
             "prove_s": prove_s,
             "verify_s": verify_s,
             "proof_bytes": postcard::to_allocvec(&proven.proof)?.len(),
+            "jbr_bits": jbr_bits,
+            "final_layer_candidates": final_layer,
             "peak_rss_bytes": peak_rss_bytes(),
         }));
         eprintln!("recursion level {level}: {}", steps.last().expect("pushed"));
