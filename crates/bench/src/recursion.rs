@@ -124,6 +124,23 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
             })
             .collect();
         let inner_bytes = postcard::to_allocvec(&proof)?.len();
+        // Base columns each query opens, per table and kind (what the proof's size scales with).
+        let opened: Vec<serde_json::Value> = proven
+            .proof
+            .batch
+            .opened_values
+            .instances
+            .iter()
+            .map(|i| {
+                let base = &i.base_opened_values;
+                json!({
+                    "main": base.trace_local.len(),
+                    "preprocessed": base.preprocessed.as_ref().map_or(0, |p| p.local.len()),
+                    "lookup": i.permutation_local.len(),
+                    "quotient": base.quotient_chunks.iter().map(Vec::len).sum::<usize>(),
+                })
+            })
+            .collect();
         steps.push(json!({
             "level": level,
             "inner_proof_bytes": inner_bytes,
@@ -134,6 +151,7 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
             "verify_s": verify_s,
             "proof_bytes": postcard::to_allocvec(&proven.proof)?.len(),
             "jbr_bits": jbr_bits,
+            "opened_columns_per_table": opened,
             "final_layer_candidates": final_layer,
             "peak_rss_bytes": peak_rss_bytes(),
         }));

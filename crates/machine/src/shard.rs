@@ -604,8 +604,36 @@ impl Known {
     }
 }
 
+/// What a shard proof's STARK must be verified against: the tables (with the verifier's
+/// periodic columns for its claimed boundary, input and output), their public values, and
+/// the program's preprocessed commitment.
+pub struct ShardStatement {
+    /// The tables the proof holds, in proof order.
+    pub chips: Vec<Chip>,
+    /// Their public values.
+    pub public_values: Vec<Vec<Val>>,
+    /// The commitment to the program's preprocessed tables at the proof's heights.
+    pub commitment: Commitment,
+}
+
+/// The statement a shard proof of `program` on `input` must prove, after the checks of its
+/// claimed shape that need no STARK (a recursive verifier checks the STARK against it).
+pub fn shard_statement(
+    proof: &ShardProof,
+    input: &[u8],
+    program: ProgramSource<'_>,
+) -> Result<ShardStatement, VerifyError> {
+    statement(proof, input, &Known::of(program))
+}
+
 /// Verifies one shard's STARK for its claimed boundary, input and output.
 pub(crate) fn verify_statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<(), VerifyError> {
+    let ShardStatement { chips, public_values, commitment } = statement(proof, input, known)?;
+    hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
+    Ok(())
+}
+
+fn statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<ShardStatement, VerifyError> {
     let all_heights = proof.table_log_heights()?;
     let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
     let height = |t: usize| all_heights[t].unwrap_or(0);
@@ -645,8 +673,7 @@ pub(crate) fn verify_statement(proof: &ShardProof, input: &[u8], known: &Known) 
     let commitment = known.commitment_for(proof, &heights)?;
     let chips = select(machine_chips(Some(b), None, None, Some(streams.clone())), &used);
     let public_values = select(all_public_values(proof.exit_code, &streams, b), &used);
-    hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
-    Ok(())
+    Ok(ShardStatement { chips, public_values, commitment })
 }
 
 /// Width, constraint count, degree and lookups of the machine's tables at the given heights
