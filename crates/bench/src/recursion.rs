@@ -13,7 +13,7 @@ use hearth_recursion::RecursionChip;
 use hearth_recursion::chips::merkle_path::{self, MerklePath, MerklePathChip};
 use hearth_recursion::chips::poseidon2::{self, Poseidon2Chip, Poseidon2Requests};
 use hearth_recursion::circuit::{Circuit, CircuitBuilder, CircuitChallenger, base_cell};
-use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram};
+use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram, Statement};
 use hearth_stark::config::{Hash, SPONGE_RATE, val_mmcs};
 use hearth_stark::security::proven_bits;
 use hearth_stark::{
@@ -89,8 +89,9 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
     let mut program = b.build();
     let proven = program.prove(params, &[base_cell(Val::from_u32(7))])?;
     let mut proof = proven.proof;
-    let mut key = program.verifying_key(params)?;
-    let mut statement = program.table_public_values_of(&proven.public_values);
+    let key = program.verifying_key(params)?;
+    let mut statement =
+        Statement::of(program.chips(), key, program.table_public_values_of(&proven.public_values));
     let mut steps = Vec::with_capacity(levels);
     for level in 1..=levels {
         let start = Instant::now();
@@ -98,7 +99,7 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
         let step = ProofVerifierProgram::build(program.chips(), shape)?;
         let build_s = start.elapsed().as_secs_f64();
         let start = Instant::now();
-        let proven = step.prove(params, &proof, &key, &statement)?;
+        let proven = step.prove(params, &proof, &statement)?;
         let prove_s = start.elapsed().as_secs_f64();
         let step_key = step.circuit.verifying_key(params)?;
         let start = Instant::now();
@@ -156,9 +157,12 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
             "peak_rss_bytes": peak_rss_bytes(),
         }));
         eprintln!("recursion level {level}: {}", steps.last().expect("pushed"));
-        statement = step.circuit.table_public_values_of(&proven.public_values);
+        statement = Statement::of(
+            step.circuit.chips(),
+            step_key,
+            step.circuit.table_public_values_of(&proven.public_values),
+        );
         proof = proven.proof;
-        key = step_key;
         program = step.circuit;
     }
     Ok(steps)

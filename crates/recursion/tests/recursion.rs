@@ -3,7 +3,7 @@
 //! proofs of another program are refused or exposed as what they are.
 
 use hearth_recursion::circuit::{Cell, Circuit, CircuitBuilder, CircuitChallenger, base_cell};
-use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram, exposed_statement};
+use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram, Statement};
 use hearth_stark::{ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
 
@@ -33,24 +33,29 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     let program = inner_program(5);
     let proven = program.prove(&params, &inputs(12)).unwrap();
     let key = program.verifying_key(&params).unwrap();
-    let statement = program.table_public_values_of(&proven.public_values);
+    let statement =
+        Statement::of(program.chips(), key.clone(), program.table_public_values_of(&proven.public_values));
 
     // Level 1: a proof that the inner proof verifies.
     let shape = InnerShape::of(program.chips(), &proven.proof).unwrap();
     let level1 = ProofVerifierProgram::build(program.chips(), shape).unwrap();
-    let proof1 = level1.prove(&params, &proven.proof, &key, &statement).unwrap();
+    let proof1 = level1.prove(&params, &proven.proof, &statement).unwrap();
     let key1 = level1.circuit.verifying_key(&params).unwrap();
     level1.circuit.verify(&proof1.proof, &proof1.public_values, &key1).unwrap();
-    assert_eq!(proof1.public_values, exposed_statement(&key, &statement));
+    assert_eq!(proof1.public_values, statement.exposed());
 
     // Level 2: a proof that the level-1 proof verifies, carrying the same inner statement.
     let shape1 = InnerShape::of(level1.circuit.chips(), &proof1.proof).unwrap();
     let level2 = ProofVerifierProgram::build(level1.circuit.chips(), shape1).unwrap();
-    let statement1 = level1.circuit.table_public_values_of(&proof1.public_values);
-    let proof2 = level2.prove(&params, &proof1.proof, &key1, &statement1).unwrap();
+    let statement1 = Statement::of(
+        level1.circuit.chips(),
+        key1.clone(),
+        level1.circuit.table_public_values_of(&proof1.public_values),
+    );
+    let proof2 = level2.prove(&params, &proof1.proof, &statement1).unwrap();
     let key2 = level2.circuit.verifying_key(&params).unwrap();
     level2.circuit.verify(&proof2.proof, &proof2.public_values, &key2).unwrap();
-    assert_eq!(proof2.public_values, exposed_statement(&key1, &statement1));
+    assert_eq!(proof2.public_values, statement1.exposed());
     assert_eq!(&proof2.public_values[9..], &proof1.public_values[..], "the first statement is carried up");
 
     // A changed statement at any level is refused.
@@ -59,11 +64,8 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     changed[last] += Val::ONE;
     assert!(level2.circuit.verify(&proof2.proof, &changed, &key2).is_err());
     let mut changed_inner = statement.clone();
-    changed_inner[5][0] += Val::ONE;
-    assert!(
-        level1.prove(&params, &proven.proof, &key, &changed_inner).is_err(),
-        "a false inner statement proved"
-    );
+    changed_inner.public_values[5][0] += Val::ONE;
+    assert!(level1.prove(&params, &proven.proof, &changed_inner).is_err(), "a false inner statement proved");
 
     // A proof of another program of the same shape verifies at level 1 but exposes its own
     // key, which a verifier expecting the first program's key refuses.
@@ -71,10 +73,15 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     let other_proven = other.prove(&params, &inputs(12)).unwrap();
     let other_key = other.verifying_key(&params).unwrap();
     assert_ne!(other_key, key);
-    let other_statement = other.table_public_values_of(&other_proven.public_values);
-    let other1 = level1.prove(&params, &other_proven.proof, &other_key, &other_statement).unwrap();
+    let other_statement = Statement::of(
+        other.chips(),
+        other_key.clone(),
+        other.table_public_values_of(&other_proven.public_values),
+    );
+    let other1 = level1.prove(&params, &other_proven.proof, &other_statement).unwrap();
     assert_eq!(&other1.public_values[..9], &other_key.roots()[0][..]);
     assert_ne!(&other1.public_values[..9], &key.roots()[0][..]);
     // And claiming the first program's key for it fails.
-    assert!(level1.prove(&params, &other_proven.proof, &key, &other_statement).is_err());
+    let claimed = Statement { key: key.clone(), ..other_statement };
+    assert!(level1.prove(&params, &other_proven.proof, &claimed).is_err());
 }

@@ -205,9 +205,10 @@ impl Evaluator<'_> {
     }
 }
 
-/// Periodic columns at `zeta` for a table of `2^log_height` rows: a column of period `P` is
-/// the polynomial through its values on the order-`P` subgroup, at `zeta^(n/P)`.
-fn periodic_at(b: &mut CircuitBuilder, columns: &[Vec<Val>], log_height: usize, zeta: Ext) -> Vec<Ext> {
+/// Periodic columns at `zeta` for a table of `2^log_height` rows, the columns' values given as
+/// cells: a column of period `P` is the polynomial through its values on the order-`P`
+/// subgroup, at `zeta^(n/P)`.
+fn periodic_at(b: &mut CircuitBuilder, columns: &[Vec<Felt>], log_height: usize, zeta: Ext) -> Vec<Ext> {
     columns
         .iter()
         .map(|column| {
@@ -221,8 +222,8 @@ fn periodic_at(b: &mut CircuitBuilder, columns: &[Vec<Val>], log_height: usize, 
                 let root_cell = b.constant(root);
                 let denominator = b.ext_sub(y, root_cell);
                 let inverse = b.inverse(denominator);
-                let weight = b.constant(value * root);
-                let term = b.ext_mul(weight, inverse);
+                let weighted = b.mul(value, root_cell);
+                let term = b.ext_mul(weighted, inverse);
                 sum = b.ext_add(sum, term);
             }
             let y_power = exp_power_of_two(b, y, log_period);
@@ -274,17 +275,26 @@ fn quotient_at(b: &mut CircuitBuilder, chunks: &[Vec<Ext>], log_height: usize, z
 
 /// Checks every table's constraints at the out-of-domain point against its quotient, and the
 /// lookup terminals' sum. `airs` are the tables the proof is of, `lookups` their lookups
-/// ([`hearth_stark::table_lookups`]).
+/// ([`hearth_stark::table_lookups`]), `periodic` each table's periodic columns' values as
+/// cells (the AIRs' own values are not read: the program stays the same for any data of
+/// the same periods).
 pub fn check_constraints<A: ProvableAir>(
     b: &mut CircuitBuilder,
     shape: &InnerShape,
     airs: &[A],
     lookups: &[Vec<Lookup<Val>>],
+    periodic: &[Vec<Vec<Felt>>],
     cells: &InnerProofCells,
     challenges: &BatchChallenges,
 ) -> Result<(), StarkError> {
-    if airs.len() != shape.degree_bits.len() || lookups.len() != airs.len() {
-        return Err(StarkError::Shape("one AIR and one lookup list per table".into()));
+    if airs.len() != shape.degree_bits.len() || lookups.len() != airs.len() || periodic.len() != airs.len() {
+        return Err(StarkError::Shape("one AIR, lookup list and periodic column list per table".into()));
+    }
+    for (air, columns) in airs.iter().zip(periodic) {
+        let lengths: Vec<usize> = BaseAir::<Val>::periodic_columns(air).iter().map(Vec::len).collect();
+        if lengths != columns.iter().map(Vec::len).collect::<Vec<_>>() {
+            return Err(StarkError::Shape("periodic column cells do not have the tables' periods".into()));
+        }
     }
     let zero: Ext = b.constant(Val::ZERO).into();
     if !cells.transcript.terminals.is_empty() {
@@ -318,7 +328,7 @@ pub fn check_constraints<A: ProvableAir>(
         let transition_inverse = b.inverse(transition);
         let last = b.ext_mul(vanishing, transition_inverse);
 
-        let periodic = periodic_at(b, &BaseAir::<Val>::periodic_columns(air), log_height, zeta);
+        let periodic = periodic_at(b, &periodic[i], log_height, zeta);
         let permutation_local =
             opened.permutation_local.chunks(EXTENSION_DEGREE).map(|c| recompose(b, c)).collect();
         let permutation_next =

@@ -251,17 +251,19 @@ pub fn verify_inner_openings(
     InnerOpenings { challenges, layout }
 }
 
-/// Checks a whole proof of `airs` (with `lookups`, [`hearth_stark::table_lookups`]): its
-/// transcript, its openings and its constraints, as `hearth_stark::verify` does.
+/// Checks a whole proof of `airs` (with `lookups`, [`hearth_stark::table_lookups`], and
+/// periodic columns with the values `periodic`): its transcript, its openings and its
+/// constraints, as `hearth_stark::verify` does.
 pub fn verify_inner<A: ProvableAir>(
     b: &mut CircuitBuilder,
     shape: &InnerShape,
     airs: &[A],
     lookups: &[Vec<p3_lookup::Lookup<Val>>],
+    periodic: &[Vec<Vec<Felt>>],
     cells: &InnerProofCells,
 ) -> Result<InnerOpenings, StarkError> {
     let openings = verify_inner_openings(b, shape, cells);
-    super::constraints::check_constraints(b, shape, airs, lookups, cells, &openings.challenges)?;
+    super::constraints::check_constraints(b, shape, airs, lookups, periodic, cells, &openings.challenges)?;
     Ok(openings)
 }
 

@@ -19,7 +19,7 @@ fn verifier_program(shape: &InnerShape, airs: Option<&[RecursionChip]>) -> (Circ
     let openings = match airs {
         Some(airs) => {
             let lookups = hearth_stark::table_lookups(&shape.params, airs, &shape.degree_bits).unwrap();
-            verify_inner(&mut b, shape, airs, &lookups, &cells).unwrap()
+            verify_inner(&mut b, shape, airs, &lookups, &vec![Vec::new(); airs.len()], &cells).unwrap()
         }
         None => verify_inner_openings(&mut b, shape, &cells),
     };
@@ -158,6 +158,7 @@ fn a_whole_recursion_proof_verifies_in_a_program() {
         &shape,
         f.circuit.chips(),
         &lookups,
+        &vec![Vec::new(); shape.degree_bits.len()],
         &cells,
         &openings.challenges,
     )
