@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use hearth_machine::{RunProof, shard_verifier_work};
+use hearth_machine::{ProgramSource, RunProof, shard_statement, shard_verifier_work};
 use hearth_recursion::RecursionChip;
 use hearth_recursion::chips::merkle_path::{self, MerklePath, MerklePathChip};
 use hearth_recursion::chips::poseidon2::{self, Poseidon2Chip, Poseidon2Requests};
-use hearth_recursion::circuit::{Circuit, CircuitBuilder, CircuitChallenger, base_cell};
+use hearth_recursion::circuit::{Circuit, CircuitBuilder, CircuitChallenger, CircuitProof, base_cell};
 use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram, Statement};
 use hearth_stark::config::{Hash, SPONGE_RATE, val_mmcs};
+use hearth_stark::prover::{Commitment, StarkProof};
 use hearth_stark::security::proven_bits;
 use hearth_stark::{
     CpuBackend, ProofParams, ProverBackend, Val, VerifierWork, security_inputs, table_shapes, verify,
@@ -44,6 +45,10 @@ pub(crate) struct Args {
     /// proof inside a recursion program and proves that (0 to skip).
     #[arg(long, default_value_t = 2)]
     levels: usize,
+    /// With `--proof`: also prove the leaf step on this shard of it (its STARK verified inside
+    /// a recursion program). Needs memory: several GiB for a block's shard.
+    #[arg(long, value_name = "INDEX")]
+    leaf_shard: Option<usize>,
     #[command(flatten)]
     output: Output,
 }
@@ -57,10 +62,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         None => serde_json::Value::Null,
     };
     let steps = recursion_steps(args.levels, &params)?;
+    let leaf = match (&args.proof, args.leaf_shard) {
+        (Some(path), Some(index)) => leaf_step(path, index, &params)?,
+        (None, Some(_)) => anyhow::bail!("--leaf-shard needs --proof"),
+        _ => serde_json::Value::Null,
+    };
     args.output.write(&json!({
         "params": args.params,
         "tables": tables,
         "recursion_steps": steps,
+        "leaf_step": leaf,
         "verification": verification,
     }))
 }
@@ -98,65 +109,11 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
         let shape = InnerShape::of(program.chips(), &proof)?;
         let step = ProofVerifierProgram::build(program.chips(), shape)?;
         let build_s = start.elapsed().as_secs_f64();
-        let start = Instant::now();
-        let proven = step.prove(params, &proof, &statement)?;
-        let prove_s = start.elapsed().as_secs_f64();
-        let step_key = step.circuit.verifying_key(params)?;
-        let start = Instant::now();
-        step.circuit.verify(&proven.proof, &proven.public_values, &step_key)?;
-        let verify_s = start.elapsed().as_secs_f64();
-        let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
-        let jbr_bits = security_bits(&step.circuit, params)?;
-        // Queries a size-tuned last layer of this shape would need for 128 Johnson-bound
-        // bits with 20 bits of query grinding, by blowup.
-        let final_layer: Vec<serde_json::Value> = (3..=5u8)
-            .map(|log_blowup| {
-                let queries = (20..=200u16).find(|&q| {
-                    let candidate = ProofParams {
-                        name: "final-candidate".into(),
-                        log_blowup,
-                        num_queries: q,
-                        query_pow_bits: 20,
-                        ..params.clone()
-                    };
-                    security_bits(&step.circuit, &candidate).is_ok_and(|bits| bits >= 128)
-                });
-                json!({ "log_blowup": log_blowup, "queries_for_128_bits": queries })
-            })
-            .collect();
-        let inner_bytes = postcard::to_allocvec(&proof)?.len();
-        // Base columns each query opens, per table and kind (what the proof's size scales with).
-        let opened: Vec<serde_json::Value> = proven
-            .proof
-            .batch
-            .opened_values
-            .instances
-            .iter()
-            .map(|i| {
-                let base = &i.base_opened_values;
-                json!({
-                    "main": base.trace_local.len(),
-                    "preprocessed": base.preprocessed.as_ref().map_or(0, |p| p.local.len()),
-                    "lookup": i.permutation_local.len(),
-                    "quotient": base.quotient_chunks.iter().map(Vec::len).sum::<usize>(),
-                })
-            })
-            .collect();
-        steps.push(json!({
-            "level": level,
-            "inner_proof_bytes": inner_bytes,
-            "rows": { "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public },
-            "log_heights": step.circuit.log_heights(),
-            "build_s": build_s,
-            "prove_s": prove_s,
-            "verify_s": verify_s,
-            "proof_bytes": postcard::to_allocvec(&proven.proof)?.len(),
-            "jbr_bits": jbr_bits,
-            "opened_columns_per_table": opened,
-            "final_layer_candidates": final_layer,
-            "peak_rss_bytes": peak_rss_bytes(),
-        }));
-        eprintln!("recursion level {level}: {}", steps.last().expect("pushed"));
+        let (mut report, proven, step_key) = measure_step(&step, &proof, &statement, params)?;
+        report["level"] = json!(level);
+        report["build_s"] = json!(build_s);
+        eprintln!("recursion level {level}: {report}");
+        steps.push(report);
         statement = Statement::of(
             step.circuit.chips(),
             step_key,
@@ -166,6 +123,105 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
         program = step.circuit;
     }
     Ok(steps)
+}
+
+/// Proves one recursion step on `proof` of `statement` and measures it: rows, time, memory,
+/// size, security, and the queries a size-tuned last layer of its shape would need.
+fn measure_step(
+    step: &ProofVerifierProgram,
+    proof: &StarkProof,
+    statement: &Statement,
+    params: &ProofParams,
+) -> anyhow::Result<(serde_json::Value, CircuitProof, Commitment)> {
+    let start = Instant::now();
+    let proven = step.prove(params, proof, statement)?;
+    let prove_s = start.elapsed().as_secs_f64();
+    let step_key = step.circuit.verifying_key(params)?;
+    let start = Instant::now();
+    step.circuit.verify(&proven.proof, &proven.public_values, &step_key)?;
+    let verify_s = start.elapsed().as_secs_f64();
+    let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
+    let jbr_bits = security_bits(&step.circuit, params)?;
+    // Queries a size-tuned last layer of this shape would need for 128 Johnson-bound bits
+    // with 20 bits of query grinding, by blowup.
+    let final_layer: Vec<serde_json::Value> = (3..=5u8)
+        .map(|log_blowup| {
+            let queries = (20..=200u16).find(|&q| {
+                let candidate = ProofParams {
+                    name: "final-candidate".into(),
+                    log_blowup,
+                    num_queries: q,
+                    query_pow_bits: 20,
+                    ..params.clone()
+                };
+                security_bits(&step.circuit, &candidate).is_ok_and(|bits| bits >= 128)
+            });
+            json!({ "log_blowup": log_blowup, "queries_for_128_bits": queries })
+        })
+        .collect();
+    // Base columns each query opens, per table and kind (what the proof's size scales with).
+    let opened: Vec<serde_json::Value> = proven
+        .proof
+        .batch
+        .opened_values
+        .instances
+        .iter()
+        .map(|i| {
+            let base = &i.base_opened_values;
+            json!({
+                "main": base.trace_local.len(),
+                "preprocessed": base.preprocessed.as_ref().map_or(0, |p| p.local.len()),
+                "lookup": i.permutation_local.len(),
+                "quotient": base.quotient_chunks.iter().map(Vec::len).sum::<usize>(),
+            })
+        })
+        .collect();
+    let report = json!({
+        "inner_proof_bytes": postcard::to_allocvec(proof)?.len(),
+        "rows": { "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public },
+        "log_heights": step.circuit.log_heights(),
+        "prove_s": prove_s,
+        "verify_s": verify_s,
+        "proof_bytes": postcard::to_allocvec(&proven.proof)?.len(),
+        "jbr_bits": jbr_bits,
+        "opened_columns_per_table": opened,
+        "final_layer_candidates": final_layer,
+        "peak_rss_bytes": peak_rss_bytes(),
+    });
+    Ok((report, proven, step_key))
+}
+
+/// One recursion step on shard `index` of a run proof: the shard's STARK verified inside a
+/// recursion program (the leaf of the aggregation tree) and proven.
+fn leaf_step(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::Result<serde_json::Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let run = RunProof::from_bytes(&bytes)?;
+    let shard =
+        run.shards.get(index).with_context(|| format!("the proof has {} shards", run.shards.len()))?;
+    let statement = shard_statement(shard, &run.input, ProgramSource::Hash(shard.descriptor.hash()))?;
+    let start = Instant::now();
+    let shape = InnerShape::of(&statement.chips, &shard.stark)?;
+    let step = ProofVerifierProgram::build(&statement.chips, shape)?;
+    let build_s = start.elapsed().as_secs_f64();
+    let inner = Statement::of(&statement.chips, statement.commitment, statement.public_values);
+    let periodic_values: usize = inner.periodic.iter().flatten().map(Vec::len).sum();
+    let mut report = match measure_step(&step, &shard.stark, &inner, params) {
+        Ok((report, _, _)) => report,
+        // A program too large to prove is still worth its numbers.
+        Err(e) => {
+            let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
+            json!({
+                "error": e.to_string(),
+                "rows": { "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public },
+            })
+        }
+    };
+    report["shard"] = json!(index);
+    report["build_s"] = json!(build_s);
+    report["shard_cycles"] = json!(shard.cycles);
+    report["periodic_values"] = json!(periodic_values);
+    eprintln!("leaf step on shard {index}: {report}");
+    Ok(report)
 }
 
 /// Proves about `2^log` compressions' worth of Merkle paths (depth 16, from a committed

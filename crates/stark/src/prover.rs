@@ -141,6 +141,7 @@ impl ProverBackend for CpuBackend {
         }
         let config = make_config(params);
         let log_heights: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
+        check_heights(airs, &log_heights, params.log_blowup as usize)?;
         let prover_data = prover_data(&config, params, airs, &log_heights)?;
         let instances: Vec<StarkInstance<'_, HearthConfig, A>> = airs
             .iter()
@@ -161,7 +162,7 @@ pub fn preprocessed_commitment<A: ProvableAir>(
     airs: &[A],
     log_heights: &[usize],
 ) -> Result<Option<Commitment>, StarkError> {
-    check_heights(airs, log_heights)?;
+    check_heights(airs, log_heights, params.log_blowup as usize)?;
     let config = make_config(params);
     Ok(prover_data(&config, params, airs, log_heights)?.common.preprocessed.map(|p| p.commitment))
 }
@@ -198,7 +199,11 @@ where
 
 /// One height per table, none too tall, and each table at least as tall as its periodic
 /// columns' period (a shorter one would leave them undefined: refused, not a panic).
-fn check_heights<A: BaseAir<Val>>(airs: &[A], log_heights: &[usize]) -> Result<(), StarkError> {
+fn check_heights<A: BaseAir<Val>>(
+    airs: &[A],
+    log_heights: &[usize],
+    log_blowup: usize,
+) -> Result<(), StarkError> {
     let tables = airs.len();
     if tables != log_heights.len() {
         return Err(StarkError::Shape(format!(
@@ -206,8 +211,12 @@ fn check_heights<A: BaseAir<Val>>(airs: &[A], log_heights: &[usize]) -> Result<(
             log_heights.len()
         )));
     }
-    if log_heights.iter().any(|&h| h > 28) {
-        return Err(StarkError::Shape("table taller than 2^28 rows".into()));
+    // The low-degree extension of a table lives on a two-adic coset of the field.
+    let tallest = (<Val as p3_field::TwoAdicField>::TWO_ADICITY).saturating_sub(log_blowup);
+    if log_heights.iter().any(|&h| h > tallest) {
+        return Err(StarkError::Shape(format!(
+            "table taller than 2^{tallest} rows (the field's limit at this blowup)"
+        )));
     }
     for (i, (air, &log_height)) in airs.iter().zip(log_heights).enumerate() {
         if air.periodic_columns().iter().any(|column| column.len() > 1 << log_height) {
@@ -240,9 +249,12 @@ mod tests {
 
     #[test]
     fn a_table_shorter_than_its_period_is_refused() {
-        assert!(check_heights(&[Periodic], &[6]).is_ok());
-        assert!(matches!(check_heights(&[Periodic], &[5]), Err(StarkError::Shape(_))));
-        assert!(matches!(check_heights(&[Periodic, Periodic], &[6]), Err(StarkError::Shape(_))));
+        assert!(check_heights(&[Periodic], &[6], 2).is_ok());
+        assert!(matches!(check_heights(&[Periodic], &[5], 2), Err(StarkError::Shape(_))));
+        assert!(matches!(check_heights(&[Periodic, Periodic], &[6], 2), Err(StarkError::Shape(_))));
+        // The extension of a 2^23-row table at blowup 4 needs 2^25-th roots of unity.
+        assert!(check_heights(&[Periodic], &[22], 2).is_ok());
+        assert!(matches!(check_heights(&[Periodic], &[23], 2), Err(StarkError::Shape(_))));
     }
 }
 
@@ -293,7 +305,7 @@ pub(crate) fn uncommitted_common<A: ProvableAir>(
     airs: &[A],
     log_heights: &[usize],
 ) -> Result<CommonData<HearthConfig>, StarkError> {
-    check_heights(airs, log_heights)?;
+    check_heights(airs, log_heights, params.log_blowup as usize)?;
     let config = make_config(params);
     let uncommitted: Vec<Uncommitted<'_, A>> = airs.iter().map(Uncommitted).collect();
     Ok(prover_data(&config, params, &uncommitted, log_heights)?.common)

@@ -29,13 +29,10 @@ pub(crate) fn random_ext(rng: &mut ChaCha8Rng) -> Challenge {
     Challenge::from_basis_coefficients_fn(|_| Val::from_u32(rng.random_range(0..0x7f00_0001)))
 }
 
-/// `x * y` given as an input and checked, a transcript absorbing past one rate, bits of a sample, an
-/// unpacked product exposed.
-pub(crate) fn fixture() -> Fixture {
-    let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let (x, y) = (random_ext(&mut rng), random_ext(&mut rng));
-    let a = Val::from_u32(rng.random_range(0..0x7f00_0001));
-
+/// The test program: `x * y` given as an input and checked, a transcript absorbing past one
+/// rate, bits of a sample, an unpacked product exposed. `variant` changes one operand (a
+/// program of the same shape with another key).
+pub(crate) fn fixture_circuit(variant: bool) -> Circuit {
     let mut b = CircuitBuilder::new();
     let xv = b.input_ext();
     let yv = b.input_ext();
@@ -44,7 +41,7 @@ pub(crate) fn fixture() -> Fixture {
     let product = b.ext_mul(xv, yv);
     b.assert_eq(product, claimed);
     let sum = b.ext_add(product, av);
-    let diff = b.ext_sub(sum, xv);
+    let diff = b.ext_sub(sum, if variant { yv } else { xv });
     let mut challenger = CircuitChallenger::new(&mut b);
     challenger.observe_ext(&mut b, diff);
     challenger.observe_ext(&mut b, product);
@@ -60,8 +57,15 @@ pub(crate) fn fixture() -> Fixture {
     for bit in bits {
         b.expose(bit);
     }
-    let circuit = b.build();
+    b.build()
+}
 
+/// The test program with inputs and an honest run.
+pub(crate) fn fixture() -> Fixture {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let (x, y) = (random_ext(&mut rng), random_ext(&mut rng));
+    let a = Val::from_u32(rng.random_range(0..0x7f00_0001));
+    let circuit = fixture_circuit(false);
     let cell = |e: Challenge| -> Cell { e.as_basis_coefficients_slice().try_into().unwrap() };
     let inputs = vec![cell(x), cell(y), cell(x * y), base_cell(a)];
     let run = circuit.run(&inputs).expect("honest run");

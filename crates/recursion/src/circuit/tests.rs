@@ -174,32 +174,8 @@ fn proofs_verify_only_with_their_program_and_public_values() {
         Err(CircuitError::PublicCount { .. })
     ));
 
-    // Another program with the same shape: a different constant.
-    let mut b = CircuitBuilder::new();
-    let xv = b.input_ext();
-    let yv = b.input_ext();
-    let claimed = b.input_ext();
-    let av = b.input();
-    let product = b.ext_mul(xv, yv);
-    b.assert_eq(product, claimed);
-    let sum = b.ext_add(product, av);
-    let diff = b.ext_sub(sum, yv);
-    let mut challenger = CircuitChallenger::new(&mut b);
-    challenger.observe_ext(&mut b, diff);
-    challenger.observe_ext(&mut b, product);
-    challenger.observe(&mut b, av);
-    let sampled = challenger.sample_ext(&mut b);
-    let bits = challenger.sample_bits(&mut b, 20);
-    for coord in b.unpack(sampled) {
-        b.expose(coord);
-    }
-    let three = b.constant(Val::from_u32(3));
-    let scaled = b.mul(av, three);
-    b.expose(scaled);
-    for bit in bits {
-        b.expose(bit);
-    }
-    let other = b.build();
+    // Another program with the same shape: one operand differs.
+    let other = testing::fixture_circuit(true);
     assert_eq!(other.log_heights(), f.circuit.log_heights());
     let other_key = other.verifying_key(&params).unwrap();
     assert_ne!(other_key, key);

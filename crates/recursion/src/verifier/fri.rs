@@ -93,20 +93,30 @@ impl FriConfig {
 
     /// Committed heights (`log2`), tallest first, each once.
     pub fn input_log_heights(&self, claims: &[CommitmentClaim]) -> Vec<usize> {
-        let mut heights: Vec<usize> =
-            claims.iter().flat_map(|c| c.matrices.iter().map(|m| m.log_height + self.log_blowup)).collect();
+        self.committed_log_heights(claims.iter().flat_map(|c| c.matrices.iter().map(|m| m.log_height)))
+    }
+
+    /// Committed heights (`log2`, with the blowup), tallest first, each once, of matrices whose
+    /// trace domains have the `log_heights`.
+    pub fn committed_log_heights(&self, log_heights: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut heights: Vec<usize> = log_heights.into_iter().map(|h| h + self.log_blowup).collect();
         heights.sort_unstable_by(|a, b| b.cmp(a));
         heights.dedup();
         heights
     }
 
-    /// The folding schedule: `log2` of each round's arity.
-    pub fn log_arities(&self, claims: &[CommitmentClaim]) -> Vec<usize> {
+    /// The folding schedule for committed heights (`log2`, tallest first): each round's arity.
+    pub fn schedule(&self, committed_log_heights: &[usize]) -> Vec<usize> {
         p3_fri::fold_schedule(
-            &self.input_log_heights(claims),
+            committed_log_heights,
             self.log_blowup + self.log_final_poly_len,
             self.max_log_arity,
         )
+    }
+
+    /// The folding schedule: `log2` of each round's arity.
+    pub fn log_arities(&self, claims: &[CommitmentClaim]) -> Vec<usize> {
+        self.schedule(&self.input_log_heights(claims))
     }
 }
 
@@ -200,11 +210,9 @@ pub struct FriLayout {
 /// `g^(reverse of the h-bit number bits)` for the two-adic generator `g` of order `2^order`:
 /// bit `j` of `bits` (least significant first) weighs `2^(h-1-j)`.
 fn exp_reversed(b: &mut CircuitBuilder, log_order: usize, bits: &[Felt]) -> Felt {
-    let h = bits.len();
+    // Bit j of the reversed number is bits[h-1-j], of weight 2^j.
     let mut reversed = bits.to_vec();
     reversed.reverse();
-    // Bit j of the reversed number is bits[h-1-j]; its weight is 2^j.
-    let _ = h;
     b.exp_bits(Val::two_adic_generator(log_order), &reversed)
 }
 

@@ -341,17 +341,9 @@ pub fn inner_inputs(
     // Heights of each commitment's matrices, from the opened values' widths and the shape.
     let log_blowup = config.log_blowup;
     let heights: Vec<Vec<usize>> = commitment_log_heights(shape);
-    let log_max = heights.iter().flatten().map(|h| h + log_blowup).max().unwrap_or(0);
-    let log_arities = p3_fri::fold_schedule(
-        &{
-            let mut all: Vec<usize> = heights.iter().flatten().map(|h| h + log_blowup).collect();
-            all.sort_unstable_by(|a, b| b.cmp(a));
-            all.dedup();
-            all
-        },
-        log_blowup + config.log_final_poly_len,
-        config.max_log_arity,
-    );
+    let committed = config.committed_log_heights(heights.iter().flatten().copied());
+    let log_max = committed.first().copied().unwrap_or(0);
+    let log_arities = config.schedule(&committed);
     let mmcs = val_mmcs();
     let indices: Option<Vec<usize>> = first_pass.map(|(run, layout)| {
         layout
