@@ -88,9 +88,23 @@ impl CircuitBuilder {
     }
 
     fn alu(&mut self, op: AluOp, a: Addr, b: Addr) -> Addr {
+        self.alu3(op, a, b, 0)
+    }
+
+    fn alu3(&mut self, op: AluOp, a: Addr, b: Addr, c: Addr) -> Addr {
         let out = if op == AluOp::AssertEq { 0 } else { self.alloc() };
-        self.instructions.push(Instr::Alu(AluInstr { op, a, b, out, out_mult: 0 }));
+        self.instructions.push(Instr::Alu(AluInstr { op, a, b, c, out, out_mult: 0 }));
         out
+    }
+
+    /// `a * b + c` in the extension, one row.
+    pub fn ext_mul_add(&mut self, a: impl Into<Ext>, b: impl Into<Ext>, c: impl Into<Ext>) -> Ext {
+        Ext(self.alu3(AluOp::MulAdd, a.into().0, b.into().0, c.into().0))
+    }
+
+    /// `a * b + c` in the base field, one row.
+    pub fn mul_add(&mut self, a: Felt, b: Felt, c: Felt) -> Felt {
+        Felt(self.alu3(AluOp::MulAdd, a.0, b.0, c.0))
     }
 
     /// `a + b`.
@@ -137,8 +151,7 @@ impl CircuitBuilder {
     pub fn select(&mut self, bit: Felt, a: impl Into<Ext>, b: impl Into<Ext>) -> Ext {
         let a = a.into();
         let difference = self.ext_sub(b, a);
-        let step = self.ext_mul(bit, difference);
-        self.ext_add(a, step)
+        self.ext_mul_add(bit, difference, a)
     }
 
     /// `base^(sum bits[j] 2^j)` for a constant `base`, one multiplication per bit (`bits`
@@ -149,9 +162,8 @@ impl CircuitBuilder {
         for &bit in bits {
             // factor = 1 + bit (base^(2^j) - 1)
             let minus_one = self.constant(power - Val::ONE);
-            let step = self.mul(bit, minus_one);
             let one = self.constant(Val::ONE);
-            let factor = self.add(step, one);
+            let factor = self.mul_add(bit, minus_one, one);
             acc = self.mul(acc, factor);
             power = power.square();
         }
@@ -245,6 +257,9 @@ impl CircuitBuilder {
                 Instr::Alu(i) => {
                     read(i.a);
                     read(i.b);
+                    if i.op == AluOp::MulAdd {
+                        read(i.c);
+                    }
                 }
                 Instr::Pack(i) => match i.direction {
                     PackDirection::Pack => i.felts.iter().for_each(|&a| read(a)),

@@ -260,6 +260,7 @@ impl Circuit {
                         AluOp::Add => a + b,
                         AluOp::Sub => a - b,
                         AluOp::Mul => a * b,
+                        AluOp::MulAdd => a * b + cell_to_ext(memory.get(i.c)),
                         AluOp::AssertEq => {
                             if checked && a != b {
                                 return Err(CircuitError::CheckFailed { instruction: index });

@@ -63,6 +63,8 @@ pub enum AluOp {
     Sub,
     /// `out = a * b`.
     Mul,
+    /// `out = a * b + c`.
+    MulAdd,
     /// `a == b`; writes nothing.
     AssertEq,
 }
@@ -76,6 +78,8 @@ pub struct AluInstr {
     pub a: Addr,
     /// Second operand.
     pub b: Addr,
+    /// Third operand (`MulAdd` only).
+    pub c: Addr,
     /// The result (unused by `AssertEq`).
     pub out: Addr,
     /// How many times the program reads the result.

@@ -44,7 +44,8 @@ pub(crate) fn fixture_circuit(variant: bool) -> Circuit {
     let diff = b.ext_sub(sum, if variant { yv } else { xv });
     let mut challenger = CircuitChallenger::new(&mut b);
     challenger.observe_ext(&mut b, diff);
-    challenger.observe_ext(&mut b, product);
+    let fused = b.ext_mul_add(product, yv, av);
+    challenger.observe_ext(&mut b, fused);
     challenger.observe(&mut b, av);
     let sampled = challenger.sample_ext(&mut b);
     let bits = challenger.sample_bits(&mut b, 20);

@@ -205,6 +205,7 @@ fn a_consistent_run_with_one_false_result_is_caught() {
             Instr::Alu(i) if i.op == AluOp::Add => ("add", i.out),
             Instr::Alu(i) if i.op == AluOp::Sub => ("sub", i.out),
             Instr::Alu(i) if i.op == AluOp::Mul => ("mul", i.out),
+            Instr::Alu(i) if i.op == AluOp::MulAdd => ("mul-add", i.out),
             Instr::Pack(i) if i.direction == PackDirection::Pack => ("pack", i.ext),
             Instr::Pack(i) => ("unpack", i.felts[3]),
             Instr::Poseidon2(i) => ("poseidon2", i.output[2]),
@@ -222,7 +223,7 @@ fn a_consistent_run_with_one_false_result_is_caught() {
         assert!(f.check(&traces).is_err(), "a false {kind} result passed the tables");
         forged_kinds.push(kind);
     }
-    assert_eq!(forged_kinds.len(), 8, "kinds covered: {forged_kinds:?}");
+    assert_eq!(forged_kinds.len(), 9, "kinds covered: {forged_kinds:?}");
 }
 
 #[test]

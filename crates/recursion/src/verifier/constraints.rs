@@ -32,8 +32,7 @@ fn recompose(b: &mut CircuitBuilder, coords: &[Ext]) -> Ext {
     for (k, &c) in coords.iter().enumerate() {
         let basis =
             b.constant_ext(<Challenge as BasedVectorSpace<Val>>::ith_basis_element(k).expect("k < 8"));
-        let term = b.ext_mul(basis, c);
-        sum = b.ext_add(sum, term);
+        sum = b.ext_mul_add(basis, c, sum);
     }
     sum
 }
@@ -223,8 +222,7 @@ fn periodic_at(b: &mut CircuitBuilder, columns: &[Vec<Felt>], log_height: usize,
                 let denominator = b.ext_sub(y, root_cell);
                 let inverse = b.inverse(denominator);
                 let weighted = b.mul(value, root_cell);
-                let term = b.ext_mul(weighted, inverse);
-                sum = b.ext_add(sum, term);
+                sum = b.ext_mul_add(weighted, inverse, sum);
             }
             let y_power = exp_power_of_two(b, y, log_period);
             let one = b.constant(Val::ONE);
@@ -267,8 +265,7 @@ fn quotient_at(b: &mut CircuitBuilder, chunks: &[Vec<Ext>], log_height: usize, z
             weight = b.ext_mul(weight, factor);
         }
         let value = recompose(b, chunk);
-        let term = b.ext_mul(weight, value);
-        quotient = b.ext_add(quotient, term);
+        quotient = b.ext_mul_add(weight, value, quotient);
     }
     quotient
 }
@@ -363,13 +360,11 @@ pub fn check_constraints<A: ProvableAir>(
         let mut folded = zero;
         for constraint in &base {
             let value = evaluator.base(b, constraint);
-            let scaled = b.ext_mul(folded, challenges.constraint_alpha);
-            folded = b.ext_add(scaled, value);
+            folded = b.ext_mul_add(folded, challenges.constraint_alpha, value);
         }
         for constraint in &ext {
             let value = evaluator.ext(b, constraint);
-            let scaled = b.ext_mul(folded, challenges.constraint_alpha);
-            folded = b.ext_add(scaled, value);
+            folded = b.ext_mul_add(folded, challenges.constraint_alpha, value);
         }
         let quotient = quotient_at(b, &opened.quotient_chunks, log_height, zeta);
         let expected = b.ext_mul(folded, inverse_vanishing);

@@ -306,8 +306,7 @@ pub fn verify_fri(
                 *offset += point.values.len();
                 let mut sum = ext_constant(b, Val::ZERO);
                 for (&power, &value) in alpha_powers[start..].iter().zip(&point.values) {
-                    let term = b.ext_mul(power, value);
-                    sum = b.ext_add(sum, term);
+                    sum = b.ext_mul_add(power, value, sum);
                 }
                 reductions.push((start, sum));
             }
@@ -342,20 +341,30 @@ pub fn verify_fri(
                     let shift = b.constant(Val::GENERATOR);
                     b.mul(power, shift)
                 });
+                // A matrix's points take consecutive runs of its ladder's alpha powers, so the
+                // row's sum for the next point is the previous one times alpha^width.
+                let mut previous: Option<(usize, Ext)> = None;
                 for point in &matrix.points {
                     let &(offset, sum_at_z) = reduction.next().expect("one reduction per point");
-                    let mut sum_at_x = ext_constant(b, Val::ZERO);
-                    for (&power, &value) in alpha_powers[offset..].iter().zip(row) {
-                        let term = b.ext_mul(power, value);
-                        sum_at_x = b.ext_add(sum_at_x, term);
-                    }
+                    let sum_at_x = match previous {
+                        Some((previous_offset, sum)) if offset == previous_offset + matrix.width => {
+                            b.ext_mul(sum, alpha_powers[matrix.width])
+                        }
+                        _ => {
+                            let mut sum = ext_constant(b, Val::ZERO);
+                            for (&power, &value) in alpha_powers[offset..].iter().zip(row) {
+                                sum = b.ext_mul_add(power, value, sum);
+                            }
+                            sum
+                        }
+                    };
+                    previous = Some((offset, sum_at_x));
                     let denominator = b.ext_sub(point.point, x);
                     let quotient = b.inverse(denominator);
                     let difference = b.ext_sub(sum_at_z, sum_at_x);
-                    let term = b.ext_mul(difference, quotient);
                     let zero = ext_constant(b, Val::ZERO);
                     let entry = reduced.entry(log_height).or_insert(zero);
-                    *entry = b.ext_add(*entry, term);
+                    *entry = b.ext_mul_add(difference, quotient, *entry);
                 }
             }
         }
@@ -398,8 +407,7 @@ pub fn verify_fri(
                 for _ in 0..log_arity {
                     beta_power = b.ext_mul(beta_power, beta_power);
                 }
-                let term = b.ext_mul(beta_power, opening);
-                folded = b.ext_add(folded, term);
+                folded = b.ext_mul_add(beta_power, opening, folded);
             }
         }
         assert_eq!(log_height, log_final_height, "the schedule ends at the final height");
@@ -408,8 +416,7 @@ pub fn verify_fri(
         let x = exp_reversed_over(b, log_max, &bits[consumed..log_max]);
         let mut evaluation = ext_constant(b, Val::ZERO);
         for &coefficient in proof.final_poly.iter().rev() {
-            let scaled = b.ext_mul(evaluation, x);
-            evaluation = b.ext_add(scaled, coefficient);
+            evaluation = b.ext_mul_add(evaluation, x, coefficient);
         }
         b.assert_eq(evaluation, folded);
         fold_rows.push(rows_of_query);
@@ -425,9 +432,8 @@ fn exp_reversed_over(b: &mut CircuitBuilder, log_order: usize, bits: &[Felt]) ->
     for (j, &bit) in bits.iter().enumerate() {
         let power = generator.exp_power_of_2(log_order - 1 - j);
         let minus_one = b.constant(power - Val::ONE);
-        let step = b.mul(bit, minus_one);
         let one = b.constant(Val::ONE);
-        let factor = b.add(step, one);
+        let factor = b.mul_add(bit, minus_one, one);
         acc = b.mul(acc, factor);
     }
     acc
@@ -458,12 +464,10 @@ fn place_in_group(b: &mut CircuitBuilder, position: &[Felt], folded: Ext, siblin
             let after: Ext = onehot[..j].iter().fold(zero, |acc, &e| b.ext_add(acc, e));
             let mut slot = b.ext_mul(onehot[j], folded);
             if j < arity - 1 {
-                let term = b.ext_mul(before, siblings[j]);
-                slot = b.ext_add(slot, term);
+                slot = b.ext_mul_add(before, siblings[j], slot);
             }
             if j > 0 {
-                let term = b.ext_mul(after, siblings[j - 1]);
-                slot = b.ext_add(slot, term);
+                slot = b.ext_mul_add(after, siblings[j - 1], slot);
             }
             slot
         })
@@ -494,8 +498,7 @@ fn fold_row(
         let denominator = b.ext_sub(beta, x);
         let inverse = b.inverse(denominator);
         let weighted = b.ext_mul(value, x);
-        let term = b.ext_mul(weighted, inverse);
-        sum = b.ext_add(sum, term);
+        sum = b.ext_mul_add(weighted, inverse, sum);
     }
     let mut s_power = s;
     let mut beta_power = beta;

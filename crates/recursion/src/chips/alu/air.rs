@@ -36,10 +36,10 @@ pub fn ext_product<E: PrimeCharacteristicRing + From<Val>>(a: &[E; CELL], b: &[E
 /// # Soundness
 /// - Addresses, counts and the operation flags are preprocessed (at most one flag per row,
 ///   none on padding rows): fixed by the program's commitment.
-/// - A row with an operation reads both operands from memory; `out` equals `a + b`, `a - b`
-///   or `a * b` (the degree-8 binomial extension's product) as its flag says, and is provided
-///   to memory as many times as the program reads it; an equality row forces `a = b` and
-///   provides nothing.
+/// - A row with an operation reads both operands from memory (a multiply-add row a third,
+///   `c`); `out` equals `a + b`, `a - b`, `a * b` (the degree-8 binomial extension's product)
+///   or `a * b + c` as its flag says, and is provided to memory as many times as the program
+///   reads it; an equality row forces `a = b` and provides nothing.
 #[derive(Clone, Debug, Default)]
 pub struct AluChip {
     /// The program's rows; `None` for a verifier, which reads only their commitment.
@@ -75,17 +75,18 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for AluChip {
         let prep = builder.preprocessed().clone();
         let p: &AluPreprocessedCols<AB::Var> = prep.current_slice().borrow();
         let e = |v: AB::Var| -> AB::Expr { v.into() };
-        let (a, b, out) = (local.a.map(e), local.b.map(e), local.out.map(e));
+        let (a, b, c, out) = (local.a.map(e), local.b.map(e), local.c.map(e), local.out.map(e));
 
         let product = ext_product(&a, &b);
         for k in 0..CELL {
             builder.when(p.is_add).assert_eq(out[k].clone(), a[k].clone() + b[k].clone());
             builder.when(p.is_sub).assert_eq(out[k].clone(), a[k].clone() - b[k].clone());
             builder.when(p.is_mul).assert_eq(out[k].clone(), product[k].clone());
+            builder.when(p.is_mul_add).assert_eq(out[k].clone(), product[k].clone() + c[k].clone());
             builder.when(p.is_eq).assert_eq(a[k].clone(), b[k].clone());
         }
 
-        let is_real = e(p.is_add) + e(p.is_sub) + e(p.is_mul) + e(p.is_eq);
+        let is_real = e(p.is_add) + e(p.is_sub) + e(p.is_mul) + e(p.is_mul_add) + e(p.is_eq);
         let read = |addr: AB::Var, value: &[AB::Expr; CELL]| {
             let mut message = vec![e(addr)];
             message.extend(value.iter().cloned());
@@ -93,6 +94,7 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for AluChip {
         };
         builder.push_interaction(MEMORY, read(p.a, &a), Count::bounded(is_real.clone(), 1));
         builder.push_interaction(MEMORY, read(p.b, &b), Count::bounded(is_real, 1));
+        builder.push_interaction(MEMORY, read(p.c, &c), Count::bounded(e(p.is_mul_add), 1));
         builder.push_interaction(MEMORY, read(p.out, &out), Count::provided(-e(p.out_mult)));
     }
 }

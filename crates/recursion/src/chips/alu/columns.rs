@@ -9,6 +9,8 @@ pub struct AluPreprocessedCols<T> {
     pub a: T,
     /// Second operand's address.
     pub b: T,
+    /// Third operand's address (multiply-add rows).
+    pub c: T,
     /// Result's address.
     pub out: T,
     /// Reads of the result.
@@ -19,6 +21,8 @@ pub struct AluPreprocessedCols<T> {
     pub is_sub: T,
     /// `out = a * b`.
     pub is_mul: T,
+    /// `out = a * b + c`.
+    pub is_mul_add: T,
     /// `a == b`.
     pub is_eq: T,
 }
@@ -32,6 +36,8 @@ pub struct AluCols<T> {
     pub a: [T; CELL],
     /// Second operand, read from memory.
     pub b: [T; CELL],
+    /// Third operand, read from memory on multiply-add rows.
+    pub c: [T; CELL],
     /// Result, written to memory.
     pub out: [T; CELL],
 }

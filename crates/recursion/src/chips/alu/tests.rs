@@ -28,6 +28,7 @@ fn any_changed_operand_or_result_is_caught() {
                 ALU_PREPROCESSED_COL_MAP.is_add,
                 ALU_PREPROCESSED_COL_MAP.is_sub,
                 ALU_PREPROCESSED_COL_MAP.is_mul,
+                ALU_PREPROCESSED_COL_MAP.is_mul_add,
                 ALU_PREPROCESSED_COL_MAP.is_eq,
             ]
             .iter()

@@ -15,12 +15,14 @@ pub fn preprocessed_trace(instructions: &[AluInstr]) -> RowMajorMatrix<Val> {
         let p: &mut AluPreprocessedCols<Val> = row.borrow_mut();
         p.a = Val::from_u32(instr.a);
         p.b = Val::from_u32(instr.b);
+        p.c = Val::from_u32(instr.c);
         p.out = Val::from_u32(instr.out);
         p.out_mult = Val::from_u32(instr.out_mult);
         *match instr.op {
             AluOp::Add => &mut p.is_add,
             AluOp::Sub => &mut p.is_sub,
             AluOp::Mul => &mut p.is_mul,
+            AluOp::MulAdd => &mut p.is_mul_add,
             AluOp::AssertEq => &mut p.is_eq,
         } = Val::ONE;
     }
@@ -35,6 +37,9 @@ pub fn generate_trace(instructions: &[AluInstr], memory: &Memory) -> RowMajorMat
         let cols: &mut AluCols<Val> = row.borrow_mut();
         cols.a = memory.get(instr.a);
         cols.b = memory.get(instr.b);
+        if instr.op == AluOp::MulAdd {
+            cols.c = memory.get(instr.c);
+        }
         if instr.op != AluOp::AssertEq {
             cols.out = memory.get(instr.out);
         }
