@@ -207,13 +207,14 @@ impl CircuitBuilder {
 
     /// The canonical bits of `value`, least significant first.
     pub fn bits(&mut self, value: Felt) -> [Felt; NUM_BITS] {
-        let output = core::array::from_fn(|_| self.alloc());
+        let blocks = core::array::from_fn(|_| self.alloc());
         self.instructions.push(Instr::Bits(BitsInstr {
             input: value.0,
-            output,
-            output_mults: [0; NUM_BITS],
+            blocks,
+            block_mults: [0; NUM_BIT_BLOCKS],
         }));
-        output.map(Felt)
+        let bits: Vec<Felt> = blocks.iter().flat_map(|&block| self.unpack(Ext(block))).collect();
+        core::array::from_fn(|i| bits[i])
     }
 
     /// The extension element with coordinates `coords`.
@@ -285,7 +286,7 @@ impl CircuitBuilder {
                     PackDirection::Unpack => i.felt_mults = i.felts.map(|a| reads[a as usize]),
                 },
                 Instr::Poseidon2(i) => i.output_mults = i.output.map(|a| reads[a as usize]),
-                Instr::Bits(i) => i.output_mults = i.output.map(|a| reads[a as usize]),
+                Instr::Bits(i) => i.block_mults = i.blocks.map(|a| reads[a as usize]),
                 Instr::Public(_) => {}
             }
         }

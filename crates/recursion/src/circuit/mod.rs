@@ -295,8 +295,12 @@ impl Circuit {
                 }
                 Instr::Bits(i) => {
                     let value = memory.get_base(i.input).as_canonical_u32();
-                    for (bit, &addr) in i.output.iter().enumerate() {
-                        memory.set(addr, base_cell(Val::from_bool(value >> bit & 1 == 1)));
+                    for (k, &addr) in i.blocks.iter().enumerate() {
+                        let bit = |limb: usize| {
+                            let position = CELL * k + limb;
+                            Val::from_bool(position < NUM_BITS && value >> position & 1 == 1)
+                        };
+                        memory.set(addr, core::array::from_fn(bit));
                     }
                 }
                 Instr::Public(i) => public_values.push(memory.get_base(i.input)),

@@ -124,15 +124,21 @@ pub struct Poseidon2CallInstr {
     pub output_mults: [u32; POSEIDON2_WIDTH],
 }
 
-/// The canonical binary decomposition of a base cell, least significant bit first.
+/// Cells holding the 31 bits, eight per cell.
+pub const NUM_BIT_BLOCKS: usize = NUM_BITS.div_ceil(CELL);
+
+/// The canonical binary decomposition of a base cell, least significant bit first, written
+/// eight bits per cell (a cell's limb `i` is bit `8k + i` of block `k`; the last limb of the
+/// last block is zero). Four cells rather than 31 keep the bits table's lookups few: the
+/// program unpacks the blocks whose bits it reads.
 #[derive(Clone, Copy, Debug)]
 pub struct BitsInstr {
     /// The cell decomposed.
     pub input: Addr,
-    /// One base cell per bit.
-    pub output: [Addr; NUM_BITS],
-    /// Reads of each bit.
-    pub output_mults: [u32; NUM_BITS],
+    /// The blocks of bits.
+    pub blocks: [Addr; NUM_BIT_BLOCKS],
+    /// Reads of each block.
+    pub block_mults: [u32; NUM_BIT_BLOCKS],
 }
 
 /// A base cell exposed as the next public value of the proof.

@@ -209,7 +209,7 @@ fn a_consistent_run_with_one_false_result_is_caught() {
             Instr::Pack(i) if i.direction == PackDirection::Pack => ("pack", i.ext),
             Instr::Pack(i) => ("unpack", i.felts[3]),
             Instr::Poseidon2(i) => ("poseidon2", i.output[2]),
-            Instr::Bits(i) => ("bits", i.output[0]),
+            Instr::Bits(i) => ("bits", i.blocks[0]),
             _ => continue,
         };
         if !seen.insert(kind) {

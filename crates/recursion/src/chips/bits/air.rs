@@ -23,7 +23,8 @@ const LOW_BITS: usize = 24;
 ///   satisfies `is_top * d = 0`, so `is_top` is 0 unless all seven top bits are set, where
 ///   it is 1; then `is_top * (sum of the low 24 bits) = 0` forces the low bits to zero. So the
 ///   integer is below `p = 2^31 - 2^24 + 1`: the one decomposition of the field element.
-/// - Each bit is provided to memory as a base cell as many times as the program reads it.
+/// - The bits are provided to memory eight per cell (block `k`'s limb `i` is bit `8k + i`,
+///   the last block's last limb zero), each block as many times as the program reads it.
 #[derive(Clone, Debug, Default)]
 pub struct BitsChip {
     /// The program's rows; `None` for a verifier, which reads only their commitment.
@@ -72,18 +73,15 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for BitsChip {
 
         let value: AB::Expr =
             local.bits.iter().enumerate().map(|(i, &b)| e(b) * AB::Expr::from_u32(1 << i)).sum();
-        let cell = |addr: AB::Expr, value: AB::Expr| {
-            let mut message = vec![addr, value];
-            message.resize(CELL + 1, AB::Expr::ZERO);
-            message
-        };
-        builder.push_interaction(MEMORY, cell(e(p.input), value), Count::bounded(e(p.is_real), 1));
-        for i in 0..NUM_BITS {
-            builder.push_interaction(
-                MEMORY,
-                cell(e(p.output[i]), e(local.bits[i])),
-                Count::provided(-e(p.output_mults[i])),
+        let mut read = vec![e(p.input), value];
+        read.resize(CELL + 1, AB::Expr::ZERO);
+        builder.push_interaction(MEMORY, read, Count::bounded(e(p.is_real), 1));
+        for (k, &block) in p.blocks.iter().enumerate() {
+            let mut message = vec![e(block)];
+            message.extend(
+                (0..CELL).map(|limb| local.bits.get(CELL * k + limb).map_or(AB::Expr::ZERO, |&bit| e(bit))),
             );
+            builder.push_interaction(MEMORY, message, Count::provided(-e(p.block_mults[k])));
         }
     }
 }

@@ -1,16 +1,16 @@
 use hearth_machine::column_layout;
 
-use crate::circuit::NUM_BITS;
+use crate::circuit::{NUM_BIT_BLOCKS, NUM_BITS};
 
 /// Preprocessed columns of the bits table: one instruction per row.
 #[repr(C)]
 pub struct BitsPreprocessedCols<T> {
     /// The decomposed cell's address.
     pub input: T,
-    /// Each bit's address, least significant first.
-    pub output: [T; NUM_BITS],
-    /// Reads of each bit.
-    pub output_mults: [T; NUM_BITS],
+    /// The bit blocks' addresses (eight bits per cell).
+    pub blocks: [T; NUM_BIT_BLOCKS],
+    /// Reads of each block.
+    pub block_mults: [T; NUM_BIT_BLOCKS],
     /// The row is an instruction (0 on padding rows).
     pub is_real: T,
 }

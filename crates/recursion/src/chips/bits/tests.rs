@@ -1,11 +1,14 @@
 use core::borrow::Borrow;
 
+use hearth_machine::check::{CheckFailure, check_tables};
+
 use hearth_stark::{KOALA_BEAR_MODULUS, Val};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
 use super::trace::decompose;
 use super::*;
 use crate::circuit::testing::{BITS, fixture};
+use crate::circuit::{CircuitBuilder, NUM_BITS, base_cell};
 
 #[test]
 fn decompositions_are_canonical_and_changes_are_caught() {
@@ -20,24 +23,34 @@ fn decompositions_are_canonical_and_changes_are_caught() {
 
 #[test]
 fn the_non_canonical_decomposition_is_refused() {
-    // x and x + p have the same value in the field; only x < p may be used. Build the bits of
-    // x + p (with all top bits set) for a small x and replace the honest row with them.
-    let f = fixture();
-    let mut traces = f.traces.clone();
-    let honest: &BitsCols<Val> = traces[BITS].values[..NUM_BITS_COLS].borrow();
-    let x = honest.bits.iter().enumerate().map(|(i, b)| b.as_canonical_u32() << i).sum::<u32>();
-    if u64::from(x) + KOALA_BEAR_MODULUS >= 1 << 31 {
-        // The fixture's sample is too large to have a second 31-bit decomposition; nothing to try.
-        return;
+    // x and x + p are the same field element; only x < p may be used. A program decomposing a
+    // small x, its bits row replaced by those of x + p (all top bits set).
+    let mut b = CircuitBuilder::new();
+    let x = b.input();
+    for bit in b.bits(x) {
+        b.expose(bit);
     }
+    let circuit = b.build();
+    let x = 5u32;
+    let run = circuit.run(&[base_cell(Val::from_u32(x))]).unwrap();
+    let mut traces = circuit.traces(&run);
+    let public = circuit.table_public_values_of(&run.public_values);
+    check_tables(circuit.chips(), &traces, &public, &[]).expect("the honest run holds");
     let forged = x + KOALA_BEAR_MODULUS as u32;
-    for (i, cell) in traces[BITS].values[..31].iter_mut().enumerate() {
+    for (i, cell) in traces[BITS].values[..NUM_BITS].iter_mut().enumerate() {
         *cell = Val::from_bool(forged >> i & 1 == 1);
     }
-    // Whatever the helper column holds, the forged row must fail.
-    for top_inv in [Val::ZERO, Val::ONE, -Val::ONE, Val::from_u32(7)] {
+    // Whatever the helper column holds, the forged row breaks the table's own constraints
+    // (not only the bus, which sees other bits than the readers do).
+    for top_inv in [Val::ZERO, Val::ONE, -Val::ONE, Val::from_u32(7), Val::from_u32(12_345)] {
         traces[BITS].values[BITS_COL_MAP.top_inv] = top_inv;
-        assert!(f.check(&traces).is_err());
+        assert!(
+            matches!(
+                check_tables(circuit.chips(), &traces, &public, &[]),
+                Err(CheckFailure::Constraint { table: BITS, .. })
+            ),
+            "a non-canonical decomposition holds with top_inv {top_inv}"
+        );
     }
 }
 

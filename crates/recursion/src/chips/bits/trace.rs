@@ -14,8 +14,8 @@ pub fn preprocessed_trace(instructions: &[BitsInstr]) -> RowMajorMatrix<Val> {
     for (row, instr) in values.chunks_exact_mut(NUM_BITS_PREPROCESSED_COLS).zip(instructions) {
         let p: &mut BitsPreprocessedCols<Val> = row.borrow_mut();
         p.input = Val::from_u32(instr.input);
-        p.output = instr.output.map(Val::from_u32);
-        p.output_mults = instr.output_mults.map(Val::from_u32);
+        p.blocks = instr.blocks.map(Val::from_u32);
+        p.block_mults = instr.block_mults.map(Val::from_u32);
         p.is_real = Val::ONE;
     }
     RowMajorMatrix::new(values, NUM_BITS_PREPROCESSED_COLS)
