@@ -196,12 +196,12 @@ impl CircuitBuilder {
         swap: Option<Felt>,
     ) -> [Felt; POSEIDON2_WIDTH] {
         let output = core::array::from_fn(|_| self.alloc());
-        self.instructions.push(Instr::Poseidon2(Poseidon2CallInstr {
+        self.instructions.push(Instr::Poseidon2(Box::new(Poseidon2CallInstr {
             input: input.map(|f| f.0),
             swap: swap.map(|f| f.0),
             output,
             output_mults: [0; POSEIDON2_WIDTH],
-        }));
+        })));
         output.map(Felt)
     }
 

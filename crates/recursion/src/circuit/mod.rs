@@ -145,13 +145,13 @@ impl Circuit {
             chips: Vec::new(),
         };
         for instr in &circuit.instructions {
-            match *instr {
-                Instr::Var(i) => circuit.var.push(i),
-                Instr::Alu(i) => circuit.alu.push(i),
-                Instr::Pack(i) => circuit.pack.push(i),
-                Instr::Poseidon2(i) => circuit.poseidon2.push(i),
-                Instr::Bits(i) => circuit.bits.push(i),
-                Instr::Public(i) => circuit.public.push(i),
+            match instr {
+                Instr::Var(i) => circuit.var.push(*i),
+                Instr::Alu(i) => circuit.alu.push(*i),
+                Instr::Pack(i) => circuit.pack.push(*i),
+                Instr::Poseidon2(i) => circuit.poseidon2.push(**i),
+                Instr::Bits(i) => circuit.bits.push(*i),
+                Instr::Public(i) => circuit.public.push(*i),
             }
         }
         let prep = |m: RowMajorMatrix<Val>| Some(Arc::new(m));
@@ -237,7 +237,7 @@ impl Circuit {
         let mut permutations = chips::poseidon2::Poseidon2Requests::default();
         let mut public_values = Vec::with_capacity(self.public.len());
         for (index, instr) in self.instructions.iter().enumerate() {
-            match *instr {
+            match instr {
                 Instr::Var(i) => {
                     let value = match i.kind {
                         VarKind::Const(value) => value,

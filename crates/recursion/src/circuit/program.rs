@@ -149,7 +149,7 @@ pub struct PublicInstr {
 }
 
 /// One instruction, in program order.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Instr {
     /// Constant or input.
     Var(VarInstr),
@@ -157,8 +157,8 @@ pub enum Instr {
     Alu(AluInstr),
     /// Pack or unpack.
     Pack(PackInstr),
-    /// Poseidon2 permutation.
-    Poseidon2(Poseidon2CallInstr),
+    /// Poseidon2 permutation (boxed: ten times the size of the other instructions).
+    Poseidon2(Box<Poseidon2CallInstr>),
     /// Binary decomposition.
     Bits(BitsInstr),
     /// Public value.

@@ -200,7 +200,7 @@ fn a_consistent_run_with_one_false_result_is_caught() {
     let mut forged_kinds = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for instr in f.circuit.instructions() {
-        let (kind, addr) = match *instr {
+        let (kind, addr) = match instr {
             Instr::Var(i) if matches!(i.kind, VarKind::Const(_)) => ("constant", i.out),
             Instr::Alu(i) if i.op == AluOp::Add => ("add", i.out),
             Instr::Alu(i) if i.op == AluOp::Sub => ("sub", i.out),
