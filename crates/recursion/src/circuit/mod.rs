@@ -187,17 +187,11 @@ impl Circuit {
 
     /// `log2` of each table's height: fixed by the program.
     pub fn log_heights(&self) -> Vec<usize> {
-        [
-            self.var.len(),
-            self.alu.len(),
-            self.pack.len(),
-            self.poseidon2.len(),
-            self.bits.len(),
-            self.public.len(),
-            self.poseidon2.len(),
-        ]
-        .map(|n| table_height(n).trailing_zeros() as usize)
-        .to_vec()
+        // The Poseidon2 table (last) answers the Poseidon2 call table's lookups: as many rows.
+        let [var, alu, pack, poseidon2, bits, public] = self.table_rows();
+        [var, alu, pack, poseidon2, bits, public, poseidon2]
+            .map(|n| table_height(n).trailing_zeros() as usize)
+            .to_vec()
     }
 
     /// Inputs the program reads.
