@@ -55,8 +55,17 @@ pub type HearthConfig = StarkConfig<Pcs, Challenge, Challenger>;
 pub fn make_config(params: &ProofParams) -> HearthConfig {
     let perm = default_koalabear_poseidon2_24();
     let val_mmcs = val_mmcs();
-    let challenge_mmcs = ChallengeMmcs::new(val_mmcs.clone());
-    let fri = FriParameters {
+    let fri = fri_parameters(params, ChallengeMmcs::new(val_mmcs.clone()));
+    let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
+    StarkConfig::new(pcs, Challenger::new(perm))
+        .with_lookup_proof_of_work_bits(params.lookup_pow_bits as usize)
+        .with_ood_proof_of_work_bits(params.ood_pow_bits as usize)
+}
+
+/// The FRI parameters of a parameter set, with `mmcs` committing the folded codewords (a
+/// recursive verifier, which only needs the numbers, passes `()`).
+pub fn fri_parameters<M>(params: &ProofParams, mmcs: M) -> FriParameters<M> {
+    FriParameters {
         log_blowup: params.log_blowup as usize,
         log_final_poly_len: params.log_final_poly_len as usize,
         max_log_arity: params.max_log_arity as usize,
@@ -64,12 +73,8 @@ pub fn make_config(params: &ProofParams) -> HearthConfig {
         batch_proof_of_work_bits: params.batch_pow_bits as usize,
         commit_proof_of_work_bits: params.commit_pow_bits as usize,
         query_proof_of_work_bits: params.query_pow_bits as usize,
-        mmcs: challenge_mmcs,
-    };
-    let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
-    StarkConfig::new(pcs, Challenger::new(perm))
-        .with_lookup_proof_of_work_bits(params.lookup_pow_bits as usize)
-        .with_ood_proof_of_work_bits(params.ood_pow_bits as usize)
+        mmcs,
+    }
 }
 
 /// The Merkle commitment scheme of every trace: a binary Poseidon2 tree with a single root.

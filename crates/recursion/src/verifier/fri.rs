@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use hearth_stark::config::EXTENSION_DEGREE;
+use hearth_stark::config::{EXTENSION_DEGREE, fri_parameters};
 use hearth_stark::{Challenge, ProofParams, Val};
 use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
 use p3_fri::{FriParameters, FriShape, PcsShape};
@@ -44,53 +44,26 @@ pub struct CommitmentClaim {
     pub matrices: Vec<MatrixClaim>,
 }
 
-/// The FRI numbers of a parameter set.
-#[derive(Clone, Copy, Debug)]
-pub struct FriConfig {
-    /// `log2` of the blowup.
-    pub log_blowup: usize,
-    /// `log2` of the final polynomial's length.
-    pub log_final_poly_len: usize,
-    /// Largest fold per round, `log2`.
-    pub max_log_arity: usize,
-    /// Queries.
-    pub num_queries: usize,
-    /// Grinding before the batching challenge.
-    pub batch_pow_bits: usize,
-    /// Grinding before each folding challenge.
-    pub commit_pow_bits: usize,
-    /// Grinding before the query indices.
-    pub query_pow_bits: usize,
-}
+/// The FRI numbers of a parameter set: the native verifier's own parameters, without the
+/// commitment scheme.
+#[derive(Clone, Debug)]
+pub struct FriConfig(pub FriParameters<()>);
 
 impl From<&ProofParams> for FriConfig {
-    fn from(p: &ProofParams) -> Self {
-        Self {
-            log_blowup: p.log_blowup as usize,
-            log_final_poly_len: p.log_final_poly_len as usize,
-            max_log_arity: p.max_log_arity as usize,
-            num_queries: p.num_queries as usize,
-            batch_pow_bits: p.batch_pow_bits as usize,
-            commit_pow_bits: p.commit_pow_bits as usize,
-            query_pow_bits: p.query_pow_bits as usize,
-        }
+    fn from(params: &ProofParams) -> Self {
+        Self(fri_parameters(params, ()))
+    }
+}
+
+impl core::ops::Deref for FriConfig {
+    type Target = FriParameters<()>;
+
+    fn deref(&self) -> &FriParameters<()> {
+        &self.0
     }
 }
 
 impl FriConfig {
-    fn parameters(&self) -> FriParameters<()> {
-        FriParameters {
-            log_blowup: self.log_blowup,
-            log_final_poly_len: self.log_final_poly_len,
-            max_log_arity: self.max_log_arity,
-            num_queries: self.num_queries,
-            batch_proof_of_work_bits: self.batch_pow_bits,
-            commit_proof_of_work_bits: self.commit_pow_bits,
-            query_proof_of_work_bits: self.query_pow_bits,
-            mmcs: (),
-        }
-    }
-
     /// Committed heights (`log2`), tallest first, each once.
     pub fn input_log_heights(&self, claims: &[CommitmentClaim]) -> Vec<usize> {
         self.committed_log_heights(claims.iter().flat_map(|c| c.matrices.iter().map(|m| m.log_height)))
@@ -229,15 +202,13 @@ pub fn verify_fri(
     claims: &[CommitmentClaim],
     proof: &FriProofCells,
 ) -> FriLayout {
-    let params = config.parameters();
-
     // The PCS transcript: its seed, every claimed value, the batching challenge.
     let pcs_shape = PcsShape {
         claimed_evaluation_counts: claims
             .iter()
             .map(|c| c.matrices.iter().map(|m| m.points.iter().map(|p| p.values.len()).collect()).collect())
             .collect(),
-        batch_pow_bits: config.batch_pow_bits,
+        batch_pow_bits: config.batch_proof_of_work_bits,
     };
     for value in seed_of(&pcs_shape.domain_separator::<Val, Challenge>()) {
         let value = b.constant(value);
@@ -252,14 +223,14 @@ pub fn verify_fri(
             }
         }
     }
-    pow_step(b, challenger, config.batch_pow_bits, proof.batch_pow_witness);
+    pow_step(b, challenger, config.batch_proof_of_work_bits, proof.batch_pow_witness);
     let alpha = challenger.sample_ext(b);
 
     // The FRI transcript.
     let input_log_heights = config.input_log_heights(claims);
     let log_max = input_log_heights[0];
     let log_arities = config.log_arities(claims);
-    let fri_shape = FriShape::with_schedule(&params, log_arities.clone(), log_max);
+    let fri_shape = FriShape::with_schedule(&config.0, log_arities.clone(), log_max);
     for value in seed_of(&fri_shape.domain_separator::<Val, Challenge>()) {
         let value = b.constant(value);
         challenger.observe(b, value);
@@ -268,13 +239,13 @@ pub fn verify_fri(
     let mut betas = Vec::with_capacity(log_arities.len());
     for (commit, &witness) in proof.commit_phase_commits.iter().zip(&proof.commit_pow_witnesses) {
         challenger.observe_slice(b, commit);
-        pow_step(b, challenger, config.commit_pow_bits, witness);
+        pow_step(b, challenger, config.commit_proof_of_work_bits, witness);
         betas.push(challenger.sample_ext(b));
     }
     for &coefficient in &proof.final_poly {
         challenger.observe_ext(b, coefficient);
     }
-    pow_step(b, challenger, config.query_pow_bits, proof.query_pow_witness);
+    pow_step(b, challenger, config.query_proof_of_work_bits, proof.query_pow_witness);
     let index_bits: Vec<Vec<Felt>> =
         (0..config.num_queries).map(|_| challenger.sample_bits(b, log_max)).collect();
 

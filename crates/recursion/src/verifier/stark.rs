@@ -103,8 +103,37 @@ fn ext_inputs(b: &mut CircuitBuilder, n: usize) -> Vec<Ext> {
     (0..n).map(|_| b.input_ext()).collect()
 }
 
-/// The claims of a proof of this shape, commitment by commitment as the batch verifier lists
-/// them (main, quotient chunks, preprocessed, lookups).
+/// The commitments a batch proof opens, in the order the batch verifier lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Committed {
+    Main,
+    QuotientChunks,
+    Preprocessed,
+    Lookups,
+}
+
+/// Each commitment of a proof of this shape with the table of each of its matrices, in
+/// commitment order (a table's quotient chunks are consecutive matrices): the one statement of
+/// that order, for the claims the program checks and the inputs the prover fills in.
+fn committed_tables(shape: &InnerShape) -> Vec<(Committed, Vec<usize>)> {
+    let tables = 0..shape.tables();
+    let mut committed = vec![
+        (Committed::Main, tables.clone().collect()),
+        (Committed::QuotientChunks, tables.clone().flat_map(|i| vec![i; shape.quotient_chunks[i]]).collect()),
+    ];
+    if shape.batch.has_preprocessed_commitment {
+        committed.push((
+            Committed::Preprocessed,
+            tables.clone().filter(|&i| shape.batch.preprocessed_widths[i] > 0).collect(),
+        ));
+    }
+    if shape.batch.has_lookups() {
+        committed.push((Committed::Lookups, tables.filter(|&i| shape.permutation_widths[i] > 0).collect()));
+    }
+    committed
+}
+
+/// The claims of a proof of this shape, commitment by commitment.
 fn claims(
     b: &mut CircuitBuilder,
     shape: &InnerShape,
@@ -117,64 +146,44 @@ fn claims(
         let generator = b.constant(Val::two_adic_generator(bits));
         next_points.push(b.ext_mul(zeta, generator));
     }
-    let claim = |log_height: usize, points: Vec<(Ext, &Vec<Ext>)>| MatrixClaim {
-        log_height,
-        width: points[0].1.len(),
-        points: points
-            .into_iter()
-            .map(|(point, values)| PointClaim { point, values: values.clone() })
-            .collect(),
-    };
-    let mut claims = Vec::new();
-    let main = opened
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let mut points = vec![(zeta, &o.trace_local)];
-            if let Some(next) = &o.trace_next {
-                points.push((next_points[i], next));
-            }
-            claim(shape.degree_bits[i], points)
-        })
-        .collect();
-    claims.push(CommitmentClaim { root: transcript.main_commitment, matrices: main });
-    let quotient = opened
-        .iter()
-        .enumerate()
-        .flat_map(|(i, o)| o.quotient_chunks.iter().map(move |chunk| (i, chunk)))
-        .map(|(i, chunk)| claim(shape.degree_bits[i], vec![(zeta, chunk)]))
-        .collect();
-    claims.push(CommitmentClaim { root: transcript.quotient_commitment, matrices: quotient });
-    if let Some(root) = transcript.preprocessed_commitment {
-        let matrices = opened
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| {
-                let local = o.preprocessed_local.as_ref()?;
-                let mut points = vec![(zeta, local)];
-                if let Some(next) = &o.preprocessed_next {
-                    points.push((next_points[i], next));
+    let mut chunks_taken = vec![0; shape.tables()];
+    committed_tables(shape)
+        .into_iter()
+        .map(|(kind, tables)| {
+            let root = match kind {
+                Committed::Main => transcript.main_commitment,
+                Committed::QuotientChunks => transcript.quotient_commitment,
+                Committed::Preprocessed => {
+                    transcript.preprocessed_commitment.expect("the shape has preprocessed tables")
                 }
-                Some(claim(shape.degree_bits[i], points))
-            })
-            .collect();
-        claims.push(CommitmentClaim { root, matrices });
-    }
-    if let Some(root) = transcript.permutation_commitment {
-        let matrices = opened
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| !o.permutation_local.is_empty())
-            .map(|(i, o)| {
-                claim(
-                    shape.degree_bits[i],
-                    vec![(zeta, &o.permutation_local), (next_points[i], &o.permutation_next)],
-                )
-            })
-            .collect();
-        claims.push(CommitmentClaim { root, matrices });
-    }
-    claims
+                Committed::Lookups => transcript.permutation_commitment.expect("the shape has lookups"),
+            };
+            let matrices = tables
+                .into_iter()
+                .map(|i| {
+                    let o = &opened[i];
+                    let (local, next) = match kind {
+                        Committed::Main => (&o.trace_local, o.trace_next.as_ref()),
+                        Committed::QuotientChunks => {
+                            chunks_taken[i] += 1;
+                            (&o.quotient_chunks[chunks_taken[i] - 1], None)
+                        }
+                        Committed::Preprocessed => (
+                            o.preprocessed_local.as_ref().expect("a table with preprocessed columns"),
+                            o.preprocessed_next.as_ref(),
+                        ),
+                        Committed::Lookups => (&o.permutation_local, Some(&o.permutation_next)),
+                    };
+                    let mut points = vec![PointClaim { point: zeta, values: local.clone() }];
+                    points.extend(
+                        next.map(|values| PointClaim { point: next_points[i], values: values.clone() }),
+                    );
+                    MatrixClaim { log_height: shape.degree_bits[i], width: local.len(), points }
+                })
+                .collect();
+            CommitmentClaim { root, matrices }
+        })
+        .collect()
 }
 
 /// The program's cells for a proof of `shape` with `public_values` per table (cells the
@@ -439,27 +448,12 @@ pub fn inner_inputs(
     Ok(inputs)
 }
 
-/// `log2` of each committed matrix's trace domain, commitment by commitment (the claims'
-/// order).
+/// `log2` of each committed matrix's trace domain, commitment by commitment.
 fn commitment_log_heights(shape: &InnerShape) -> Vec<Vec<usize>> {
-    let tables = 0..shape.tables();
-    let mut heights = vec![tables.clone().map(|i| shape.degree_bits[i]).collect::<Vec<_>>()];
-    heights.push(tables.clone().flat_map(|i| vec![shape.degree_bits[i]; shape.quotient_chunks[i]]).collect());
-    if shape.batch.has_preprocessed_commitment {
-        heights.push(
-            tables
-                .clone()
-                .filter(|&i| shape.batch.preprocessed_widths[i] > 0)
-                .map(|i| shape.degree_bits[i])
-                .collect(),
-        );
-    }
-    if shape.batch.has_lookups() {
-        heights.push(
-            tables.filter(|&i| shape.permutation_widths[i] > 0).map(|i| shape.degree_bits[i]).collect(),
-        );
-    }
-    heights
+    committed_tables(shape)
+        .into_iter()
+        .map(|(_, tables)| tables.into_iter().map(|i| shape.degree_bits[i]).collect())
+        .collect()
 }
 
 #[cfg(test)]
