@@ -76,6 +76,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     }))
 }
 
+/// Instructions per table of a recursion program.
+fn rows(circuit: &Circuit) -> serde_json::Value {
+    let [var, alu, pack, poseidon2, bits, public] = circuit.table_rows();
+    json!({ "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public })
+}
+
 /// Johnson-bound bits of a proof of `circuit`'s tables at `params`, by Hearth's calculator.
 fn security_bits(circuit: &Circuit, params: &ProofParams) -> anyhow::Result<u32> {
     let names: Vec<String> = (0..circuit.chips().len()).map(|i| format!("table {i}")).collect();
@@ -102,7 +108,7 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
     let mut proof = proven.proof;
     let key = program.verifying_key(params)?;
     let mut statement =
-        Statement::of(program.chips(), key, program.table_public_values_of(&proven.public_values));
+        Statement::of(program.chips(), key, program.table_public_values(&proven.public_values));
     let mut steps = Vec::with_capacity(levels);
     for level in 1..=levels {
         let start = Instant::now();
@@ -117,7 +123,7 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
         statement = Statement::of(
             step.circuit.chips(),
             step_key,
-            step.circuit.table_public_values_of(&proven.public_values),
+            step.circuit.table_public_values(&proven.public_values),
         );
         proof = proven.proof;
         program = step.circuit;
@@ -140,7 +146,6 @@ fn measure_step(
     let start = Instant::now();
     step.circuit.verify(&proven.proof, &proven.public_values, &step_key)?;
     let verify_s = start.elapsed().as_secs_f64();
-    let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
     let jbr_bits = security_bits(&step.circuit, params)?;
     // Queries a size-tuned last layer of this shape would need for 128 Johnson-bound bits
     // with 20 bits of query grinding, by blowup.
@@ -178,7 +183,7 @@ fn measure_step(
         .collect();
     let report = json!({
         "inner_proof_bytes": postcard::to_allocvec(proof)?.len(),
-        "rows": { "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public },
+        "rows": rows(&step.circuit),
         "log_heights": step.circuit.log_heights(),
         "prove_s": prove_s,
         "verify_s": verify_s,
@@ -209,11 +214,7 @@ fn leaf_step(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::Resu
         Ok((report, _, _)) => report,
         // A program too large to prove is still worth its numbers.
         Err(e) => {
-            let [var, alu, pack, poseidon2, bits, public] = step.circuit.table_rows();
-            json!({
-                "error": e.to_string(),
-                "rows": { "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public },
-            })
+            json!({ "error": e.to_string(), "rows": rows(&step.circuit) })
         }
     };
     report["shard"] = json!(index);

@@ -34,7 +34,7 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     let proven = program.prove(&params, &inputs(12)).unwrap();
     let key = program.verifying_key(&params).unwrap();
     let statement =
-        Statement::of(program.chips(), key.clone(), program.table_public_values_of(&proven.public_values));
+        Statement::of(program.chips(), key.clone(), program.table_public_values(&proven.public_values));
 
     // Level 1: a proof that the inner proof verifies.
     let shape = InnerShape::of(program.chips(), &proven.proof).unwrap();
@@ -50,7 +50,7 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     let statement1 = Statement::of(
         level1.circuit.chips(),
         key1.clone(),
-        level1.circuit.table_public_values_of(&proof1.public_values),
+        level1.circuit.table_public_values(&proof1.public_values),
     );
     let proof2 = level2.prove(&params, &proof1.proof, &statement1).unwrap();
     let key2 = level2.circuit.verifying_key(&params).unwrap();
@@ -76,7 +76,7 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     let other_statement = Statement::of(
         other.chips(),
         other_key.clone(),
-        other.table_public_values_of(&other_proven.public_values),
+        other.table_public_values(&other_proven.public_values),
     );
     let other1 = level1.prove(&params, &other_proven.proof, &other_statement).unwrap();
     assert_eq!(&other1.public_values[..9], &other_key.roots()[0][..]);

@@ -157,15 +157,19 @@ impl CircuitBuilder {
     /// `base^(sum bits[j] 2^j)` for a constant `base`, one multiplication per bit (`bits`
     /// least significant first, each a bit).
     pub fn exp_bits(&mut self, base: Val, bits: &[Felt]) -> Felt {
+        let powers = core::iter::successors(Some(base), |p| Some(p.square()));
+        self.select_product(bits, powers)
+    }
+
+    /// The product of `powers[j]` over the set bits `bits[j]` (each a bit), one factor
+    /// `1 + bit (power - 1)` per bit.
+    pub fn select_product(&mut self, bits: &[Felt], powers: impl IntoIterator<Item = Val>) -> Felt {
         let mut acc = self.constant(Val::ONE);
-        let mut power = base;
-        for &bit in bits {
-            // factor = 1 + bit (base^(2^j) - 1)
+        for (&bit, power) in bits.iter().zip(powers) {
             let minus_one = self.constant(power - Val::ONE);
             let one = self.constant(Val::ONE);
             let factor = self.mul_add(bit, minus_one, one);
             acc = self.mul(acc, factor);
-            power = power.square();
         }
         acc
     }

@@ -330,12 +330,7 @@ impl Circuit {
     }
 
     /// Public values per table, in proof order, for the program's public values.
-    pub fn table_public_values_of(&self, public_values: &[Val]) -> Vec<Vec<Val>> {
-        self.table_public_values(public_values)
-    }
-
-    /// Public values per table, in proof order.
-    pub(crate) fn table_public_values(&self, public_values: &[Val]) -> Vec<Vec<Val>> {
+    pub fn table_public_values(&self, public_values: &[Val]) -> Vec<Vec<Val>> {
         let mut all = vec![Vec::new(); self.chips.len()];
         all[5] = public_values.to_vec();
         all

@@ -399,15 +399,7 @@ pub fn verify_fri(
 /// least significant first): bit `j` of `d` weighs `2^(log_order - 1 - j)`.
 fn exp_reversed_over(b: &mut CircuitBuilder, log_order: usize, bits: &[Felt]) -> Felt {
     let generator = Val::two_adic_generator(log_order);
-    let mut acc = b.constant(Val::ONE);
-    for (j, &bit) in bits.iter().enumerate() {
-        let power = generator.exp_power_of_2(log_order - 1 - j);
-        let minus_one = b.constant(power - Val::ONE);
-        let one = b.constant(Val::ONE);
-        let factor = b.mul_add(bit, minus_one, one);
-        acc = b.mul(acc, factor);
-    }
-    acc
+    b.select_product(bits, (0..bits.len()).map(|j| generator.exp_power_of_2(log_order - 1 - j)))
 }
 
 /// The group's row: `folded` at the position `position` names (least significant bit first),

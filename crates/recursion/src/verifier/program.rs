@@ -15,7 +15,7 @@ use p3_symmetric::CryptographicHasher;
 use tracing::info_span;
 
 use super::merkle::hash_cells;
-use super::stark::{InnerOpenings, InnerShape, allocate_inner, inner_inputs, verify_inner};
+use super::stark::{InnerOpenings, InnerShape, allocate_inner, two_pass_inputs, verify_inner};
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, CircuitProof, Felt, base_cell};
 
 /// What a proof proves: the key of the tables' program, their public values and the values of
@@ -111,11 +111,7 @@ impl ProofVerifierProgram {
     /// The program's inputs for `proof` of `statement`: a first run with placeholder paths
     /// gives the query indices, from which the authentication paths are restored.
     pub fn inputs(&self, proof: &StarkProof, statement: &Statement) -> Result<Vec<Cell>, CircuitError> {
-        let prefix = statement.input_cells();
-        let with = |tail: Vec<Cell>| prefix.iter().copied().chain(tail).collect::<Vec<_>>();
-        let placeholder = with(inner_inputs(&self.shape, proof, None)?);
-        let first = self.circuit.run_unchecked(&placeholder)?;
-        Ok(with(inner_inputs(&self.shape, proof, Some((&first, &self.openings.layout)))?))
+        two_pass_inputs(&self.circuit, &self.shape, &self.openings.layout, &statement.input_cells(), proof)
     }
 
     /// Proves that `proof` of `statement` verifies, at `params`.

@@ -12,7 +12,9 @@ use p3_matrix::Dimensions;
 
 use super::fri::{CommitmentClaim, FriConfig, FriLayout, FriProofCells, MatrixClaim, PointClaim, verify_fri};
 use super::transcript::{BatchChallenges, BatchTranscriptCells, DigestCells, replay_batch_transcript};
-use crate::circuit::{Cell, CircuitBuilder, CircuitChallenger, Ext, Felt, Run, base_cell};
+use crate::circuit::{
+    Cell, Circuit, CircuitBuilder, CircuitChallenger, CircuitError, Ext, Felt, Run, base_cell,
+};
 
 /// What a verifier program knows of the proofs it checks: everything but their values.
 #[derive(Clone, Debug)]
@@ -274,6 +276,22 @@ pub fn verify_inner<A: ProvableAir>(
     let openings = verify_inner_openings(b, shape, cells);
     super::constraints::check_constraints(b, shape, airs, lookups, periodic, cells, &openings.challenges)?;
     Ok(openings)
+}
+
+/// The inputs of `program` (built with [`allocate_inner`] after inputs giving `prefix`) for
+/// `proof`: a first run with placeholder authentication paths computes the query indices and
+/// folded rows, from which [`inner_inputs`] restores the real paths.
+pub fn two_pass_inputs(
+    program: &Circuit,
+    shape: &InnerShape,
+    layout: &FriLayout,
+    prefix: &[Cell],
+    proof: &StarkProof,
+) -> Result<Vec<Cell>, CircuitError> {
+    let with = |tail: Vec<Cell>| prefix.iter().copied().chain(tail).collect::<Vec<_>>();
+    let placeholder = with(inner_inputs(shape, proof, None)?);
+    let first = program.run_unchecked(&placeholder)?;
+    Ok(with(inner_inputs(shape, proof, Some((&first, layout)))?))
 }
 
 fn digest_of(commitment: &Commitment) -> [Val; DIGEST_ELEMS] {

@@ -34,7 +34,7 @@ fn the_non_canonical_decomposition_is_refused() {
     let x = 5u32;
     let run = circuit.run(&[base_cell(Val::from_u32(x))]).unwrap();
     let mut traces = circuit.traces(&run);
-    let public = circuit.table_public_values_of(&run.public_values);
+    let public = circuit.table_public_values(&run.public_values);
     check_tables(circuit.chips(), &traces, &public, &[]).expect("the honest run holds");
     let forged = x + KOALA_BEAR_MODULUS as u32;
     for (i, cell) in traces[BITS].values[..NUM_BITS].iter_mut().enumerate() {

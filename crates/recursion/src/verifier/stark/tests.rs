@@ -38,11 +38,8 @@ fn check(
     prefix: &[Cell],
     proof: &StarkProof,
 ) -> Result<(), String> {
-    let with = |tail: Vec<Cell>| -> Vec<Cell> { prefix.iter().copied().chain(tail).collect() };
-    let placeholder = with(inner_inputs(shape, proof, None).map_err(|e| e.to_string())?);
-    let first = program.run_unchecked(&placeholder).map_err(|e| e.to_string())?;
     let inputs =
-        with(inner_inputs(shape, proof, Some((&first, &openings.layout))).map_err(|e| e.to_string())?);
+        two_pass_inputs(program, shape, &openings.layout, prefix, proof).map_err(|e| e.to_string())?;
     match program.run(&inputs) {
         Ok(_) => Ok(()),
         Err(CircuitError::CheckFailed { instruction }) => {
