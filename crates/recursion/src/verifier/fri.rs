@@ -12,7 +12,7 @@ use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
 use p3_fri::{FriParameters, FriShape, PcsShape};
 
 use super::merkle::{MatrixShape, verify_batch_opening};
-use super::transcript::{DigestCells, pow_step, seed_of};
+use super::transcript::{DigestCells, digest_cells, pow_step, seed_of};
 use crate::circuit::{CircuitBuilder, CircuitChallenger, Ext, Felt};
 
 /// Values claimed for one matrix at one point.
@@ -125,9 +125,9 @@ pub struct FriProofCells {
 
 impl FriProofCells {
     /// Inputs for a FRI proof of this shape, taken from the prover in a fixed order (the order
-    /// [`crate::verifier::inputs`] lays a proof's values out in).
+    /// [`inner_inputs`](super::stark::inner_inputs) lays a proof's values out in).
     pub fn allocate(b: &mut CircuitBuilder, config: &FriConfig, claims: &[CommitmentClaim]) -> Self {
-        let digest = |b: &mut CircuitBuilder| -> DigestCells { core::array::from_fn(|_| b.input()) };
+        let digest = digest_cells;
         let log_arities = config.log_arities(claims);
         let log_max = config.input_log_heights(claims)[0];
         let batch_pow_witness = b.input();

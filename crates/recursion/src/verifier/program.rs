@@ -16,6 +16,7 @@ use tracing::info_span;
 
 use super::merkle::hash_cells;
 use super::stark::{InnerOpenings, InnerShape, allocate_inner, two_pass_inputs, verify_inner};
+use super::transcript::digest_cells;
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, CircuitProof, Felt, base_cell};
 
 /// What a proof proves: the key of the tables' program, their public values and the values of
@@ -82,7 +83,7 @@ impl ProofVerifierProgram {
         }
         let lookups = hearth_stark::table_lookups(&shape.params, airs, &shape.degree_bits)?;
         let mut b = CircuitBuilder::new();
-        let key: [Felt; DIGEST_ELEMS] = core::array::from_fn(|_| b.input());
+        let key = digest_cells(&mut b);
         let public_values: Vec<Vec<Felt>> =
             shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
         let periodic: Vec<Vec<Vec<Felt>>> = airs

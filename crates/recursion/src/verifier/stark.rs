@@ -11,7 +11,9 @@ use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32, TwoAdicF
 use p3_matrix::Dimensions;
 
 use super::fri::{CommitmentClaim, FriConfig, FriLayout, FriProofCells, MatrixClaim, PointClaim, verify_fri};
-use super::transcript::{BatchChallenges, BatchTranscriptCells, DigestCells, replay_batch_transcript};
+use super::transcript::{
+    BatchChallenges, BatchTranscriptCells, DigestCells, digest_cells, replay_batch_transcript,
+};
 use crate::circuit::{
     Cell, Circuit, CircuitBuilder, CircuitChallenger, CircuitError, Ext, Felt, Run, base_cell,
 };
@@ -95,10 +97,6 @@ pub struct InnerProofCells {
     pub opened: Vec<OpenedCells>,
     /// The FRI argument.
     pub fri: FriProofCells,
-}
-
-fn digest_cells(b: &mut CircuitBuilder) -> DigestCells {
-    core::array::from_fn(|_| b.input())
 }
 
 fn ext_inputs(b: &mut CircuitBuilder, n: usize) -> Vec<Ext> {

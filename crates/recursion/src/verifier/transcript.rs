@@ -15,6 +15,11 @@ use crate::circuit::{CircuitBuilder, CircuitChallenger, Ext, Felt};
 /// A Merkle root as program cells.
 pub type DigestCells = [Felt; DIGEST_ELEMS];
 
+/// A digest taken from the prover: nine base inputs.
+pub fn digest_cells(b: &mut CircuitBuilder) -> DigestCells {
+    core::array::from_fn(|_| b.input())
+}
+
 /// The proof's values the batch transcript absorbs, as program cells.
 #[derive(Clone, Debug)]
 pub struct BatchTranscriptCells {
