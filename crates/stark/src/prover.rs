@@ -360,25 +360,25 @@ pub fn verify<A: ProvableAir>(
         .map_err(|e| StarkError::Rejected(format!("{e:?}")))
 }
 
-/// The Fiat-Shamir transcript's shape for a proof of `airs` at `log_heights`: the sequence of
-/// absorptions and draws a verifier replays (a recursive verifier replays the same one).
+/// The Fiat-Shamir transcript's shape for a proof of `airs` with `lookups` ([`table_lookups`]):
+/// the sequence of absorptions and draws a verifier replays (a recursive verifier replays the
+/// same one).
 pub fn transcript_shape<A: ProvableAir>(
     params: &ProofParams,
     airs: &[A],
-    log_heights: &[usize],
-) -> Result<p3_batch_stark::BatchShape, StarkError> {
-    let common = uncommitted_common(params, airs, log_heights)?;
+    lookups: &[Vec<p3_lookup::Lookup<Val>>],
+) -> p3_batch_stark::BatchShape {
     let preprocessed_widths: Vec<usize> = airs.iter().map(BaseAir::<Val>::preprocessed_width).collect();
-    Ok(p3_batch_stark::BatchShape {
+    p3_batch_stark::BatchShape {
         trace_widths: airs.iter().map(BaseAir::<Val>::width).collect(),
         public_value_counts: airs.iter().map(BaseAir::<Val>::num_public_values).collect(),
         has_preprocessed_commitment: preprocessed_widths.iter().any(|&w| w > 0),
         preprocessed_widths,
-        num_lookup_instances: common.lookups.iter().filter(|l| !l.is_empty()).count(),
+        num_lookup_instances: lookups.iter().filter(|l| !l.is_empty()).count(),
         lookup_pow_bits: params.lookup_pow_bits as usize,
         has_randomization_commitment: false,
         ood_pow_bits: params.ood_pow_bits as usize,
-    })
+    }
 }
 
 /// Each table's lookups (its bus interactions as the lookup argument sees them), as prover and

@@ -271,19 +271,19 @@ fn quotient_at(b: &mut CircuitBuilder, chunks: &[Vec<Ext>], log_height: usize, z
 }
 
 /// Checks every table's constraints at the out-of-domain point against its quotient, and the
-/// lookup terminals' sum. `airs` are the tables the proof is of, `lookups` their lookups
-/// ([`hearth_stark::table_lookups`]), `periodic` each table's periodic columns' values as
+/// lookup terminals' sum. `airs` are the tables the proof is of (their lookups are the
+/// shape's), `periodic` each table's periodic columns' values as
 /// cells (the AIRs' own values are not read: the program stays the same for any data of
 /// the same periods).
 pub fn check_constraints<A: ProvableAir>(
     b: &mut CircuitBuilder,
     shape: &InnerShape,
     airs: &[A],
-    lookups: &[Vec<Lookup<Val>>],
     periodic: &[Vec<Vec<Felt>>],
     cells: &InnerProofCells,
     challenges: &BatchChallenges,
 ) -> Result<(), StarkError> {
+    let lookups = &shape.lookups;
     if airs.len() != shape.degree_bits.len() || lookups.len() != airs.len() || periodic.len() != airs.len() {
         return Err(StarkError::Shape("one AIR, lookup list and periodic column list per table".into()));
     }

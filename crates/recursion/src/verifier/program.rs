@@ -81,7 +81,6 @@ impl ProofVerifierProgram {
                 "the inner tables have no preprocessed commitment to expose".into(),
             ));
         }
-        let lookups = hearth_stark::table_lookups(&shape.params, airs, &shape.degree_bits)?;
         let mut b = CircuitBuilder::new();
         let key = digest_cells(&mut b);
         let public_values: Vec<Vec<Felt>> =
@@ -100,7 +99,7 @@ impl ProofVerifierProgram {
             }
         }
         let cells = allocate_inner(&mut b, &shape, public_values, Some(key));
-        let openings = verify_inner(&mut b, &shape, airs, &lookups, &periodic, &cells)?;
+        let openings = verify_inner(&mut b, &shape, airs, &periodic, &cells)?;
         Ok(Self { circuit: b.build(), shape, openings })
     }
 

@@ -35,6 +35,8 @@ pub struct InnerShape {
     pub quotient_chunks: Vec<usize>,
     /// Per table: lookup running-sum columns (base columns of the permutation trace), 0 without lookups.
     pub permutation_widths: Vec<usize>,
+    /// Per table: its lookups, as prover and verifier derive them.
+    pub lookups: Vec<Vec<p3_lookup::Lookup<Val>>>,
 }
 
 impl InnerShape {
@@ -42,7 +44,8 @@ impl InnerShape {
     /// have the shape the tables give.
     pub fn of<A: ProvableAir>(airs: &[A], proof: &StarkProof) -> Result<Self, StarkError> {
         let degree_bits = proof.batch.degree_bits.clone();
-        let batch = hearth_stark::transcript_shape(&proof.params, airs, &degree_bits)?;
+        let lookups = hearth_stark::table_lookups(&proof.params, airs, &degree_bits)?;
+        let batch = hearth_stark::transcript_shape(&proof.params, airs, &lookups);
         let instances = &proof.batch.opened_values.instances;
         if instances.len() != airs.len() {
             return Err(StarkError::Shape("one opened instance per table".into()));
@@ -61,6 +64,7 @@ impl InnerShape {
                 .collect(),
             quotient_chunks: instances.iter().map(|i| i.base_opened_values.quotient_chunks.len()).collect(),
             permutation_widths: instances.iter().map(|i| i.permutation_local.len()).collect(),
+            lookups,
         })
     }
 
@@ -260,19 +264,17 @@ pub fn verify_inner_openings(
     InnerOpenings { challenges, layout }
 }
 
-/// Checks a whole proof of `airs` (with `lookups`, [`hearth_stark::table_lookups`], and
-/// periodic columns with the values `periodic`): its transcript, its openings and its
-/// constraints, as `hearth_stark::verify` does.
+/// Checks a whole proof of `airs` (with periodic columns of the values `periodic`): its
+/// transcript, its openings and its constraints, as `hearth_stark::verify` does.
 pub fn verify_inner<A: ProvableAir>(
     b: &mut CircuitBuilder,
     shape: &InnerShape,
     airs: &[A],
-    lookups: &[Vec<p3_lookup::Lookup<Val>>],
     periodic: &[Vec<Vec<Felt>>],
     cells: &InnerProofCells,
 ) -> Result<InnerOpenings, StarkError> {
     let openings = verify_inner_openings(b, shape, cells);
-    super::constraints::check_constraints(b, shape, airs, lookups, periodic, cells, &openings.challenges)?;
+    super::constraints::check_constraints(b, shape, airs, periodic, cells, &openings.challenges)?;
     Ok(openings)
 }
 

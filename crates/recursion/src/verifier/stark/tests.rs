@@ -17,10 +17,7 @@ fn verifier_program(shape: &InnerShape, airs: Option<&[RecursionChip]>) -> (Circ
     let preprocessed = shape.batch.has_preprocessed_commitment.then(|| core::array::from_fn(|_| b.input()));
     let cells = allocate_inner(&mut b, shape, public_values, preprocessed);
     let openings = match airs {
-        Some(airs) => {
-            let lookups = hearth_stark::table_lookups(&shape.params, airs, &shape.degree_bits).unwrap();
-            verify_inner(&mut b, shape, airs, &lookups, &vec![Vec::new(); airs.len()], &cells).unwrap()
-        }
+        Some(airs) => verify_inner(&mut b, shape, airs, &vec![Vec::new(); airs.len()], &cells).unwrap(),
         None => verify_inner_openings(&mut b, shape, &cells),
     };
     (b.build(), openings)
@@ -149,12 +146,10 @@ fn a_whole_recursion_proof_verifies_in_a_program() {
     let table = cells.transcript.public_values.iter().position(|p| !p.is_empty()).unwrap();
     let one = b.constant(Val::ONE);
     cells.transcript.public_values[table][0] = b.add(cells.transcript.public_values[table][0], one);
-    let lookups = hearth_stark::table_lookups(&params, f.circuit.chips(), &shape.degree_bits).unwrap();
     super::super::constraints::check_constraints(
         &mut b,
         &shape,
         f.circuit.chips(),
-        &lookups,
         &vec![Vec::new(); shape.degree_bits.len()],
         &cells,
         &openings.challenges,

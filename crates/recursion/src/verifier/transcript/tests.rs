@@ -28,7 +28,9 @@ fn the_program_draws_the_native_verifiers_challenges() {
         let f = fixture();
         let proof = f.circuit.prove(&params, &f.inputs).unwrap();
         let batch = &proof.proof.batch;
-        let shape = transcript_shape(&params, f.circuit.chips(), &f.circuit.log_heights()).unwrap();
+        let lookups =
+            hearth_stark::table_lookups(&params, f.circuit.chips(), &f.circuit.log_heights()).unwrap();
+        let shape = transcript_shape(&params, f.circuit.chips(), &lookups);
         let key = f.circuit.verifying_key(&params).unwrap();
         let public_values = f.circuit.table_public_values(&proof.public_values);
 
