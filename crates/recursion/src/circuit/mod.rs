@@ -26,6 +26,25 @@ pub use program::*;
 
 use crate::chips::{self, RecursionChip};
 
+/// Each table's index in a program's proof.
+pub mod table {
+    /// Constants and inputs.
+    pub const VAR: usize = 0;
+    /// Arithmetic.
+    pub const ALU: usize = 1;
+    /// Pack and unpack.
+    pub const PACK: usize = 2;
+    /// Poseidon2 calls.
+    pub const POSEIDON2_CALL: usize = 3;
+    /// Binary decompositions.
+    pub const BITS: usize = 4;
+    /// Public values.
+    pub const PUBLIC: usize = 5;
+    /// The Poseidon2 permutations the calls look up (the one table without preprocessed rows:
+    /// the ones before it are the program).
+    pub const POSEIDON2: usize = 6;
+}
+
 /// Why a program could not be run or proven, or its proof was rejected.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -332,7 +351,7 @@ impl Circuit {
     /// Public values per table, in proof order, for the program's public values.
     pub fn table_public_values(&self, public_values: &[Val]) -> Vec<Vec<Val>> {
         let mut all = vec![Vec::new(); self.chips.len()];
-        all[5] = public_values.to_vec();
+        all[table::PUBLIC] = public_values.to_vec();
         all
     }
 
@@ -364,7 +383,7 @@ impl Circuit {
             return Err(CircuitError::PublicCount { expected: self.public.len(), got: public_values.len() });
         }
         if proof.log_heights().len() != self.chips.len()
-            || proof.log_heights()[..6] != self.log_heights()[..6]
+            || proof.log_heights()[..table::POSEIDON2] != self.log_heights()[..table::POSEIDON2]
         {
             return Err(CircuitError::Stark(StarkError::Rejected(
                 "table heights are not the program's".into(),

@@ -17,13 +17,7 @@ pub(crate) struct Fixture {
     pub public_values: Vec<Val>,
 }
 
-/// Table indices in proof order.
-pub(crate) const VAR: usize = 0;
-pub(crate) const ALU: usize = 1;
-pub(crate) const PACK: usize = 2;
-pub(crate) const POSEIDON2_CALL: usize = 3;
-pub(crate) const BITS: usize = 4;
-pub(crate) const PUBLIC: usize = 5;
+pub(crate) use super::table::*;
 
 pub(crate) fn random_ext(rng: &mut ChaCha8Rng) -> Challenge {
     Challenge::from_basis_coefficients_fn(|_| Val::from_u32(rng.random_range(0..0x7f00_0001)))
