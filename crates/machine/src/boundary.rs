@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const BOUNDARY_REGISTERS: usize = 34;
 
 /// Public values that bind a [`ShardBoundary`] into a proof's transcript.
-pub const NUM_BOUNDARY_PUBLIC_VALUES: usize = 3 + 2 * BOUNDARY_REGISTERS * 4;
+pub const NUM_BOUNDARY_PUBLIC_VALUES: usize = 2 * BOUNDARY_REGISTERS * 4;
 
 /// The state a shard starts from and ends in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,10 +37,10 @@ impl ShardBoundary {
         fine(&self.registers_in) && fine(&self.registers_out)
     }
 
-    /// The public values that bind the boundary: `pc_in`, `pc_out`, `halted`, then every value
-    /// in and out as four 16-bit limbs.
+    /// The public values that bind the registers (the CPU's bind the pc and `halted`): every
+    /// value in and out as four 16-bit limbs.
     pub fn public_values(&self) -> Vec<u32> {
-        let mut values = vec![self.pc_in, self.pc_out, u32::from(self.halted)];
+        let mut values = Vec::with_capacity(NUM_BOUNDARY_PUBLIC_VALUES);
         for &v in self.registers_in.iter().chain(&self.registers_out) {
             values.extend((0..4).map(|k| ((v >> (16 * k)) & 0xffff) as u32));
         }

@@ -243,10 +243,7 @@ pub fn machine_chips(
     vec![
         Chip::Program(chips::program::ProgramChip { rows: program_rows }),
         Chip::Byte(chips::byte::ByteChip),
-        Chip::Cpu(chips::cpu::CpuChip {
-            pc_in: boundary.map_or(0, |b| b.pc_in),
-            pc_out: boundary.filter(|b| !b.halted).map(|b| b.pc_out),
-        }),
+        Chip::Cpu(chips::cpu::CpuChip),
         Chip::AddSub(chips::add_sub::AddSubChip),
         Chip::Bitwise(chips::bitwise::BitwiseChip),
         Chip::Lt(chips::lt::LtChip),
@@ -278,8 +275,10 @@ fn chips_of(tables: &ProgramTables, streams: &Streams, boundary: &ShardBoundary)
     )
 }
 
-fn cpu_public_values(exit_code: u32) -> Vec<Val> {
-    exit_code.to_le_bytes().map(Val::from_u8).to_vec()
+fn cpu_public_values(exit_code: u32, boundary: &ShardBoundary) -> Vec<Val> {
+    let mut values: Vec<Val> = exit_code.to_le_bytes().map(Val::from_u8).to_vec();
+    values.extend([boundary.pc_in, boundary.pc_out, u32::from(boundary.halted)].map(Val::from_u32));
+    values
 }
 
 fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary) -> Vec<Vec<Val>> {
@@ -287,7 +286,7 @@ fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary
     pvs[index::REGISTERS] = boundary.public_values().into_iter().map(Val::from_u32).collect();
     pvs[index::MEMORY_BOUNDARY] =
         crate::boundary::memory_digest(&boundary.memory).into_iter().map(Val::from_u32).collect();
-    pvs[index::CPU] = cpu_public_values(exit_code);
+    pvs[index::CPU] = cpu_public_values(exit_code, boundary);
     pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
     pvs[index::STREAM] = streams.digest_limbs().map(Val::from_u32).to_vec();
     pvs

@@ -57,3 +57,135 @@ fn machine_shard_proofs_verify_inside_one_recursion_program() {
     let swapped = Statement { periodic: s2.periodic.clone(), ..s1.clone() };
     assert!(step.prove(&params, &first.shards[0].stark, &swapped).is_err(), "another input's data accepted");
 }
+
+/// Counts to 120, storing the count each turn, and exits with it.
+const COUNT: &str = "li sp, 0x00ff0000\nli t0, 0\nli t1, 120\nloop:\naddi t0, t0, 1\nsd t0, 0(sp)\n\
+                     blt t0, t1, loop\nmv a0, t0\nli a7, 93\necall";
+
+/// Where a machine table sits in a shard proof (the proof holds a subset of the tables).
+fn position(shard: &hearth_machine::ShardProof, table: usize) -> usize {
+    shard.tables.iter().position(|&t| t as usize == table).expect("the proof holds the table")
+}
+
+/// A program verifying two consecutive shard proofs of one shape and checking that the first
+/// hands over to the second: same program key, the first does not halt, the second starts at
+/// the first's pc and registers. It exposes the key and the pair's entry and exit.
+struct ShardPair {
+    circuit: hearth_recursion::circuit::Circuit,
+    left: hearth_recursion::verifier::VerifiedProof,
+    right: hearth_recursion::verifier::VerifiedProof,
+}
+
+impl ShardPair {
+    fn build(
+        chips: &[hearth_machine::chips::Chip],
+        shape: &InnerShape,
+        cpu: usize,
+        registers: usize,
+    ) -> Self {
+        use hearth_machine::chips::cpu::CpuPublic;
+        use hearth_recursion::verifier::verify_proof;
+        let mut b = hearth_recursion::circuit::CircuitBuilder::new();
+        let left = verify_proof(&mut b, chips, shape.clone()).expect("left");
+        let right = verify_proof(&mut b, chips, shape.clone()).expect("right");
+        for (l, r) in left.key.iter().zip(&right.key) {
+            b.assert_eq(*l, *r);
+        }
+        let zero = b.constant(Val::ZERO);
+        b.assert_eq(left.public_values[cpu][CpuPublic::HALTED], zero);
+        b.assert_eq(left.public_values[cpu][CpuPublic::PC_OUT], right.public_values[cpu][CpuPublic::PC_IN]);
+        // The register table's public values: every location at entry, then at exit.
+        let half = left.public_values[registers].len() / 2;
+        for (out, into) in
+            left.public_values[registers][half..].iter().zip(&right.public_values[registers][..half])
+        {
+            b.assert_eq(*out, *into);
+        }
+        let exposed: Vec<_> = left
+            .key
+            .iter()
+            .chain([&left.public_values[cpu][CpuPublic::PC_IN]])
+            .chain(&left.public_values[registers][..half])
+            .chain([
+                &right.public_values[cpu][CpuPublic::PC_OUT],
+                &right.public_values[cpu][CpuPublic::HALTED],
+            ])
+            .chain(&right.public_values[registers][half..])
+            .copied()
+            .collect();
+        for cell in exposed {
+            b.expose(cell);
+        }
+        Self { circuit: b.build(), left, right }
+    }
+
+    fn prove(
+        &self,
+        params: &ProofParams,
+        shards: [(&hearth_machine::ShardProof, &Statement); 2],
+    ) -> Result<hearth_recursion::circuit::CircuitProof, hearth_recursion::circuit::CircuitError> {
+        let cells: Vec<_> = shards.iter().map(|(_, s)| s.input_cells()).collect();
+        let parts: Vec<_> = [&self.left, &self.right]
+            .into_iter()
+            .zip(&cells)
+            .zip(shards)
+            .flat_map(|((verified, cells), (shard, _))| verified.input_parts(cells, &shard.stark))
+            .collect();
+        let inputs = hearth_recursion::verifier::stark::two_pass_inputs(&self.circuit, &parts)?;
+        self.circuit.prove(params, &inputs)
+    }
+}
+
+#[test]
+fn two_consecutive_shards_are_verified_and_chained_in_one_program() {
+    let params = ProofParams::insecure_test();
+    let program = assemble(COUNT);
+    let run =
+        hearth_machine::prove_run(&hearth_stark::CpuBackend, &program, &[], &params, 64).expect("proves");
+    hearth_machine::verify_run(&run, ProgramSource::Elf(&program)).expect("the run verifies natively");
+    assert!(run.shards.len() >= 5, "{} shards", run.shards.len());
+    let statements: Vec<Statement> = run
+        .shards
+        .iter()
+        .map(|shard| {
+            let s = shard_statement(shard, &run.input, ProgramSource::Elf(&program)).expect("statement");
+            Statement::of(&s.chips, s.commitment, s.public_values)
+        })
+        .collect();
+    // Two middle shards of the loop have the same shape.
+    let (a, b) = (2, 3);
+    let [left, right] = [&run.shards[a], &run.shards[b]];
+    assert_eq!(left.stark.log_heights(), right.stark.log_heights(), "same shape");
+    assert_eq!(left.tables, right.tables);
+    let chips = shard_statement(left, &run.input, ProgramSource::Elf(&program)).unwrap().chips;
+    let shape = InnerShape::of(&chips, &left.stark).expect("shape");
+    let cpu = position(left, hearth_machine::chips::index::CPU);
+    let registers = position(left, hearth_machine::chips::index::REGISTERS);
+    let pair = ShardPair::build(&chips, &shape, cpu, registers);
+
+    let proof = pair.prove(&params, [(left, &statements[a]), (right, &statements[b])]).expect("recursion");
+    let key = pair.circuit.verifying_key(&params).unwrap();
+    pair.circuit.verify(&proof.proof, &proof.public_values, &key).expect("the pair's proof verifies");
+    let pc = |s: &hearth_machine::ShardProof, which: usize| {
+        Val::from_u32(if which == 0 { s.boundary.pc_in } else { s.boundary.pc_out })
+    };
+    let key_len = hearth_stark::config::DIGEST_ELEMS;
+    assert_eq!(proof.public_values[..key_len], statements[a].key.roots()[0], "the program's key");
+    assert_eq!(proof.public_values[key_len], pc(left, 0), "the pair starts where the first shard does");
+    let half = statements[a].public_values[registers].len() / 2;
+    assert_eq!(proof.public_values[key_len + 1 + half], pc(right, 1), "and ends where the second does");
+
+    // Out of order, or with a shard of another place in the run, the hand-over fails.
+    assert!(pair.prove(&params, [(right, &statements[b]), (left, &statements[a])]).is_err(), "swapped");
+    let far = &run.shards[b + 1];
+    if far.stark.log_heights() == left.stark.log_heights() && far.tables == left.tables {
+        assert!(pair.prove(&params, [(left, &statements[a]), (far, &statements[b + 1])]).is_err(), "a gap");
+    }
+    // A shard claiming to halt cannot hand over.
+    let mut halting = statements[a].clone();
+    halting.public_values[cpu][hearth_machine::chips::cpu::CpuPublic::HALTED] = Val::ONE;
+    assert!(
+        pair.prove(&params, [(left, &halting), (right, &statements[b])]).is_err(),
+        "a halted first shard"
+    );
+}

@@ -9,6 +9,6 @@ pub mod program;
 pub mod stark;
 pub mod transcript;
 
-pub use program::{ProofVerifierProgram, Statement};
+pub use program::{ProofVerifierProgram, Statement, VerifiedProof, verify_proof};
 pub use stark::{InnerShape, verify_inner};
 pub use transcript::{BatchChallenges, BatchTranscriptCells, replay_batch_transcript};

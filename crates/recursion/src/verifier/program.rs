@@ -15,8 +15,8 @@ use p3_symmetric::CryptographicHasher;
 use tracing::info_span;
 
 use super::merkle::hash_cells;
-use super::stark::{InnerOpenings, InnerShape, allocate_inner, two_pass_inputs, verify_inner};
-use super::transcript::digest_cells;
+use super::stark::{InnerOpenings, InnerShape, InputPart, allocate_inner, two_pass_inputs, verify_inner};
+use super::transcript::{DigestCells, digest_cells};
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, CircuitProof, Felt, base_cell};
 
 /// What a proof proves: the key of the tables' program, their public values and the values of
@@ -54,7 +54,8 @@ impl Statement {
         exposed
     }
 
-    fn input_cells(&self) -> Vec<Cell> {
+    /// The statement as the program's input cells: key, public values, periodic values.
+    pub fn input_cells(&self) -> Vec<Cell> {
         self.key.roots()[0]
             .iter()
             .chain(self.public_values.iter().flatten())
@@ -64,54 +65,96 @@ impl Statement {
     }
 }
 
-/// A program verifying proofs of one shape.
+/// A proof verified inside a program under construction: the cells holding its statement
+/// (inputs of the program), and what filling the program's inputs for it takes.
+pub struct VerifiedProof {
+    /// The inner key.
+    pub key: DigestCells,
+    /// The inner public values, per table.
+    pub public_values: Vec<Vec<Felt>>,
+    /// The inner periodic values, per table, per column.
+    pub periodic: Vec<Vec<Vec<Felt>>>,
+    shape: InnerShape,
+    openings: InnerOpenings,
+}
+
+impl VerifiedProof {
+    /// The proof's shape.
+    pub fn shape(&self) -> &InnerShape {
+        &self.shape
+    }
+
+    /// This proof's stretches of the program's inputs: its statement, then its values.
+    pub fn input_parts<'a>(
+        &'a self,
+        statement_cells: &'a [Cell],
+        proof: &'a StarkProof,
+    ) -> [InputPart<'a>; 2] {
+        [
+            InputPart::Cells(statement_cells),
+            InputPart::Proof { shape: &self.shape, layout: &self.openings.layout, proof },
+        ]
+    }
+}
+
+/// Adds to `b` the verification of a proof of `airs` shaped like `shape` (which must have
+/// preprocessed tables: their commitment is the inner statement's key). Its statement and
+/// values become the program's next inputs, in that order.
+pub fn verify_proof<A: ProvableAir>(
+    b: &mut CircuitBuilder,
+    airs: &[A],
+    shape: InnerShape,
+) -> Result<VerifiedProof, StarkError> {
+    if !shape.batch.has_preprocessed_commitment {
+        return Err(StarkError::Shape("the inner tables have no preprocessed commitment to expose".into()));
+    }
+    let key = digest_cells(b);
+    let public_values: Vec<Vec<Felt>> =
+        shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
+    let periodic: Vec<Vec<Vec<Felt>>> = airs
+        .iter()
+        .map(|a| a.periodic_columns().iter().map(|c| c.iter().map(|_| b.input()).collect()).collect())
+        .collect();
+    let cells = allocate_inner(b, &shape, public_values.clone(), Some(key));
+    let openings = verify_inner(b, &shape, airs, &periodic, &cells)?;
+    Ok(VerifiedProof { key, public_values, periodic, shape, openings })
+}
+
+/// A program verifying proofs of one shape and exposing their statement.
 pub struct ProofVerifierProgram {
     /// The program.
     pub circuit: Circuit,
-    shape: InnerShape,
-    openings: InnerOpenings,
+    verified: VerifiedProof,
 }
 
 impl ProofVerifierProgram {
     /// Builds the verifier of proofs of `airs` shaped like `shape` (which must have
     /// preprocessed tables: their commitment is the inner statement's key).
     pub fn build<A: ProvableAir>(airs: &[A], shape: InnerShape) -> Result<Self, StarkError> {
-        if !shape.batch.has_preprocessed_commitment {
-            return Err(StarkError::Shape(
-                "the inner tables have no preprocessed commitment to expose".into(),
-            ));
-        }
         let mut b = CircuitBuilder::new();
-        let key = digest_cells(&mut b);
-        let public_values: Vec<Vec<Felt>> =
-            shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
-        let periodic: Vec<Vec<Vec<Felt>>> = airs
-            .iter()
-            .map(|a| a.periodic_columns().iter().map(|c| c.iter().map(|_| b.input()).collect()).collect())
-            .collect();
-        for &cell in key.iter().chain(public_values.iter().flatten()) {
+        let verified = verify_proof(&mut b, airs, shape)?;
+        for &cell in verified.key.iter().chain(verified.public_values.iter().flatten()) {
             b.expose(cell);
         }
-        let periodic_cells: Vec<Felt> = periodic.iter().flatten().flatten().copied().collect();
+        let periodic_cells: Vec<Felt> = verified.periodic.iter().flatten().flatten().copied().collect();
         if !periodic_cells.is_empty() {
             for cell in hash_cells(&mut b, &periodic_cells) {
                 b.expose(cell);
             }
         }
-        let cells = allocate_inner(&mut b, &shape, public_values, Some(key));
-        let openings = verify_inner(&mut b, &shape, airs, &periodic, &cells)?;
-        Ok(Self { circuit: b.build(), shape, openings })
+        Ok(Self { circuit: b.build(), verified })
     }
 
     /// The shape of proofs this program verifies.
     pub fn shape(&self) -> &InnerShape {
-        &self.shape
+        self.verified.shape()
     }
 
     /// The program's inputs for `proof` of `statement`: a first run with placeholder paths
     /// gives the query indices, from which the authentication paths are restored.
     pub fn inputs(&self, proof: &StarkProof, statement: &Statement) -> Result<Vec<Cell>, CircuitError> {
-        two_pass_inputs(&self.circuit, &self.shape, &self.openings.layout, &statement.input_cells(), proof)
+        let cells = statement.input_cells();
+        two_pass_inputs(&self.circuit, &self.verified.input_parts(&cells, proof))
     }
 
     /// Proves that `proof` of `statement` verifies, at `params`.

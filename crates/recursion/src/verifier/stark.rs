@@ -278,20 +278,40 @@ pub fn verify_inner<A: ProvableAir>(
     Ok(openings)
 }
 
-/// The inputs of `program` (built with [`allocate_inner`] after inputs giving `prefix`) for
-/// `proof`: a first run with placeholder authentication paths computes the query indices and
-/// folded rows, from which [`inner_inputs`] restores the real paths.
-pub fn two_pass_inputs(
-    program: &Circuit,
-    shape: &InnerShape,
-    layout: &FriLayout,
-    prefix: &[Cell],
-    proof: &StarkProof,
-) -> Result<Vec<Cell>, CircuitError> {
-    let with = |tail: Vec<Cell>| prefix.iter().copied().chain(tail).collect::<Vec<_>>();
-    let placeholder = with(inner_inputs(shape, proof, None)?);
-    let first = program.run_unchecked(&placeholder)?;
-    Ok(with(inner_inputs(shape, proof, Some((&first, layout)))?))
+/// One stretch of a program's inputs, in the order the program allocated them.
+pub enum InputPart<'a> {
+    /// Cells given as they are (a statement, hints).
+    Cells(&'a [Cell]),
+    /// The values of `proof`, laid out by [`allocate_inner`] for `shape`; `layout` names the
+    /// cells the program computes its query indices and folded rows in.
+    Proof {
+        /// The proof's shape.
+        shape: &'a InnerShape,
+        /// Where the program computes what the authentication paths depend on.
+        layout: &'a FriLayout,
+        /// The proof.
+        proof: &'a StarkProof,
+    },
+}
+
+/// The inputs of `program` made of `parts`: a first run with placeholder authentication paths
+/// computes every proof's query indices and folded rows, from which [`inner_inputs`] restores
+/// the real paths.
+pub fn two_pass_inputs(program: &Circuit, parts: &[InputPart<'_>]) -> Result<Vec<Cell>, CircuitError> {
+    let fill = |first: Option<&Run>| -> Result<Vec<Cell>, CircuitError> {
+        let mut inputs = Vec::new();
+        for part in parts {
+            match part {
+                InputPart::Cells(cells) => inputs.extend_from_slice(cells),
+                InputPart::Proof { shape, layout, proof } => {
+                    inputs.extend(inner_inputs(shape, proof, first.map(|run| (run, *layout)))?)
+                }
+            }
+        }
+        Ok(inputs)
+    };
+    let first = program.run_unchecked(&fill(None)?)?;
+    fill(Some(&first))
 }
 
 fn digest_of(commitment: &Commitment) -> [Val; DIGEST_ELEMS] {

@@ -10,8 +10,24 @@ use crate::lookups::{access, alu_message, byte_lookup, compose, range_pair, rang
 
 /// The syscall number of `exit`, the one `ecall` the CPU proves.
 pub const SYSCALL_EXIT: u8 = 93;
-/// Public values of the CPU table: the four bytes of the exit code.
-pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
+/// Public values of the CPU table: the four bytes of the exit code, then `pc_in`, `pc_out`
+/// and `halted` (see [`CpuPublic`]).
+pub const NUM_CPU_PUBLIC_VALUES: usize = 7;
+
+/// Where each CPU public value sits. The shard's ends are public values, not constants of the
+/// constraints, so one AIR (and one recursive verifier) serves every shard.
+pub struct CpuPublic;
+
+impl CpuPublic {
+    /// The four bytes of the exit code (meaningful when `halted`).
+    pub const EXIT_CODE: core::ops::Range<usize> = 0..4;
+    /// pc of the shard's first instruction.
+    pub const PC_IN: usize = 4;
+    /// pc after the shard's last instruction (unconstrained when `halted`).
+    pub const PC_OUT: usize = 5;
+    /// 1 when the shard's last instruction is `exit`, else 0.
+    pub const HALTED: usize = 6;
+}
 
 /// The CPU table.
 ///
@@ -38,12 +54,7 @@ pub const NUM_CPU_PUBLIC_VALUES: usize = 4;
 /// - Loads and stores touch one word, and a second (the next) exactly when the offset plus the
 ///   width exceeds 8; bytes past the first word come from and go to the second.
 #[derive(Clone, Copy, Debug)]
-pub struct CpuChip {
-    /// pc of the shard's first instruction (the entry point for the first shard).
-    pub pc_in: u32,
-    /// `None` when the shard ends with `exit`, else the pc after its last instruction.
-    pub pc_out: Option<u32>,
-}
+pub struct CpuChip;
 
 impl<F: p3_field::Field> BaseAir<F> for CpuChip {
     fn width(&self) -> usize {
@@ -107,12 +118,12 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         // Control flow between rows.
         builder.when_first_row().assert_one(local.is_real);
         builder.when_first_row().assert_zero(local.clk);
-        builder.when_first_row().assert_eq(local.pc, c(self.pc_in));
+        let halted = public[CpuPublic::HALTED].clone();
+        builder.assert_bool(halted.clone());
+        builder.when_first_row().assert_eq(local.pc, public[CpuPublic::PC_IN].clone());
         // What the last real row must satisfy: be `exit`, or hand over to `pc_out`.
-        let ends = match self.pc_out {
-            None => AB::Expr::ONE - e(local.is_exit),
-            Some(pc_out) => e(local.next_pc) - c(pc_out),
-        };
+        let ends = halted.clone() * (AB::Expr::ONE - e(local.is_exit))
+            + (AB::Expr::ONE - halted.clone()) * (e(local.next_pc) - public[CpuPublic::PC_OUT].clone());
         {
             let mut t = builder.when_transition();
             t.assert_zero((AB::Expr::ONE - is_real.clone()) * e(next.is_real));
@@ -122,9 +133,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
             t.assert_zero(e(next.is_real) * e(local.is_exit));
         }
         builder.when_last_row().assert_zero(is_real.clone() * ends);
-        if self.pc_out.is_some() {
-            builder.assert_zero(local.is_exit);
-        }
+        builder.assert_zero((AB::Expr::ONE - halted) * e(local.is_exit));
 
         // Registers not read hold zero in their columns.
         for j in 0..8 {
@@ -332,7 +341,7 @@ impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for CpuChip {
         for j in 1..8 {
             builder.when(e(local.is_exit)).assert_zero(local.rs1_val[j]);
         }
-        for (j, code) in public.iter().enumerate().take(NUM_CPU_PUBLIC_VALUES) {
+        for (j, code) in public[CpuPublic::EXIT_CODE].iter().enumerate() {
             builder.when(e(local.is_exit)).assert_eq(local.rs2_val[j], code.clone());
         }
         let mut syscall = vec![e(local.clk)];

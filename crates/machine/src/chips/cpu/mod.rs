@@ -8,6 +8,6 @@ mod columns;
 mod tests;
 pub(crate) mod trace;
 
-pub use air::CpuChip;
+pub use air::{CpuChip, CpuPublic};
 pub use columns::*;
 pub use trace::{AluEvent, CpuTraceOutput, alu_rows, alu_supported, generate_trace};

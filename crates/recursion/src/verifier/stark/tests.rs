@@ -35,8 +35,11 @@ fn check(
     prefix: &[Cell],
     proof: &StarkProof,
 ) -> Result<(), String> {
-    let inputs =
-        two_pass_inputs(program, shape, &openings.layout, prefix, proof).map_err(|e| e.to_string())?;
+    let inputs = two_pass_inputs(
+        program,
+        &[InputPart::Cells(prefix), InputPart::Proof { shape, layout: &openings.layout, proof }],
+    )
+    .map_err(|e| e.to_string())?;
     match program.run(&inputs) {
         Ok(_) => Ok(()),
         Err(CircuitError::CheckFailed { instruction }) => {
