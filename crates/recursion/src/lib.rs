@@ -20,6 +20,7 @@
 //!
 //! [`chips::merkle_path`] checks Merkle authentication paths one compression per row.
 
+pub mod aggregate;
 pub mod bus;
 pub mod chips;
 pub mod circuit;
