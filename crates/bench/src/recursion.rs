@@ -49,6 +49,12 @@ pub(crate) struct Args {
     /// a recursion program). Needs memory: several GiB for a block's shard.
     #[arg(long, value_name = "INDEX")]
     leaf_shard: Option<usize>,
+    /// After the levels, prove one more step on the last one's proof with size-tuned
+    /// parameters at each of these `log2` blowups (queries for 128 Johnson-bound bits with 20
+    /// bits of query grinding): the last layer's proof size, time and memory. Blowup 32 on a
+    /// level-2 proof peaks at ~21 GiB.
+    #[arg(long, value_delimiter = ',', value_name = "LOG_BLOWUPS")]
+    final_log_blowups: Vec<u8>,
     #[command(flatten)]
     output: Output,
 }
@@ -61,7 +67,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         Some(path) => count_work(path)?,
         None => serde_json::Value::Null,
     };
-    let steps = recursion_steps(args.levels, &params)?;
+    let (steps, last) = recursion_steps(args.levels, &params)?;
+    let final_layers = match last {
+        Some((program, proof, statement)) => args
+            .final_log_blowups
+            .iter()
+            .map(|&log_blowup| final_layer(&program, &proof, &statement, log_blowup, &params))
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        None if !args.final_log_blowups.is_empty() => {
+            anyhow::bail!("--final-log-blowups needs --levels 1 or more")
+        }
+        None => Vec::new(),
+    };
     let leaf = match (&args.proof, args.leaf_shard) {
         (Some(path), Some(index)) => leaf_step(path, index, &params)?,
         (None, Some(_)) => anyhow::bail!("--leaf-shard needs --proof"),
@@ -71,6 +88,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         "params": args.params,
         "tables": tables,
         "recursion_steps": steps,
+        "final_layers": final_layers,
         "leaf_step": leaf,
         "verification": verification,
     }))
@@ -91,9 +109,15 @@ fn security_bits(circuit: &Circuit, params: &ProofParams) -> anyhow::Result<u32>
 
 /// A small program (a transcript over its input) proven, then `levels` recursion steps,
 /// each verifying the previous proof in a recursion program and proving it.
-fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<serde_json::Value>> {
+/// A proof with the program it proves and its statement.
+type Proven = (Circuit, StarkProof, Statement);
+
+fn recursion_steps(
+    levels: usize,
+    params: &ProofParams,
+) -> anyhow::Result<(Vec<serde_json::Value>, Option<Proven>)> {
     if levels == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     let mut b = CircuitBuilder::new();
     let x = b.input();
@@ -128,7 +152,40 @@ fn recursion_steps(levels: usize, params: &ProofParams) -> anyhow::Result<Vec<se
         proof = proven.proof;
         program = step.circuit;
     }
-    Ok(steps)
+    Ok((steps, Some((program, proof, statement))))
+}
+
+/// The queries a proof of `circuit` needs for 128 Johnson-bound bits at `log_blowup` with 20
+/// bits of query grinding, as a parameter set (other settings from `params`).
+fn size_tuned(circuit: &Circuit, log_blowup: u8, params: &ProofParams) -> Option<ProofParams> {
+    (20..=200u16)
+        .map(|num_queries| ProofParams {
+            name: format!("final-blowup-{}", 1u32 << log_blowup),
+            log_blowup,
+            num_queries,
+            query_pow_bits: 20,
+            ..params.clone()
+        })
+        .find(|candidate| security_bits(circuit, candidate).is_ok_and(|bits| bits >= 128))
+}
+
+/// One more recursion step on `proof`, proven with size-tuned parameters at `log_blowup`.
+fn final_layer(
+    program: &Circuit,
+    proof: &StarkProof,
+    statement: &Statement,
+    log_blowup: u8,
+    params: &ProofParams,
+) -> anyhow::Result<serde_json::Value> {
+    let shape = InnerShape::of(program.chips(), proof)?;
+    let step = ProofVerifierProgram::build(program.chips(), shape)?;
+    let tuned = size_tuned(&step.circuit, log_blowup, params).context("no query count reaches 128 bits")?;
+    let (mut report, _, _) = measure_step(&step, proof, statement, &tuned)?;
+    report["log_blowup"] = json!(log_blowup);
+    report["num_queries"] = json!(tuned.num_queries);
+    report["query_pow_bits"] = json!(tuned.query_pow_bits);
+    eprintln!("last layer at blowup {}: {report}", 1u32 << log_blowup);
+    Ok(report)
 }
 
 /// Proves one recursion step on `proof` of `statement` and measures it: rows, time, memory,
@@ -151,16 +208,7 @@ fn measure_step(
     // with 20 bits of query grinding, by blowup.
     let final_layer: Vec<serde_json::Value> = (3..=5u8)
         .map(|log_blowup| {
-            let queries = (20..=200u16).find(|&q| {
-                let candidate = ProofParams {
-                    name: "final-candidate".into(),
-                    log_blowup,
-                    num_queries: q,
-                    query_pow_bits: 20,
-                    ..params.clone()
-                };
-                security_bits(&step.circuit, &candidate).is_ok_and(|bits| bits >= 128)
-            });
+            let queries = size_tuned(&step.circuit, log_blowup, params).map(|p| p.num_queries);
             json!({ "log_blowup": log_blowup, "queries_for_128_bits": queries })
         })
         .collect();
