@@ -4,7 +4,9 @@
 //! (their data reach it as inputs, exposed as a digest, not as constants of the program).
 
 use hearth_executor::Program;
-use hearth_machine::{ProgramSource, RunProof, prove_shard, shard_statement};
+use hearth_machine::chips::cpu::CpuPublic;
+use hearth_machine::chips::{Chip, index};
+use hearth_machine::{ProgramSource, RunProof, ShardProof, prove_shard, shard_statement};
 use hearth_recursion::verifier::{InnerShape, ProofVerifierProgram, Statement};
 use hearth_stark::{ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
@@ -20,12 +22,20 @@ fn assemble(body: &str) -> Program {
 const ECHO: &str =
     "li sp, 0x00ff0000\nli a0, 0\nmv a1, sp\nli a2, 1\nli a7, 63\necall\nlbu a0, 0(sp)\nli a7, 93\necall";
 
-fn statement_of(run: &RunProof, program: &Program) -> Statement {
+/// A shard's tables and the statement a recursion program verifies its proof against.
+fn statement(shard: &ShardProof, input: &[u8], program: &Program) -> (Vec<Chip>, Statement) {
+    let s = shard_statement(shard, input, ProgramSource::Elf(program)).expect("statement");
+    let statement = Statement::of(&s.chips, s.commitment, s.public_values);
+    (s.chips, statement)
+}
+
+/// The statement of a one-shard run's proof, checked natively first.
+fn statement_of(run: &RunProof, program: &Program) -> (Vec<Chip>, Statement) {
     let shard = &run.shards[0];
-    let s = shard_statement(shard, &run.input, ProgramSource::Elf(program)).expect("statement");
-    hearth_stark::verify(&s.chips, &shard.stark, &s.public_values, Some(s.commitment.clone()))
+    let (chips, statement) = statement(shard, &run.input, program);
+    hearth_stark::verify(&chips, &shard.stark, &statement.public_values, Some(statement.key.clone()))
         .expect("the shard proof verifies natively");
-    Statement::of(&s.chips, s.commitment, s.public_values)
+    (chips, statement)
 }
 
 #[test]
@@ -34,10 +44,9 @@ fn machine_shard_proofs_verify_inside_one_recursion_program() {
     let program = assemble(ECHO);
     let first = prove_shard(&program, &[42], &params).expect("proves");
     let second = prove_shard(&program, &[7], &params).expect("proves");
-    let (s1, s2) = (statement_of(&first, &program), statement_of(&second, &program));
+    let ((chips, s1), (_, s2)) = (statement_of(&first, &program), statement_of(&second, &program));
     assert_ne!(s1.periodic_digest(), s2.periodic_digest(), "the inputs differ");
 
-    let chips = shard_statement(&first.shards[0], &first.input, ProgramSource::Elf(&program)).unwrap().chips;
     let shape = InnerShape::of(&chips, &first.shards[0].stark).expect("shape");
     assert_eq!(shape.degree_bits, second.shards[0].stark.batch.degree_bits, "same shape");
     let step = ProofVerifierProgram::build(&chips, shape).expect("verifier program");
@@ -51,8 +60,8 @@ fn machine_shard_proofs_verify_inside_one_recursion_program() {
     // The exit code is a public value of the CPU table: claiming another one fails; so does
     // claiming the other run's input for this proof.
     let mut other = s1.clone();
-    let cpu = other.public_values.iter().position(|v| !v.is_empty()).unwrap();
-    other.public_values[cpu][0] += Val::ONE;
+    let cpu = position(&first.shards[0], index::CPU);
+    other.public_values[cpu][CpuPublic::EXIT_CODE.start] += Val::ONE;
     assert!(step.prove(&params, &first.shards[0].stark, &other).is_err());
     let swapped = Statement { periodic: s2.periodic.clone(), ..s1.clone() };
     assert!(step.prove(&params, &first.shards[0].stark, &swapped).is_err(), "another input's data accepted");
@@ -63,7 +72,7 @@ const COUNT: &str = "li sp, 0x00ff0000\nli t0, 0\nli t1, 120\nloop:\naddi t0, t0
                      blt t0, t1, loop\nmv a0, t0\nli a7, 93\necall";
 
 /// Where a machine table sits in a shard proof (the proof holds a subset of the tables).
-fn position(shard: &hearth_machine::ShardProof, table: usize) -> usize {
+fn position(shard: &ShardProof, table: usize) -> usize {
     shard.tables.iter().position(|&t| t as usize == table).expect("the proof holds the table")
 }
 
@@ -77,13 +86,7 @@ struct ShardPair {
 }
 
 impl ShardPair {
-    fn build(
-        chips: &[hearth_machine::chips::Chip],
-        shape: &InnerShape,
-        cpu: usize,
-        registers: usize,
-    ) -> Self {
-        use hearth_machine::chips::cpu::CpuPublic;
+    fn build(chips: &[Chip], shape: &InnerShape, cpu: usize, registers: usize) -> Self {
         use hearth_recursion::verifier::verify_proof;
         let mut b = hearth_recursion::circuit::CircuitBuilder::new();
         let left = verify_proof(&mut b, chips, shape.clone()).expect("left");
@@ -122,7 +125,7 @@ impl ShardPair {
     fn prove(
         &self,
         params: &ProofParams,
-        shards: [(&hearth_machine::ShardProof, &Statement); 2],
+        shards: [(&ShardProof, &Statement); 2],
     ) -> Result<hearth_recursion::circuit::CircuitProof, hearth_recursion::circuit::CircuitError> {
         let cells: Vec<_> = shards.iter().map(|(_, s)| s.input_cells()).collect();
         let parts: Vec<_> = [&self.left, &self.right]
@@ -144,46 +147,48 @@ fn two_consecutive_shards_are_verified_and_chained_in_one_program() {
         hearth_machine::prove_run(&hearth_stark::CpuBackend, &program, &[], &params, 64).expect("proves");
     hearth_machine::verify_run(&run, ProgramSource::Elf(&program)).expect("the run verifies natively");
     assert!(run.shards.len() >= 5, "{} shards", run.shards.len());
-    let statements: Vec<Statement> = run
-        .shards
-        .iter()
-        .map(|shard| {
-            let s = shard_statement(shard, &run.input, ProgramSource::Elf(&program)).expect("statement");
-            Statement::of(&s.chips, s.commitment, s.public_values)
-        })
-        .collect();
+    let (chips, statements): (Vec<_>, Vec<_>) =
+        run.shards.iter().map(|shard| statement(shard, &run.input, &program)).unzip();
     // Two middle shards of the loop have the same shape.
     let (a, b) = (2, 3);
     let [left, right] = [&run.shards[a], &run.shards[b]];
     assert_eq!(left.stark.log_heights(), right.stark.log_heights(), "same shape");
     assert_eq!(left.tables, right.tables);
-    let chips = shard_statement(left, &run.input, ProgramSource::Elf(&program)).unwrap().chips;
-    let shape = InnerShape::of(&chips, &left.stark).expect("shape");
-    let cpu = position(left, hearth_machine::chips::index::CPU);
-    let registers = position(left, hearth_machine::chips::index::REGISTERS);
-    let pair = ShardPair::build(&chips, &shape, cpu, registers);
+    let chips = &chips[a];
+    let shape = InnerShape::of(chips, &left.stark).expect("shape");
+    let cpu = position(left, index::CPU);
+    let registers = position(left, index::REGISTERS);
+    let pair = ShardPair::build(chips, &shape, cpu, registers);
 
     let proof = pair.prove(&params, [(left, &statements[a]), (right, &statements[b])]).expect("recursion");
     let key = pair.circuit.verifying_key(&params).unwrap();
     pair.circuit.verify(&proof.proof, &proof.public_values, &key).expect("the pair's proof verifies");
-    let pc = |s: &hearth_machine::ShardProof, which: usize| {
-        Val::from_u32(if which == 0 { s.boundary.pc_in } else { s.boundary.pc_out })
-    };
     let key_len = hearth_stark::config::DIGEST_ELEMS;
     assert_eq!(proof.public_values[..key_len], statements[a].key.roots()[0], "the program's key");
-    assert_eq!(proof.public_values[key_len], pc(left, 0), "the pair starts where the first shard does");
+    assert_eq!(
+        proof.public_values[key_len],
+        Val::from_u32(left.boundary.pc_in),
+        "the pair starts where the first shard does"
+    );
     let half = statements[a].public_values[registers].len() / 2;
-    assert_eq!(proof.public_values[key_len + 1 + half], pc(right, 1), "and ends where the second does");
+    assert_eq!(
+        proof.public_values[key_len + 1 + half],
+        Val::from_u32(right.boundary.pc_out),
+        "and ends where the second does"
+    );
 
     // Out of order, or with a shard of another place in the run, the hand-over fails.
     assert!(pair.prove(&params, [(right, &statements[b]), (left, &statements[a])]).is_err(), "swapped");
     let far = &run.shards[b + 1];
-    if far.stark.log_heights() == left.stark.log_heights() && far.tables == left.tables {
-        assert!(pair.prove(&params, [(left, &statements[a]), (far, &statements[b + 1])]).is_err(), "a gap");
-    }
+    assert_eq!(
+        (&far.stark.log_heights(), &far.tables),
+        (&left.stark.log_heights(), &left.tables),
+        "same shape"
+    );
+    assert!(pair.prove(&params, [(left, &statements[a]), (far, &statements[b + 1])]).is_err(), "a gap");
     // A shard claiming to halt cannot hand over.
     let mut halting = statements[a].clone();
-    halting.public_values[cpu][hearth_machine::chips::cpu::CpuPublic::HALTED] = Val::ONE;
+    halting.public_values[cpu][CpuPublic::HALTED] = Val::ONE;
     assert!(
         pair.prove(&params, [(left, &halting), (right, &statements[b])]).is_err(),
         "a halted first shard"

@@ -4,7 +4,7 @@
 //! final verifier compares the root with the one it expects instead of rebuilding programs.
 
 use hearth_stark::Val;
-use hearth_stark::config::{Compress, DIGEST_ELEMS, Perm};
+use hearth_stark::config::{Compress, DIGEST_ELEMS};
 use p3_field::PrimeCharacteristicRing;
 use p3_koala_bear::default_koalabear_poseidon2_24;
 use p3_symmetric::PseudoCompressionFunction;
@@ -48,13 +48,13 @@ impl KeyList {
         let last = *keys.last()?;
         let mut level: Vec<Key> = keys.to_vec();
         level.resize(keys.len().next_power_of_two(), last);
-        let compressor = Compress::new(perm());
-        let mut levels = vec![level];
-        while levels.last().is_some_and(|l| l.len() > 1) {
-            let below = levels.last().expect("a level");
-            let above = below.chunks(2).map(|pair| compressor.compress([pair[0], pair[1]])).collect();
-            levels.push(above);
+        let compressor = Compress::new(default_koalabear_poseidon2_24());
+        let mut levels = Vec::new();
+        while level.len() > 1 {
+            let above = level.chunks(2).map(|pair| compressor.compress([pair[0], pair[1]])).collect();
+            levels.push(core::mem::replace(&mut level, above));
         }
+        levels.push(level);
         Some(Self { levels })
     }
 
@@ -75,10 +75,6 @@ impl KeyList {
             self.levels[..self.depth()].iter().enumerate().map(|(j, l)| l[(index >> j) ^ 1]).collect();
         Some(KeyPath { index, siblings })
     }
-}
-
-fn perm() -> Perm {
-    default_koalabear_poseidon2_24()
 }
 
 /// Requires `key` to be in the list whose root is `root` (a tree of `depth` levels), with the

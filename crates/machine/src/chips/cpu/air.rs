@@ -35,10 +35,10 @@ impl CpuPublic {
 /// - Every real row's `(pc, instruction)` is a row of the committed program table (program
 ///   bus), so the decoded fields and flags are the program's; exactly one class flag is set.
 /// - Rows are contiguous from the first, which is real, starts at `clk = 0` and at the shard's
-///   `pc_in`; each next real row starts at this row's `next_pc` one cycle later. In a shard
-///   that halts the last real row, and no other, is an `exit` ecall whose `a0` low bytes are
-///   the public exit code; in one that does not, no row is, and the last real row's `next_pc`
-///   is the shard's `pc_out`. Other ecalls are handed
+///   public `pc_in`; each next real row starts at this row's `next_pc` one cycle later. In a
+///   shard that halts (the public `halted`, boolean) the last real row, and no other, is an
+///   `exit` ecall whose `a0` low bytes are the public exit code; in one that does not, no row
+///   is, and the last real row's `next_pc` is the public `pc_out`. Other ecalls are handed
 ///   to the syscall table with their cycle, `a7` and `a0`; it performs only other numbers, so
 ///   `is_exit` is exactly `a7 = 93`.
 /// - Register and memory values come from tokens `(location, value, timestamp)`: each access
