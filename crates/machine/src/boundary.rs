@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 /// Locations the register table holds: `x0..x31`, then the input and output stream positions.
 pub const BOUNDARY_REGISTERS: usize = 34;
 
-/// Public values that bind a [`ShardBoundary`] into a proof's transcript.
-pub const NUM_BOUNDARY_PUBLIC_VALUES: usize = 2 * BOUNDARY_REGISTERS * 4;
+/// Public values of the register table: the digest of its periodic columns (the registers at
+/// entry and exit, see [`hearth_stark::config::periodic_digest`]).
+pub const NUM_BOUNDARY_PUBLIC_VALUES: usize = hearth_stark::config::DIGEST_ELEMS;
 
 /// The state a shard starts from and ends in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,16 +36,6 @@ impl ShardBoundary {
         let fine =
             |r: &[u64]| r.len() == BOUNDARY_REGISTERS && r[0] == 0 && r[32..].iter().all(|&p| p < 1 << 30);
         fine(&self.registers_in) && fine(&self.registers_out)
-    }
-
-    /// The public values that bind the registers (the CPU's bind the pc and `halted`): every
-    /// value in and out as four 16-bit limbs.
-    pub fn public_values(&self) -> Vec<u32> {
-        let mut values = Vec::with_capacity(NUM_BOUNDARY_PUBLIC_VALUES);
-        for &v in self.registers_in.iter().chain(&self.registers_out) {
-            values.extend((0..4).map(|k| ((v >> (16 * k)) & 0xffff) as u32));
-        }
-        values
     }
 
     /// A location's value as the register table holds it: eight bytes for a register, one
@@ -73,24 +64,8 @@ pub struct BoundaryWord {
     pub from_image: bool,
 }
 
-/// Public values that bind a shard's memory list: a SHA-256 of it as 16 16-bit limbs.
-pub const NUM_MEMORY_PUBLIC_VALUES: usize = 16;
-
-/// The digest of a memory list, as [`NUM_MEMORY_PUBLIC_VALUES`] limbs.
-pub fn memory_digest(words: &[BoundaryWord]) -> [u32; NUM_MEMORY_PUBLIC_VALUES] {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(b"hearth-memory-boundary-v1");
-    h.update((words.len() as u64).to_le_bytes());
-    for w in words {
-        h.update(w.addr.to_le_bytes());
-        h.update(w.before.to_le_bytes());
-        h.update(w.after.to_le_bytes());
-        h.update([u8::from(w.from_image)]);
-    }
-    let digest: [u8; 32] = h.finalize().into();
-    core::array::from_fn(|i| u32::from(u16::from_le_bytes([digest[2 * i], digest[2 * i + 1]])))
-}
+/// Public values of the memory boundary table: the digest of its periodic columns (the list).
+pub const NUM_MEMORY_PUBLIC_VALUES: usize = hearth_stark::config::DIGEST_ELEMS;
 
 impl ShardBoundary {
     /// The boundary of a shard as the executor recorded it (`output_start`: the bytes of output

@@ -283,12 +283,16 @@ fn cpu_public_values(exit_code: u32, boundary: &ShardBoundary) -> Vec<Val> {
 
 fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
-    pvs[index::REGISTERS] = boundary.public_values().into_iter().map(Val::from_u32).collect();
-    pvs[index::MEMORY_BOUNDARY] =
-        crate::boundary::memory_digest(&boundary.memory).into_iter().map(Val::from_u32).collect();
+    use p3_air::BaseAir;
+    let digest = |columns: &[Vec<Val>]| hearth_stark::config::periodic_digest(columns).to_vec();
+    let registers = chips::registers::RegistersChip { boundary: Some(boundary.clone()) };
+    pvs[index::REGISTERS] = digest(&BaseAir::<Val>::periodic_columns(&registers));
+    let list = chips::memory_boundary::MemoryBoundaryChip { words: Some(boundary.memory.clone()) };
+    pvs[index::MEMORY_BOUNDARY] = digest(&BaseAir::<Val>::periodic_columns(&list));
     pvs[index::CPU] = cpu_public_values(exit_code, boundary);
     pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
-    pvs[index::STREAM] = streams.digest_limbs().map(Val::from_u32).to_vec();
+    let stream = chips::stream::StreamChip { streams: Some(streams.clone()) };
+    pvs[index::STREAM] = digest(&BaseAir::<Val>::periodic_columns(&stream));
     pvs
 }
 
@@ -525,6 +529,7 @@ fn generate_traces(
 }
 
 /// How the verifier knows the program.
+#[derive(Clone, Copy)]
 pub enum ProgramSource<'a> {
     /// From its ELF: the verifier rebuilds the preprocessed tables.
     Elf(&'a Program),

@@ -50,6 +50,15 @@ type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
 /// The full STARK configuration type.
 pub type HearthConfig = StarkConfig<Pcs, Challenge, Challenger>;
 
+/// The sponge hash of periodic columns' values, column by column (each a whole period). A table
+/// whose periodic columns carry a shard's data exposes it as its public values: that binds the
+/// data into the transcript before any challenge, in a form a recursive verifier, which gets
+/// the values as inputs, can recompute.
+pub fn periodic_digest(columns: &[Vec<Val>]) -> [Val; DIGEST_ELEMS] {
+    use p3_symmetric::CryptographicHasher;
+    Hash::new(default_koalabear_poseidon2_24()).hash_iter(columns.iter().flatten().copied())
+}
+
 /// Builds the configuration for a parameter set. Prover and verifier call this with the
 /// parameters recorded in the proof; the permutation constants are the fixed published ones.
 pub fn make_config(params: &ProofParams) -> HearthConfig {

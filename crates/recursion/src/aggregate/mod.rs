@@ -1,6 +1,36 @@
-//! Folding proofs together: the pieces an aggregation proof is made of (see
-//! `docs/recursion.md`, "Aggregation tree").
+//! Folding a run's shard proofs into one proof (see `docs/recursion.md`, "Aggregation tree"):
+//! leaf programs verify shard proofs, node programs join adjacent ranges, the final program
+//! closes the run-wide memory argument; the allowed-keys tree names the programs.
 
 pub mod keys;
+pub mod leaf;
+pub mod node;
+pub mod root;
+pub mod run;
+pub mod statement;
+pub mod tokens;
 
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
+pub use run::{AggregationReport, RunAggregation, aggregate_run, check_run_statement};
+pub use statement::{RangeStatement, RunStatement};
+
+/// Why a run could not be aggregated, or a final statement is not the expected one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AggregationError {
+    /// A shard proof's statement is malformed.
+    #[error(transparent)]
+    Shard(#[from] hearth_machine::VerifyError),
+    /// A STARK-level failure (shapes, proving).
+    #[error(transparent)]
+    Stark(hearth_stark::StarkError),
+    /// A recursion program refused its inputs or its proof.
+    #[error(transparent)]
+    Circuit(#[from] crate::circuit::CircuitError),
+    /// The shards' or programs' shapes do not fit together.
+    #[error("shape: {0}")]
+    Shape(String),
+    /// A final statement differs from what the verifier expects.
+    #[error("statement: {0}")]
+    Statement(String),
+}

@@ -221,6 +221,81 @@ impl CircuitBuilder {
         core::array::from_fn(|i| bits[i])
     }
 
+    /// Requires the canonical value of `value` to be below `2^log` (`log` at most 30): its bits
+    /// from `log` up are zero. One bits row and one unpack per block of high bits.
+    pub fn assert_below(&mut self, value: Felt, log: usize) {
+        assert!(log < NUM_BITS, "a bound below 2^31");
+        let blocks: [Addr; NUM_BIT_BLOCKS] = core::array::from_fn(|_| self.alloc());
+        self.instructions.push(Instr::Bits(BitsInstr {
+            input: value.0,
+            blocks,
+            block_mults: [0; NUM_BIT_BLOCKS],
+        }));
+        let zero = self.constant(Val::ZERO);
+        for (k, &block) in blocks.iter().enumerate().skip(log / CELL) {
+            let bits = self.unpack(Ext(block));
+            for (j, &bit) in bits.iter().enumerate() {
+                let position = CELL * k + j;
+                if position >= log && position < NUM_BITS {
+                    self.assert_eq(bit, zero);
+                }
+            }
+        }
+    }
+
+    /// Instructions so far per table: var, arithmetic, pack, Poseidon2, bits, public.
+    pub fn table_rows(&self) -> [usize; 6] {
+        let mut rows = [0; 6];
+        for instr in &self.instructions {
+            let table = match instr {
+                Instr::Var(_) => 0,
+                Instr::Alu(_) => 1,
+                Instr::Pack(_) => 2,
+                Instr::Poseidon2(_) => 3,
+                Instr::Bits(_) => 4,
+                Instr::Public(_) => 5,
+            };
+            rows[table] += 1;
+        }
+        rows
+    }
+
+    /// Fills every table but the public one up to `2^log_heights[t]` rows with instructions
+    /// whose results nothing reads, so that programs of different sizes share one shape (and
+    /// one program verifies proofs of any of them). Fails when a table already has more rows.
+    pub fn pad_to(&mut self, log_heights: [usize; 5]) -> Result<(), [usize; 6]> {
+        let zero = self.constant(Val::ZERO);
+        let zero_cell = base_cell(Val::ZERO);
+        // Bits rows add unpack rows, so the tables are filled in that order.
+        let fill = |b: &mut Self, table: usize, add: &mut dyn FnMut(&mut Self)| {
+            while b.table_rows()[table] < 1 << log_heights[table] {
+                add(b);
+            }
+        };
+        fill(self, 4, &mut |b| {
+            let blocks = core::array::from_fn(|_| b.alloc());
+            b.instructions.push(Instr::Bits(BitsInstr {
+                input: zero.0,
+                blocks,
+                block_mults: [0; NUM_BIT_BLOCKS],
+            }));
+        });
+        fill(self, 3, &mut |b| {
+            b.poseidon2([zero; POSEIDON2_WIDTH]);
+        });
+        fill(self, 2, &mut |b| {
+            b.pack([zero; CELL]);
+        });
+        fill(self, 1, &mut |b| {
+            b.add(zero, zero);
+        });
+        fill(self, 0, &mut |b| {
+            b.var(VarKind::Const(zero_cell));
+        });
+        let rows = self.table_rows();
+        if (0..5).any(|t| rows[t] > 1 << log_heights[t]) { Err(rows) } else { Ok(()) }
+    }
+
     /// The extension element with coordinates `coords`.
     pub fn pack(&mut self, coords: [Felt; CELL]) -> Ext {
         let ext = self.alloc();

@@ -5,16 +5,16 @@ use std::sync::Arc;
 use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
-use sha2::{Digest, Sha256};
 
 use super::columns::*;
 use crate::bus::STREAM;
 use crate::lookups::padded_height;
 
-/// Public values of the stream table: a SHA-256 digest of both streams as 16 16-bit limbs. The
-/// constraints do not read them; they bind the streams into the proof's transcript before any
-/// challenge is drawn, so the bytes cannot be chosen after seeing the challenges.
-pub const NUM_STREAM_PUBLIC_VALUES: usize = 16;
+/// Public values of the stream table: the digest of its periodic columns (see
+/// [`hearth_stark::config::periodic_digest`]). The constraints do not read them; they bind the
+/// rows into the proof's transcript before any challenge is drawn, so the bytes cannot be
+/// chosen after seeing the challenges.
+pub const NUM_STREAM_PUBLIC_VALUES: usize = hearth_stark::config::DIGEST_ELEMS;
 
 /// The bytes a proof is about.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,21 +45,6 @@ impl Streams {
         let input = read.iter().enumerate().map(move |(i, &b)| (false, first + i, b));
         let start = self.output_start;
         input.chain(self.output.iter().enumerate().map(move |(i, &b)| (true, start + i, b)))
-    }
-
-    /// The digest bound into the transcript, as 16-bit limbs.
-    pub fn digest_limbs(&self) -> [u32; NUM_STREAM_PUBLIC_VALUES] {
-        let mut h = Sha256::new();
-        h.update(b"hearth-streams-v1");
-        h.update((self.input.len() as u64).to_le_bytes());
-        h.update(&self.input);
-        h.update((self.output.len() as u64).to_le_bytes());
-        h.update(&self.output);
-        h.update((self.output_start as u64).to_le_bytes());
-        h.update((self.input_read.start as u64).to_le_bytes());
-        h.update((self.input_read.end as u64).to_le_bytes());
-        let digest: [u8; 32] = h.finalize().into();
-        core::array::from_fn(|i| u32::from(u16::from_le_bytes([digest[2 * i], digest[2 * i + 1]])))
     }
 }
 

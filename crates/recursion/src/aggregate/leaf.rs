@@ -1,0 +1,258 @@
+//! The leaf program: verifies one shard proof of a shape and states it as a range of one
+//! shard ([`RangeStatement`]).
+//!
+//! Besides the STARK, it checks what the machine's native verifier checks from data: the
+//! periodic columns it was given are the ones the proof's public values bind (their digests),
+//! constant periodic columns are the AIR's, the memory list is a strictly increasing list of
+//! word addresses with `is_real` rows first; and it adds the shard's part of the run-wide
+//! memory and output sums (see [`super::tokens`]).
+
+use hearth_machine::chips::cpu::CpuPublic;
+use hearth_machine::chips::memory_boundary::MEMORY_BOUNDARY_COL_MAP;
+use hearth_machine::chips::registers::OUTPUT_POSITION;
+use hearth_machine::chips::{Chip, index};
+use hearth_stark::config::EXTENSION_DEGREE;
+use hearth_stark::prover::StarkProof;
+use hearth_stark::{StarkError, Val};
+use p3_air::BaseAir;
+use p3_field::PrimeCharacteristicRing;
+
+use super::AggregationError;
+use super::statement::RangeStatement;
+use super::tokens::{Challenges, WORD_INDEX_BITS, assert_bool, fingerprint, token_term, word_index};
+use crate::aggregate::keys::Key;
+use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, base_cell};
+use crate::verifier::merkle::hash_cells;
+use crate::verifier::stark::{InnerShape, InputPart, two_pass_inputs};
+use crate::verifier::transcript::digest_cells;
+use crate::verifier::{Statement, VerifiedProof, verify_proof};
+
+/// Tables whose periodic columns carry the shard's data, bound by their public values.
+const DATA_TABLES: [usize; 3] = [index::REGISTERS, index::MEMORY_BOUNDARY, index::STREAM];
+
+/// What a leaf needs besides the shard proof and its statement.
+#[derive(Clone, Debug)]
+pub struct LeafInputs<'a> {
+    /// Root of the allowed recursion keys.
+    pub keys_root: Key,
+    /// The shard's stamp (its index in the run plus one).
+    pub stamp: u32,
+    /// The run-wide challenges.
+    pub challenges: Challenges,
+    /// Length of the run's input.
+    pub input_len: u32,
+    /// Per listed word, the stamp of its previous writer.
+    pub prev: &'a [u32],
+}
+
+/// A leaf program for one shard shape.
+pub struct LeafProgram {
+    /// The program.
+    pub circuit: Circuit,
+    verified: VerifiedProof,
+    list_rows: usize,
+}
+
+fn pack(b: &mut CircuitBuilder, coords: &[Felt; EXTENSION_DEGREE]) -> Ext {
+    b.pack(*coords)
+}
+
+impl LeafProgram {
+    /// The leaf for shard proofs of `chips` (the tables a proof holds, `tables` their machine
+    /// indices) shaped like `shape`; `pad` fills its tables to those heights.
+    pub fn build(
+        chips: &[Chip],
+        tables: &[u8],
+        shape: InnerShape,
+        pad: Option<[usize; 5]>,
+    ) -> Result<Self, AggregationError> {
+        let position = |t: usize| tables.iter().position(|&x| x as usize == t);
+        let need = |t: usize| {
+            position(t).ok_or_else(|| {
+                AggregationError::Shape(format!(
+                    "shard proofs without the {} table",
+                    hearth_machine::chips::CHIP_NAMES[t]
+                ))
+            })
+        };
+        let (cpu, registers, memory) =
+            (need(index::CPU)?, need(index::REGISTERS)?, need(index::MEMORY_BOUNDARY)?);
+        let mut b = CircuitBuilder::new();
+        let v = verify_proof(&mut b, chips, shape)?;
+        let keys_root = digest_cells(&mut b);
+        let stamp = b.input();
+        let gamma_cells: [Felt; EXTENSION_DEGREE] = core::array::from_fn(|_| b.input());
+        let alpha_cells: [Felt; EXTENSION_DEGREE] = core::array::from_fn(|_| b.input());
+        let input_len = b.input();
+        let zero = b.constant(Val::ZERO);
+        let one = b.constant(Val::ONE);
+
+        // The periodic columns the proof was checked with are the shard's data, as its public
+        // values bind them, or the AIR's own constants.
+        for (p, chip) in chips.iter().enumerate() {
+            let cells: Vec<Felt> = v.periodic[p].iter().flatten().copied().collect();
+            if cells.is_empty() {
+                continue;
+            }
+            if DATA_TABLES.contains(&(tables[p] as usize)) {
+                let digest = hash_cells(&mut b, &cells);
+                for (d, pv) in digest.iter().zip(&v.public_values[p]) {
+                    b.assert_eq(*d, *pv);
+                }
+            } else {
+                let constants: Vec<Val> =
+                    BaseAir::<Val>::periodic_columns(chip).iter().flatten().copied().collect();
+                for (&cell, value) in cells.iter().zip(constants) {
+                    let constant = b.constant(value);
+                    b.assert_eq(cell, constant);
+                }
+            }
+        }
+
+        // Registers: entry and exit digests, and the output position at exit.
+        let reg = &v.periodic[registers];
+        let half = reg.len() / 2;
+        let entry: Vec<Felt> = reg[..half].iter().flatten().copied().collect();
+        let exit: Vec<Felt> = reg[half..].iter().flatten().copied().collect();
+        let entry_registers = hash_cells(&mut b, &entry);
+        let exit_registers = hash_cells(&mut b, &exit);
+        let output_len = reg[half][OUTPUT_POSITION as usize];
+        if let Some(syscall) = position(index::SYSCALL) {
+            b.assert_eq(input_len, v.public_values[syscall][0]);
+        }
+
+        let gamma = pack(&mut b, &gamma_cells);
+        let alpha = pack(&mut b, &alpha_cells);
+
+        // The memory list and its tokens.
+        let list = &v.periodic[memory];
+        let map = &MEMORY_BOUNDARY_COL_MAP;
+        let list_rows = list[map.is_real].len();
+        let last_stamp = b.sub(stamp, one);
+        let mut memory_sum = Ext::from(zero);
+        let mut prev_cells = Vec::with_capacity(list_rows);
+        let mut previous: Option<(Felt, Felt)> = None;
+        for row in 0..list_rows {
+            let (is_real, fresh, addr) = (list[map.is_real][row], list[map.fresh][row], list[map.addr][row]);
+            assert_bool(&mut b, is_real);
+            assert_bool(&mut b, fresh);
+            let fresh_and_real = b.mul(fresh, is_real);
+            b.assert_eq(fresh_and_real, fresh);
+            let w = word_index(&mut b, addr);
+            if let Some((previous_real, previous_w)) = previous {
+                // Real rows come first, with strictly increasing addresses.
+                let both = b.mul(is_real, previous_real);
+                b.assert_eq(both, is_real);
+                let step = b.sub(w, previous_w);
+                let gap = b.sub(step, one);
+                let gap = b.mul(is_real, gap);
+                b.assert_below(gap, WORD_INDEX_BITS);
+            }
+            previous = Some((is_real, w));
+            let prev = b.input();
+            prev_cells.push(prev);
+            let age = b.sub(last_stamp, prev);
+            let age = b.mul(is_real, age);
+            b.assert_below(age, WORD_INDEX_BITS);
+            let marker = b.sub(one, fresh);
+            let mut consumed = vec![addr];
+            consumed.extend(map.before.iter().map(|&c| list[c][row]));
+            consumed.extend([prev, marker]);
+            let mut produced = vec![addr];
+            produced.extend(map.after.iter().map(|&c| list[c][row]));
+            produced.extend([stamp, zero]);
+            let fp_consumed = fingerprint(&mut b, alpha, &consumed);
+            let fp_produced = fingerprint(&mut b, alpha, &produced);
+            let t_consumed = token_term(&mut b, gamma, fp_consumed);
+            let t_produced = token_term(&mut b, gamma, fp_produced);
+            let difference = b.ext_sub(t_produced, t_consumed);
+            memory_sum = b.ext_mul_add(is_real, difference, memory_sum);
+        }
+
+        // Output bytes: `(position, byte)` on each output row of the stream table.
+        let mut output_sum = Ext::from(zero);
+        let stream = position(index::STREAM);
+        if let Some(s) = stream {
+            let columns = &v.periodic[s];
+            for row in 0..columns[1].len() {
+                let (is_output, position, byte) = (columns[1][row], columns[2][row], columns[3][row]);
+                assert_bool(&mut b, is_output);
+                let fp = b.ext_mul_add(alpha, byte, position);
+                let term = token_term(&mut b, gamma, fp);
+                output_sum = b.ext_mul_add(is_output, term, output_sum);
+            }
+        }
+
+        let mut listed = vec![stamp];
+        listed.extend(&v.public_values[memory]);
+        match stream {
+            Some(s) => listed.extend(&v.public_values[s]),
+            None => listed.extend([zero; hearth_stark::config::DIGEST_ELEMS]),
+        }
+        listed.extend(&prev_cells);
+        let lists = hash_cells(&mut b, &listed);
+
+        let cpu_pv = &v.public_values[cpu];
+        let statement = RangeStatement {
+            keys_root,
+            program_key: v.key,
+            first: stamp,
+            count: one,
+            entry_pc: cpu_pv[CpuPublic::PC_IN],
+            entry_registers,
+            exit_pc: cpu_pv[CpuPublic::PC_OUT],
+            exit_registers,
+            halted: cpu_pv[CpuPublic::HALTED],
+            exit_code: core::array::from_fn(|i| cpu_pv[CpuPublic::EXIT_CODE.start + i]),
+            input_len,
+            output_len,
+            gamma: gamma_cells,
+            alpha: alpha_cells,
+            memory_sum: b.unpack(memory_sum),
+            output_sum: b.unpack(output_sum),
+            lists,
+        };
+        for cell in statement.to_vec() {
+            b.expose(cell);
+        }
+        if let Some(heights) = pad {
+            b.pad_to(heights).map_err(|rows| {
+                AggregationError::Shape(format!("a leaf of {rows:?} rows does not fit heights {heights:?}"))
+            })?;
+        }
+        Ok(Self { circuit: b.build(), verified: v, list_rows })
+    }
+
+    /// Rows of the memory list the leaf reads (the memory boundary table's height).
+    pub fn list_rows(&self) -> usize {
+        self.list_rows
+    }
+
+    /// The program's inputs for `proof` of `statement`.
+    pub fn inputs(
+        &self,
+        proof: &StarkProof,
+        statement: &Statement,
+        leaf: &LeafInputs<'_>,
+    ) -> Result<Vec<Cell>, CircuitError> {
+        if leaf.prev.len() > self.list_rows {
+            return Err(CircuitError::InputCount { expected: self.list_rows, got: leaf.prev.len() });
+        }
+        let cells = statement.input_cells();
+        let mut extra: Vec<Cell> = leaf.keys_root.iter().map(|&v| base_cell(v)).collect();
+        extra.push(base_cell(Val::from_u32(leaf.stamp)));
+        extra.extend(leaf.challenges.gamma.iter().chain(&leaf.challenges.alpha).map(|&v| base_cell(v)));
+        extra.push(base_cell(Val::from_u32(leaf.input_len)));
+        extra.extend(
+            (0..self.list_rows).map(|i| base_cell(Val::from_u32(leaf.prev.get(i).copied().unwrap_or(0)))),
+        );
+        let [a, c] = self.verified.input_parts(&cells, proof);
+        two_pass_inputs(&self.circuit, &[a, c, InputPart::Cells(&extra)])
+    }
+}
+
+impl From<StarkError> for AggregationError {
+    fn from(e: StarkError) -> Self {
+        Self::Stark(e)
+    }
+}
