@@ -60,4 +60,14 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
             .verify(&aggregated.proof.proof, &tampered, &aggregated.final_key)
             .is_err()
     );
+
+    // Shards out of order, or one left out, cannot be aggregated: the leaves' memory stamps,
+    // the nodes' hand-over or the final step's checks fail.
+    let copy = || hearth_machine::RunProof::from_bytes(&run.to_bytes()).expect("round trip");
+    let mut swapped = copy();
+    swapped.shards.swap(1, 2);
+    assert!(aggregate_run(&swapped, ProgramSource::Elf(&program), &params).is_err(), "swapped shards");
+    let mut gap = copy();
+    gap.shards.remove(1);
+    assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params).is_err(), "a missing shard");
 }

@@ -132,6 +132,7 @@ impl LeafProgram {
         let mut memory_sum = Ext::from(zero);
         let mut prev_cells = Vec::with_capacity(list_rows);
         let mut previous: Option<(Felt, Felt)> = None;
+        #[expect(clippy::needless_range_loop, reason = "a row reads one cell of several columns")]
         for row in 0..list_rows {
             let (is_real, fresh, addr) = (list[map.is_real][row], list[map.fresh][row], list[map.addr][row]);
             assert_bool(&mut b, is_real);
@@ -174,6 +175,7 @@ impl LeafProgram {
         let stream = position(index::STREAM);
         if let Some(s) = stream {
             let columns = &v.periodic[s];
+            #[expect(clippy::needless_range_loop, reason = "a row reads one cell of several columns")]
             for row in 0..columns[1].len() {
                 let (is_output, position, byte) = (columns[1][row], columns[2][row], columns[3][row]);
                 assert_bool(&mut b, is_output);
