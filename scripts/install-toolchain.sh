@@ -28,6 +28,17 @@ if [ ${#need[@]} -gt 0 ]; then
     rustc-web cargo-web rust-web-src lld-22 gcc-riscv64-unknown-elf qemu-user >/dev/null
 fi
 
+# Some revisions of rustc-web ship no `rust-lld`; LLVM's own lld is the same linker (rustc
+# passes it `-flavor gnu`), so link it under that name.
+if ! have rust-lld; then
+  lld=/usr/lib/llvm-22/bin/lld
+  [ -x "$lld" ] || { echo "install-toolchain: $lld missing after installing lld-22" >&2; exit 1; }
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo ln -sf "$lld" /usr/local/bin/rust-lld
+  echo "install-toolchain: linked /usr/local/bin/rust-lld to $lld" >&2
+fi
+
 if ! command -v cargo >/dev/null; then
   echo "install-toolchain: no host cargo found; install Rust with rustup (https://rustup.rs)" >&2
   exit 1

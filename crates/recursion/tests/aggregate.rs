@@ -15,11 +15,13 @@ fn assemble(body: &str) -> Program {
     Program::from_elf(&std::fs::read(elf).expect("read elf")).expect("valid ELF")
 }
 
-/// Reads one input byte as the loop's bound, counts to it storing the count each turn,
-/// writes the stored count (8 bytes) to the output and exits with it.
+/// Reads one input byte as the loop's bound, counts to it by a step read from the program's
+/// data (a word of the image), storing the count each turn, writes the stored count (8 bytes)
+/// to the output and exits with it.
 const COUNT_AND_WRITE: &str = "li sp, 0x00ff0000\nli a0, 0\naddi a1, sp, 8\nli a2, 1\nli a7, 63\necall\n\
-     lbu t1, 8(sp)\nli t0, 0\nloop:\naddi t0, t0, 1\nsd t0, 0(sp)\nblt t0, t1, loop\n\
-     li a0, 1\nmv a1, sp\nli a2, 8\nli a7, 64\necall\nld a0, 0(sp)\nli a7, 93\necall";
+     lbu t1, 8(sp)\nla t2, step\nld t2, 0(t2)\nli t0, 0\nloop:\nadd t0, t0, t2\nsd t0, 0(sp)\nblt t0, t1, loop\n\
+     li a0, 1\nmv a1, sp\nli a2, 8\nli a7, 64\necall\nld a0, 0(sp)\nli a7, 93\necall\n\
+     .data\n.balign 8\nstep: .dword 1";
 
 #[test]
 fn a_multi_shard_run_aggregates_into_one_final_proof() {
@@ -70,4 +72,81 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let mut gap = copy();
     gap.shards.remove(1);
     assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params).is_err(), "a missing shard");
+}
+
+/// Tampering with each layer's inputs: a leaf's memory stamps or challenges, a node's children,
+/// the final list, a proof claimed for another program.
+#[test]
+fn tampering_at_every_layer_is_refused() {
+    use hearth_recursion::aggregate::{AggregationSetup, RangeProof};
+    let params = ProofParams::insecure_test();
+    let program = assemble(COUNT_AND_WRITE);
+    let run =
+        hearth_machine::prove_run(&hearth_stark::CpuBackend, &program, &[40], &params, 64).expect("proves");
+    let setup = AggregationSetup::new(&run, ProgramSource::Elf(&program), &params).expect("setup");
+    let leaves: Vec<RangeProof> =
+        (0..run.shards.len()).map(|k| setup.prove_leaf(&run, k).expect("leaf")).collect();
+    let n = leaves.len();
+    assert!(n >= 3, "{n} shards");
+
+    // The honest tree, left to right (a chain: each node joins the range so far with the
+    // next leaf), verifies to the end.
+    let mut top = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
+    for leaf in &leaves[2..] {
+        top = setup.prove_node(&top, leaf).expect("node");
+    }
+    setup.prove_final(&top).expect("final");
+
+    // Nodes: children out of order, or not adjacent.
+    assert!(setup.prove_node(&leaves[1], &leaves[0]).is_err(), "swapped children");
+    assert!(setup.prove_node(&leaves[0], &leaves[2]).is_err(), "a gap");
+    // A proof presented as another program's: its key does not verify it.
+    let other = RangeProof {
+        proof: hearth_recursion::CircuitProof {
+            proof: postcard::from_bytes(&postcard::to_allocvec(&leaves[1].proof.proof).expect("ser"))
+                .expect("de"),
+            public_values: leaves[1].proof.public_values.clone(),
+        },
+        program: setup.leaf_programs(),
+    };
+    assert!(setup.prove_node(&leaves[0], &other).is_err(), "a leaf proof under the node's key");
+
+    // Leaves: a stamp at or after the shard's own is refused by the leaf; another earlier
+    // writer's stamp proves, but the run's memory argument no longer closes.
+    let k = n - 1;
+    let witness = setup.leaf_witness(k).expect("witness");
+    let word = witness.prev.iter().position(|&p| p > 0).expect("a word written before");
+    let mut late = witness.clone();
+    late.prev[word] = k as u32 + 1;
+    assert!(setup.prove_leaf_with(&run, k, &late).is_err(), "a stamp from the future");
+    let mut earlier = witness.clone();
+    earlier.prev[word] -= 1;
+    let forged = setup.prove_leaf_with(&run, k, &earlier).expect("the leaf alone cannot tell");
+    let mut forged_top = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
+    for leaf in &leaves[2..k] {
+        forged_top = setup.prove_node(&forged_top, leaf).expect("node");
+    }
+    let forged_top = setup.prove_node(&forged_top, &forged).expect("the node cannot tell either");
+    assert!(setup.prove_final(&forged_top).is_err(), "another memory history");
+    // Another challenge in one leaf: the node refuses to join it.
+    let mut other_gamma = witness.clone();
+    other_gamma.challenges.gamma[0] += hearth_stark::Val::new(1);
+    let odd = setup.prove_leaf_with(&run, k, &other_gamma).expect("leaf");
+    let mut left = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
+    for leaf in &leaves[2..k] {
+        left = setup.prove_node(&left, leaf).expect("node");
+    }
+    assert!(setup.prove_node(&left, &odd).is_err(), "different challenges");
+
+    // The final list: a changed final value, or a word left out.
+    let mut words = setup.final_words().to_vec();
+    words[0].value ^= 1;
+    assert!(setup.prove_final_with(&top, &words).is_err(), "a changed final value");
+    let mut words = setup.final_words().to_vec();
+    words.remove(words.len() / 2);
+    assert!(setup.prove_final_with(&top, &words).is_err(), "a word left out");
+    let mut words = setup.final_words().to_vec();
+    let inside = words.iter().position(|w| w.in_image).expect("a word of the image");
+    words[inside].in_image = false;
+    assert!(setup.prove_final_with(&top, &words).is_err(), "an image word claimed outside it");
 }

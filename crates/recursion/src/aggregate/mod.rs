@@ -11,7 +11,10 @@ pub mod statement;
 pub mod tokens;
 
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
-pub use run::{AggregationReport, RunAggregation, aggregate_run, check_run_statement};
+pub use run::{
+    AggregationReport, AggregationSetup, LeafWitness, RangeProof, RunAggregation, aggregate_run,
+    check_run_statement,
+};
 pub use statement::{RangeStatement, RunStatement};
 
 /// Why a run could not be aggregated, or a final statement is not the expected one.

@@ -5,18 +5,19 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, shard_statement};
+use hearth_stark::config::DIGEST_ELEMS;
 use hearth_stark::prover::Commitment;
 use hearth_stark::{Challenge, ProofParams, Val};
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
 use tracing::info_span;
 
 use super::AggregationError;
-use super::keys::{Key, KeyList};
+use super::keys::{Key, KeyList, KeyPath};
 use super::leaf::{LeafInputs, LeafProgram};
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
 use super::statement::RunStatement;
-use super::tokens::{Challenges, MemoryHistory, final_list_digest, join, list_digest};
+use super::tokens::{Challenges, FinalWord, MemoryHistory, final_list_digest, join, list_digest};
 use crate::chips::RecursionChip;
 use crate::circuit::{CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
@@ -46,6 +47,8 @@ pub struct AggregationReport {
     pub nodes: usize,
     /// `log2` of the shared tables' heights.
     pub log_heights: Vec<usize>,
+    /// Seconds building the programs and their keys.
+    pub setup_seconds: f64,
     /// Seconds proving the leaves.
     pub leaf_seconds: f64,
     /// Seconds proving the nodes.
@@ -62,210 +65,340 @@ fn key_of(commitment: &Commitment) -> Key {
     commitment.roots()[0]
 }
 
+/// An aggregation proof of a range of shards, and which program made it.
+pub struct RangeProof {
+    /// The proof and its public values (a [`super::RangeStatement`]).
+    pub proof: CircuitProof,
+    /// The program: a leaf's index, or the number of leaves for the node.
+    pub program: usize,
+}
+
+/// What a leaf of shard `k` is given besides the shard proof (see [`LeafInputs`]), owned.
+#[derive(Clone, Debug)]
+pub struct LeafWitness {
+    /// Root of the allowed keys.
+    pub keys_root: Key,
+    /// The shard's stamp.
+    pub stamp: u32,
+    /// The run-wide challenges.
+    pub challenges: Challenges,
+    /// Length of the run's input.
+    pub input_len: u32,
+    /// Per listed word, the stamp of its previous writer.
+    pub prev: Vec<u32>,
+}
+
+/// Everything the steps of a run's aggregation share: the leaf programs (one per shard shape)
+/// and the node program, padded to one shape; their keys; the shards' statements; the memory
+/// history and the challenges it fixes; and the final program. Built from the run alone, so
+/// a worker on another machine rebuilds the same one.
+pub struct AggregationSetup {
+    params: ProofParams,
+    statements: Vec<(Vec<hearth_machine::chips::Chip>, Statement)>,
+    leaves: Vec<LeafProgram>,
+    leaf_of: Vec<usize>,
+    node: NodeProgram,
+    final_program: FinalProgram,
+    keys: Vec<Commitment>,
+    key_list: KeyList,
+    heights: [usize; 5],
+    history: MemoryHistory,
+    challenges: Challenges,
+    image: core::ops::Range<u32>,
+    input_len: u32,
+}
+
+impl AggregationSetup {
+    /// The setup for `run`, a proof of `program`, with `params` at every recursion step.
+    pub fn new(
+        run: &RunProof,
+        program: ProgramSource<'_>,
+        params: &ProofParams,
+    ) -> Result<Self, AggregationError> {
+        let first = run.shards.first().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
+        let descriptor = &first.descriptor;
+        let image = descriptor.image_lo..descriptor.image_hi;
+        let input_len = u32::try_from(run.input.len())
+            .map_err(|_| AggregationError::Statement("an input of 4 GiB or more".into()))?;
+        let statements = run
+            .shards
+            .iter()
+            .map(|shard| {
+                let s = shard_statement(shard, &run.input, program)?;
+                let statement = Statement::of(&s.chips, s.commitment, s.public_values);
+                Ok((s.chips, statement))
+            })
+            .collect::<Result<Vec<_>, hearth_machine::VerifyError>>()?;
+
+        // The memory history, every list's digest, and the challenges they fix.
+        let lists: Vec<&[hearth_machine::boundary::BoundaryWord]> =
+            run.shards.iter().map(|s| &s.boundary.memory[..]).collect();
+        let history = MemoryHistory::of(&lists, &image);
+        let position = |tables: &[u8], t: usize| tables.iter().position(|&x| x as usize == t);
+        let mut digests = Vec::with_capacity(run.shards.len());
+        for (k, (shard, (chips, statement))) in run.shards.iter().zip(&statements).enumerate() {
+            use hearth_machine::chips::index;
+            let memory = position(&shard.tables, index::MEMORY_BOUNDARY)
+                .ok_or_else(|| AggregationError::Shape("a shard without its memory list".into()))?;
+            let stream =
+                position(&shard.tables, index::STREAM).map(|p| statement.public_values[p].as_slice());
+            let rows = p3_air::BaseAir::<Val>::periodic_columns(&chips[memory])[0].len();
+            digests.push(list_digest(
+                k as u32 + 1,
+                &statement.public_values[memory],
+                stream,
+                &history.prev[k],
+                rows,
+            ));
+        }
+        let rows = history.final_words.len().next_power_of_two().max(16);
+        let challenges =
+            Challenges::draw(tree_digest(&digests), final_list_digest(&history.final_words, &image, rows));
+
+        // Leaf programs, one per shard shape, and the heights every program is padded to.
+        let mut shapes: HashMap<(Vec<u8>, Vec<usize>), usize> = HashMap::new();
+        let mut leaf_of = Vec::with_capacity(run.shards.len());
+        let mut leaf_shapes = Vec::new();
+        for (shard, (chips, _)) in run.shards.iter().zip(&statements) {
+            let shape_key = (shard.tables.clone(), shard.stark.log_heights());
+            let next = shapes.len();
+            let index = *shapes.entry(shape_key).or_insert(next);
+            if index == next {
+                leaf_shapes.push((chips.clone(), shard.tables.clone(), InnerShape::of(chips, &shard.stark)?));
+            }
+            leaf_of.push(index);
+        }
+        let build_leaves = |pad: Option<[usize; 5]>| -> Result<Vec<LeafProgram>, AggregationError> {
+            leaf_shapes
+                .iter()
+                .map(|(chips, tables, shape)| LeafProgram::build(chips, tables, shape.clone(), pad))
+                .collect()
+        };
+        let mut heights = [0; 5];
+        for leaf in build_leaves(None)? {
+            let h = padded_heights(leaf.circuit.table_rows());
+            heights = core::array::from_fn(|t| heights[t].max(h[t]));
+        }
+        let depth = (leaf_shapes.len() + 1).next_power_of_two().trailing_zeros() as usize;
+        let mut setup_witness = LeafWitness {
+            keys_root: [Val::ZERO; DIGEST_ELEMS],
+            stamp: 1,
+            challenges,
+            input_len,
+            prev: history.prev[0].clone(),
+        };
+        // A proof of a padded leaf gives the shape every program of the tree has; the node
+        // verifying two such proofs must fit the same heights, or they grow and it repeats.
+        let (leaves, node, shape, airs) = loop {
+            let leaves = build_leaves(Some(heights))?;
+            let leaf = &leaves[leaf_of[0]];
+            let probe = {
+                let _span = info_span!("aggregation_shape_probe").entered();
+                let inputs = leaf.inputs(&first.stark, &statements[0].1, &setup_witness.borrowed())?;
+                leaf.circuit.prove(params, &inputs)?
+            };
+            let airs: Vec<RecursionChip> = leaf.circuit.chips().to_vec();
+            let shape = InnerShape::of(&airs, &probe.proof)?;
+            let node = NodeProgram::build(&airs, &shape, depth, None)?;
+            let node_heights = padded_heights(node.circuit.table_rows());
+            if (0..5).all(|t| node_heights[t] <= heights[t]) {
+                let node = NodeProgram::build(&airs, &shape, depth, Some(heights))?;
+                break (leaves, node, shape, airs);
+            }
+            heights = core::array::from_fn(|t| heights[t].max(node_heights[t]));
+        };
+
+        let mut keys: Vec<Commitment> =
+            leaves.iter().map(|l| l.circuit.verifying_key(params)).collect::<Result<_, _>>()?;
+        keys.push(node.circuit.verifying_key(params)?);
+        let key_list = KeyList::new(&keys.iter().map(key_of).collect::<Vec<_>>())
+            .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
+        if key_list.depth() != depth {
+            return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
+        }
+        setup_witness.keys_root = key_list.root();
+        let final_program = FinalProgram::build(&airs, &shape, depth, rows)?;
+        Ok(Self {
+            params: params.clone(),
+            statements,
+            leaves,
+            leaf_of,
+            node,
+            final_program,
+            keys,
+            key_list,
+            heights,
+            history,
+            challenges,
+            image,
+            input_len,
+        })
+    }
+
+    /// The allowed keys.
+    pub fn keys(&self) -> &KeyList {
+        &self.key_list
+    }
+
+    /// Leaf programs (one per shard shape).
+    pub fn leaf_programs(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// `log2` of the heights every program of the tree is padded to.
+    pub fn log_heights(&self) -> [usize; 5] {
+        self.heights
+    }
+
+    /// The final list of touched words.
+    pub fn final_words(&self) -> &[FinalWord] {
+        &self.history.final_words
+    }
+
+    /// What the leaf of shard `k` is given.
+    pub fn leaf_witness(&self, k: usize) -> Option<LeafWitness> {
+        Some(LeafWitness {
+            keys_root: self.key_list.root(),
+            stamp: k as u32 + 1,
+            challenges: self.challenges,
+            input_len: self.input_len,
+            prev: self.history.prev.get(k)?.clone(),
+        })
+    }
+
+    /// Proves the leaf of shard `k` of `run` (the run the setup was built from).
+    pub fn prove_leaf(&self, run: &RunProof, k: usize) -> Result<RangeProof, AggregationError> {
+        let witness =
+            self.leaf_witness(k).ok_or_else(|| AggregationError::Statement(format!("no shard {k}")))?;
+        self.prove_leaf_with(run, k, &witness)
+    }
+
+    /// Proves the leaf of shard `k` with the given witness.
+    pub fn prove_leaf_with(
+        &self,
+        run: &RunProof,
+        k: usize,
+        witness: &LeafWitness,
+    ) -> Result<RangeProof, AggregationError> {
+        let _span = info_span!("aggregation_leaf", shard = k).entered();
+        let (shard, (_, statement), &program) =
+            match (run.shards.get(k), self.statements.get(k), self.leaf_of.get(k)) {
+                (Some(a), Some(b), Some(c)) => (a, b, c),
+                _ => return Err(AggregationError::Statement(format!("no shard {k}"))),
+            };
+        let leaf = &self.leaves[program];
+        let inputs = leaf.inputs(&shard.stark, statement, &witness.borrowed())?;
+        Ok(RangeProof { proof: leaf.circuit.prove(&self.params, &inputs)?, program })
+    }
+
+    fn child<'a>(&'a self, proof: &'a RangeProof, path: &'a KeyPath) -> Child<'a> {
+        Child {
+            proof: &proof.proof.proof,
+            public_values: &proof.proof.public_values,
+            key: &self.keys[proof.program],
+            path,
+        }
+    }
+
+    fn path(&self, proof: &RangeProof) -> Result<KeyPath, AggregationError> {
+        self.keys
+            .get(proof.program)
+            .and_then(|key| self.key_list.path(&key_of(key)))
+            .ok_or_else(|| AggregationError::Shape("a proof of a program outside the list".into()))
+    }
+
+    /// Proves the node joining two adjacent ranges, left first.
+    pub fn prove_node(&self, left: &RangeProof, right: &RangeProof) -> Result<RangeProof, AggregationError> {
+        let _span = info_span!("aggregation_node").entered();
+        let (lp, rp) = (self.path(left)?, self.path(right)?);
+        let inputs = self.node.inputs(self.child(left, &lp), self.child(right, &rp))?;
+        Ok(RangeProof { proof: self.node.circuit.prove(&self.params, &inputs)?, program: self.leaves.len() })
+    }
+
+    /// Proves the final step over the whole run's range proof, with `words` as the final list.
+    pub fn prove_final_with(
+        &self,
+        top: &RangeProof,
+        words: &[FinalWord],
+    ) -> Result<CircuitProof, AggregationError> {
+        let _span = info_span!("aggregation_final").entered();
+        let path = self.path(top)?;
+        let inputs = self.final_program.inputs(self.child(top, &path), &self.image, words)?;
+        Ok(self.final_program.circuit.prove(&self.params, &inputs)?)
+    }
+
+    /// Proves the final step with the run's final list.
+    pub fn prove_final(&self, top: &RangeProof) -> Result<CircuitProof, AggregationError> {
+        self.prove_final_with(top, &self.history.final_words)
+    }
+
+    /// The final step's program.
+    pub fn final_program(&self) -> &FinalProgram {
+        &self.final_program
+    }
+}
+
+impl LeafWitness {
+    fn borrowed(&self) -> LeafInputs<'_> {
+        LeafInputs {
+            keys_root: self.keys_root,
+            stamp: self.stamp,
+            challenges: self.challenges,
+            input_len: self.input_len,
+            prev: &self.prev,
+        }
+    }
+}
+
 /// Aggregates `run`, a proof of `program`, into one final proof with `params` at every
-/// recursion step.
+/// recursion step: a leaf per shard, nodes joining adjacent pairs level by level (an odd last
+/// range carried up), then the final step.
 pub fn aggregate_run(
     run: &RunProof,
     program: ProgramSource<'_>,
     params: &ProofParams,
 ) -> Result<RunAggregation, AggregationError> {
-    let first = run.shards.first().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
-    let descriptor = &first.descriptor;
-    let image = descriptor.image_lo..descriptor.image_hi;
-    let statements = run
-        .shards
-        .iter()
-        .map(|shard| {
-            let s = shard_statement(shard, &run.input, program)?;
-            let statement = Statement::of(&s.chips, s.commitment, s.public_values);
-            Ok((s.chips, statement))
-        })
-        .collect::<Result<Vec<_>, hearth_machine::VerifyError>>()?;
-
-    // The memory history, every list's digest, and the challenges they fix.
-    let lists: Vec<&[hearth_machine::boundary::BoundaryWord]> =
-        run.shards.iter().map(|s| &s.boundary.memory[..]).collect();
-    let history = MemoryHistory::of(&lists, &image);
-    let position = |tables: &[u8], t: usize| tables.iter().position(|&x| x as usize == t);
-    let mut digests = Vec::with_capacity(run.shards.len());
-    for (k, (shard, (chips, statement))) in run.shards.iter().zip(&statements).enumerate() {
-        use hearth_machine::chips::index;
-        let memory = position(&shard.tables, index::MEMORY_BOUNDARY)
-            .ok_or_else(|| AggregationError::Shape("a shard without its memory list".into()))?;
-        let stream = position(&shard.tables, index::STREAM).map(|p| statement.public_values[p].as_slice());
-        let rows = p3_air::BaseAir::<Val>::periodic_columns(&chips[memory])[0].len();
-        digests.push(list_digest(
-            k as u32 + 1,
-            &statement.public_values[memory],
-            stream,
-            &history.prev[k],
-            rows,
-        ));
-    }
-    let rows = history.final_words.len().next_power_of_two().max(16);
-    let lists_root = tree_digest(&digests);
-    let challenges = Challenges::draw(lists_root, final_list_digest(&history.final_words, &image, rows));
-
-    // Leaf programs, one per shard shape, and the heights every program is padded to.
-    let mut shapes: HashMap<(Vec<u8>, Vec<usize>), usize> = HashMap::new();
-    let mut leaf_of = Vec::with_capacity(run.shards.len());
-    let mut leaf_shapes = Vec::new();
-    for (shard, (chips, _)) in run.shards.iter().zip(&statements) {
-        let shape_key = (shard.tables.clone(), shard.stark.log_heights());
-        let next = shapes.len();
-        let index = *shapes.entry(shape_key).or_insert(next);
-        if index == next {
-            leaf_shapes.push((chips.clone(), shard.tables.clone(), InnerShape::of(chips, &shard.stark)?));
-        }
-        leaf_of.push(index);
-    }
-    let build_leaves = |pad: Option<[usize; 5]>| -> Result<Vec<LeafProgram>, AggregationError> {
-        leaf_shapes
-            .iter()
-            .map(|(chips, tables, shape)| LeafProgram::build(chips, tables, shape.clone(), pad))
-            .collect()
-    };
-    let mut heights = [0; 5];
-    for leaf in build_leaves(None)? {
-        let h = padded_heights(leaf.circuit.table_rows());
-        heights = core::array::from_fn(|t| heights[t].max(h[t]));
-    }
-    let depth = (leaf_shapes.len() + 1).next_power_of_two().trailing_zeros() as usize;
-    let probe_inputs = |leaves: &[LeafProgram], keys_root: Key| {
-        let (chips, statement) = &statements[0];
-        let _ = chips;
-        leaves[leaf_of[0]].inputs(
-            &run.shards[0].stark,
-            statement,
-            &LeafInputs {
-                keys_root,
-                stamp: 1,
-                challenges,
-                input_len: run.input.len() as u32,
-                prev: &history.prev[0],
-            },
-        )
-    };
-    let (leaves, node, shape, airs) = loop {
-        let leaves = build_leaves(Some(heights))?;
-        let probe = {
-            let _span = info_span!("aggregation_shape_probe").entered();
-            leaves[leaf_of[0]].circuit.prove(params, &probe_inputs(&leaves, [Val::ZERO; 9])?)?
-        };
-        let airs: Vec<RecursionChip> = leaves[leaf_of[0]].circuit.chips().to_vec();
-        let shape = InnerShape::of(&airs, &probe.proof)?;
-        let node = NodeProgram::build(&airs, &shape, depth, None)?;
-        let node_heights = padded_heights(node.circuit.table_rows());
-        if (0..5).all(|t| node_heights[t] <= heights[t]) {
-            let node = NodeProgram::build(&airs, &shape, depth, Some(heights))?;
-            break (leaves, node, shape, airs);
-        }
-        heights = core::array::from_fn(|t| heights[t].max(node_heights[t]));
-    };
-
-    let mut all_keys: Vec<Commitment> =
-        leaves.iter().map(|l| l.circuit.verifying_key(params)).collect::<Result<_, _>>()?;
-    all_keys.push(node.circuit.verifying_key(params)?);
-    let key_list = KeyList::new(&all_keys.iter().map(key_of).collect::<Vec<_>>())
-        .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
-    if key_list.depth() != depth {
-        return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
-    }
-    let keys_root = key_list.root();
-    let path_of = |key: &Commitment| {
-        key_list.path(&key_of(key)).ok_or_else(|| AggregationError::Shape("a key outside the list".into()))
-    };
-
-    // Leaves, then the tree.
     let started = Instant::now();
-    let mut level: Vec<(CircuitProof, usize)> = Vec::with_capacity(run.shards.len());
-    for (k, (shard, (_, statement))) in run.shards.iter().zip(&statements).enumerate() {
-        let _span = info_span!("aggregation_leaf", shard = k).entered();
-        let leaf = &leaves[leaf_of[k]];
-        let inputs = leaf.inputs(
-            &shard.stark,
-            statement,
-            &LeafInputs {
-                keys_root,
-                stamp: k as u32 + 1,
-                challenges,
-                input_len: run.input.len() as u32,
-                prev: &history.prev[k],
-            },
-        )?;
-        level.push((leaf.circuit.prove(params, &inputs)?, leaf_of[k]));
-    }
+    let setup = AggregationSetup::new(run, program, params)?;
+    let setup_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut level = (0..run.shards.len()).map(|k| setup.prove_leaf(run, k)).collect::<Result<Vec<_>, _>>()?;
     let leaf_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let node_index = leaves.len();
     let mut nodes = 0;
     while level.len() > 1 {
         let mut above = Vec::with_capacity(level.len().div_ceil(2));
         let mut pairs = level.into_iter();
         while let Some(left) = pairs.next() {
-            let Some(right) = pairs.next() else {
-                above.push(left);
-                break;
-            };
-            let _span = info_span!("aggregation_node", node = nodes).entered();
-            let (lp, rp) = (path_of(&all_keys[left.1])?, path_of(&all_keys[right.1])?);
-            let inputs = node.inputs(
-                Child {
-                    proof: &left.0.proof,
-                    public_values: &left.0.public_values,
-                    key: &all_keys[left.1],
-                    path: &lp,
-                },
-                Child {
-                    proof: &right.0.proof,
-                    public_values: &right.0.public_values,
-                    key: &all_keys[right.1],
-                    path: &rp,
-                },
-            )?;
-            above.push((node.circuit.prove(params, &inputs)?, node_index));
-            nodes += 1;
+            match pairs.next() {
+                Some(right) => {
+                    above.push(setup.prove_node(&left, &right)?);
+                    nodes += 1;
+                }
+                None => above.push(left),
+            }
         }
         level = above;
     }
     let node_seconds = started.elapsed().as_secs_f64();
-    let (top, top_index) = level.pop().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
-
+    let top = level.pop().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
     let started = Instant::now();
-    let final_program = FinalProgram::build(&airs, &shape, depth, rows)?;
-    let top_path = path_of(&all_keys[top_index])?;
-    let inputs = final_program.inputs(
-        Child {
-            proof: &top.proof,
-            public_values: &top.public_values,
-            key: &all_keys[top_index],
-            path: &top_path,
-        },
-        &image,
-        &history.final_words,
-    )?;
-    let proof = {
-        let _span = info_span!("aggregation_final").entered();
-        final_program.circuit.prove(params, &inputs)?
-    };
-    let final_key = final_program.circuit.verifying_key(params)?;
+    let proof = setup.prove_final(&top)?;
+    let final_seconds = started.elapsed().as_secs_f64();
+    let final_key = setup.final_program.circuit.verifying_key(params)?;
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
-    Ok(RunAggregation {
-        proof,
-        statement,
-        keys: key_list,
-        final_program,
-        final_key,
-        report: AggregationReport {
-            leaf_programs: leaves.len(),
-            nodes,
-            log_heights: heights.to_vec(),
-            leaf_seconds,
-            node_seconds,
-            final_seconds: started.elapsed().as_secs_f64(),
-        },
-    })
+    let report = AggregationReport {
+        leaf_programs: setup.leaves.len(),
+        nodes,
+        log_heights: setup.heights.to_vec(),
+        setup_seconds,
+        leaf_seconds,
+        node_seconds,
+        final_seconds,
+    };
+    let AggregationSetup { key_list, final_program, .. } = setup;
+    Ok(RunAggregation { proof, statement, keys: key_list, final_program, final_key, report })
 }
 
 /// The list digests joined as the tree joins the shards: adjacent pairs, an odd last one
