@@ -55,6 +55,13 @@ pub(crate) struct Args {
     /// level-2 proof peaks at ~21 GiB.
     #[arg(long, value_delimiter = ',', value_name = "LOG_BLOWUPS")]
     final_log_blowups: Vec<u8>,
+    /// Merkle cap height of the last layer's commitments (shorter paths per query for a few
+    /// digests per commitment).
+    #[arg(long, default_value_t = 0)]
+    final_cap_height: u8,
+    /// `log2` of the last layer's FRI final polynomial length.
+    #[arg(long)]
+    final_log_final_poly_len: Option<u8>,
     #[command(flatten)]
     output: Output,
 }
@@ -72,7 +79,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         Some((program, proof, statement)) => args
             .final_log_blowups
             .iter()
-            .map(|&log_blowup| final_layer(&program, &proof, &statement, log_blowup, &params))
+            .map(|&log_blowup| {
+                let last = ProofParams {
+                    cap_height: args.final_cap_height,
+                    log_final_poly_len: args.final_log_final_poly_len.unwrap_or(params.log_final_poly_len),
+                    ..params.clone()
+                };
+                final_layer(&program, &proof, &statement, log_blowup, &last)
+            })
             .collect::<anyhow::Result<Vec<_>>>()?,
         None if !args.final_log_blowups.is_empty() => {
             anyhow::bail!("--final-log-blowups needs --levels 1 or more")
@@ -184,6 +198,8 @@ fn final_layer(
     report["log_blowup"] = json!(log_blowup);
     report["num_queries"] = json!(tuned.num_queries);
     report["query_pow_bits"] = json!(tuned.query_pow_bits);
+    report["cap_height"] = json!(tuned.cap_height);
+    report["log_final_poly_len"] = json!(tuned.log_final_poly_len);
     eprintln!("last layer at blowup {}: {report}", 1u32 << log_blowup);
     Ok(report)
 }

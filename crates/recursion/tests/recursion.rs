@@ -85,3 +85,24 @@ fn two_levels_of_recursion_carry_the_first_statement() {
     let claimed = Statement { key: key.clone(), ..other_statement };
     assert!(level1.prove(&params, &other_proven.proof, &claimed).is_err());
 }
+
+/// A proof with a Merkle cap (a last-layer option) verifies natively under the key made at the
+/// same cap height only, and a recursion program refuses to verify it (it checks single roots).
+#[test]
+fn capped_proofs_verify_natively_and_stay_out_of_recursion() {
+    let program = inner_program(3);
+    let params = ProofParams { num_queries: 20, ..ProofParams::insecure_test() };
+    let capped = ProofParams { cap_height: 3, ..params.clone() };
+    let prove = |params: &ProofParams| {
+        let proof = program.prove(params, &inputs(5)).expect("proves");
+        let key = program.verifying_key(params).expect("key");
+        program.verify(&proof.proof, &proof.public_values, &key).expect("verifies");
+        proof
+    };
+    prove(&params);
+    let capped_proof = prove(&capped);
+    // A proof under the other height's key does not verify.
+    let key = program.verifying_key(&params).expect("key");
+    assert!(program.verify(&capped_proof.proof, &capped_proof.public_values, &key).is_err());
+    assert!(InnerShape::of(program.chips(), &capped_proof.proof).is_err());
+}

@@ -63,7 +63,8 @@ pub fn periodic_digest(columns: &[Vec<Val>]) -> [Val; DIGEST_ELEMS] {
 /// parameters recorded in the proof; the permutation constants are the fixed published ones.
 pub fn make_config(params: &ProofParams) -> HearthConfig {
     let perm = default_koalabear_poseidon2_24();
-    let val_mmcs = val_mmcs();
+    let val_mmcs =
+        ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm.clone()), params.cap_height.into());
     let fri = fri_parameters(params, ChallengeMmcs::new(val_mmcs.clone()));
     let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
     StarkConfig::new(pcs, Challenger::new(perm))

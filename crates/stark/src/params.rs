@@ -26,6 +26,11 @@ pub struct ProofParams {
     pub lookup_pow_bits: u8,
     /// Proof-of-work bits before the out-of-domain point.
     pub ood_pow_bits: u8,
+    /// Merkle cap height: commitments are the `2^cap_height` nodes that many levels below the
+    /// root, and authentication paths stop there. A last layer uses it to trade a few
+    /// digests in the commitment for shorter paths in every query; recursion programs verify
+    /// only single-root commitments (height 0).
+    pub cap_height: u8,
 }
 
 impl ProofParams {
@@ -44,6 +49,7 @@ impl ProofParams {
             batch_pow_bits: 0,
             lookup_pow_bits: 0,
             ood_pow_bits: 0,
+            cap_height: 0,
         }
     }
 

@@ -226,7 +226,7 @@ mod tests {
         ];
         let refs: Vec<&[BoundaryWord]> = lists.iter().map(|l| l.as_slice()).collect();
         let history = MemoryHistory::of(&refs, &(0x100..0x200));
-        assert_eq!(history.prev, vec![vec![0, 0], vec![2], vec![1, 0]]);
+        assert_eq!(history.prev, vec![vec![0, 0], vec![1], vec![1, 0]]);
         let finals: Vec<(u32, u64, u32, bool)> =
             history.final_words.iter().map(|w| (w.addr, w.value, w.last, w.in_image)).collect();
         assert_eq!(finals, vec![(0x100, 6, 3, true), (0x2000, 2, 2, false), (0x3000, 0, 3, false)]);

@@ -43,6 +43,11 @@ impl InnerShape {
     /// The shape of `proof`, a proof of `airs`; refuses a proof whose opened values do not
     /// have the shape the tables give.
     pub fn of<A: ProvableAir>(airs: &[A], proof: &StarkProof) -> Result<Self, StarkError> {
+        if proof.params.cap_height != 0 {
+            return Err(StarkError::Shape(
+                "a recursion program verifies only single-root commitments".into(),
+            ));
+        }
         let degree_bits = proof.batch.degree_bits.clone();
         let lookups = hearth_stark::table_lookups(&proof.params, airs, &degree_bits)?;
         let batch = hearth_stark::transcript_shape(&proof.params, airs, &lookups);
