@@ -62,6 +62,9 @@ pub(crate) struct Args {
     /// `log2` of the last layer's FRI final polynomial length.
     #[arg(long)]
     final_log_final_poly_len: Option<u8>,
+    /// `log2` of the last layer's largest FRI folding factor.
+    #[arg(long)]
+    final_max_log_arity: Option<u8>,
     #[command(flatten)]
     output: Output,
 }
@@ -83,6 +86,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
                 let last = ProofParams {
                     cap_height: args.final_cap_height,
                     log_final_poly_len: args.final_log_final_poly_len.unwrap_or(params.log_final_poly_len),
+                    max_log_arity: args.final_max_log_arity.unwrap_or(params.max_log_arity),
                     ..params.clone()
                 };
                 final_layer(&program, &proof, &statement, log_blowup, &last)
@@ -200,6 +204,7 @@ fn final_layer(
     report["query_pow_bits"] = json!(tuned.query_pow_bits);
     report["cap_height"] = json!(tuned.cap_height);
     report["log_final_poly_len"] = json!(tuned.log_final_poly_len);
+    report["max_log_arity"] = json!(tuned.max_log_arity);
     eprintln!("last layer at blowup {}: {report}", 1u32 << log_blowup);
     Ok(report)
 }
