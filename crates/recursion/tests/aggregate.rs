@@ -87,10 +87,10 @@ fn tampering_at_every_layer_is_refused() {
     let leaves: Vec<RangeProof> =
         (0..run.shards.len()).map(|k| setup.prove_leaf(&run, k).expect("leaf")).collect();
     let n = leaves.len();
-    assert!(n >= 3, "{n} shards");
+    assert_eq!(n, 3, "{n} shards");
 
-    // The honest tree, left to right (a chain: each node joins the range so far with the
-    // next leaf), verifies to the end.
+    // The honest tree verifies to the end. With three shards the chain ((0, 1), 2) built here
+    // is the tree the challenges were drawn for (pairs level by level, an odd one carried up).
     let mut top = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
     for leaf in &leaves[2..] {
         top = setup.prove_node(&top, leaf).expect("node");
