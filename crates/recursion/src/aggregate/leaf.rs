@@ -11,15 +11,17 @@ use hearth_machine::chips::cpu::CpuPublic;
 use hearth_machine::chips::memory_boundary::MEMORY_BOUNDARY_COL_MAP;
 use hearth_machine::chips::registers::OUTPUT_POSITION;
 use hearth_machine::chips::{Chip, index};
+use hearth_stark::Val;
 use hearth_stark::config::EXTENSION_DEGREE;
 use hearth_stark::prover::StarkProof;
-use hearth_stark::{StarkError, Val};
 use p3_air::BaseAir;
 use p3_field::PrimeCharacteristicRing;
 
 use super::AggregationError;
 use super::statement::RangeStatement;
-use super::tokens::{Challenges, WORD_INDEX_BITS, assert_bool, fingerprint, token_term, word_index};
+use super::tokens::{
+    Challenges, WORD_INDEX_BITS, add_token_pair, assert_bool, assert_sorted_row, token_term,
+};
 use crate::aggregate::keys::Key;
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, base_cell};
 use crate::verifier::merkle::hash_cells;
@@ -51,10 +53,6 @@ pub struct LeafProgram {
     pub circuit: Circuit,
     verified: VerifiedProof,
     list_rows: usize,
-}
-
-fn pack(b: &mut CircuitBuilder, coords: &[Felt; EXTENSION_DEGREE]) -> Ext {
-    b.pack(*coords)
 }
 
 impl LeafProgram {
@@ -121,8 +119,8 @@ impl LeafProgram {
             b.assert_eq(input_len, v.public_values[syscall][0]);
         }
 
-        let gamma = pack(&mut b, &gamma_cells);
-        let alpha = pack(&mut b, &alpha_cells);
+        let gamma = b.pack(gamma_cells);
+        let alpha = b.pack(alpha_cells);
 
         // The memory list and its tokens.
         let list = &v.periodic[memory];
@@ -139,17 +137,7 @@ impl LeafProgram {
             assert_bool(&mut b, fresh);
             let fresh_and_real = b.mul(fresh, is_real);
             b.assert_eq(fresh_and_real, fresh);
-            let w = word_index(&mut b, addr);
-            if let Some((previous_real, previous_w)) = previous {
-                // Real rows come first, with strictly increasing addresses.
-                let both = b.mul(is_real, previous_real);
-                b.assert_eq(both, is_real);
-                let step = b.sub(w, previous_w);
-                let gap = b.sub(step, one);
-                let gap = b.mul(is_real, gap);
-                b.assert_below(gap, WORD_INDEX_BITS);
-            }
-            previous = Some((is_real, w));
+            previous = Some(assert_sorted_row(&mut b, previous, is_real, addr));
             let prev = b.input();
             prev_cells.push(prev);
             let age = b.sub(last_stamp, prev);
@@ -162,12 +150,7 @@ impl LeafProgram {
             let mut produced = vec![addr];
             produced.extend(map.after.iter().map(|&c| list[c][row]));
             produced.extend([stamp, zero]);
-            let fp_consumed = fingerprint(&mut b, alpha, &consumed);
-            let fp_produced = fingerprint(&mut b, alpha, &produced);
-            let t_consumed = token_term(&mut b, gamma, fp_consumed);
-            let t_produced = token_term(&mut b, gamma, fp_produced);
-            let difference = b.ext_sub(t_produced, t_consumed);
-            memory_sum = b.ext_mul_add(is_real, difference, memory_sum);
+            memory_sum = add_token_pair(&mut b, (gamma, alpha), &produced, &consumed, is_real, memory_sum);
         }
 
         // Output bytes: `(position, byte)` on each output row of the stream table.
@@ -217,11 +200,7 @@ impl LeafProgram {
         for cell in statement.to_vec() {
             b.expose(cell);
         }
-        if let Some(heights) = pad {
-            b.pad_to(heights).map_err(|rows| {
-                AggregationError::Shape(format!("a leaf of {rows:?} rows does not fit heights {heights:?}"))
-            })?;
-        }
+        super::pad(&mut b, pad, "a leaf")?;
         Ok(Self { circuit: b.build(), verified: v, list_rows })
     }
 
@@ -250,11 +229,5 @@ impl LeafProgram {
         );
         let [a, c] = self.verified.input_parts(&cells, proof);
         two_pass_inputs(&self.circuit, &[a, c, InputPart::Cells(&extra)])
-    }
-}
-
-impl From<StarkError> for AggregationError {
-    fn from(e: StarkError) -> Self {
-        Self::Stark(e)
     }
 }

@@ -26,7 +26,7 @@ pub enum AggregationError {
     Shard(#[from] hearth_machine::VerifyError),
     /// A STARK-level failure (shapes, proving).
     #[error(transparent)]
-    Stark(hearth_stark::StarkError),
+    Stark(#[from] hearth_stark::StarkError),
     /// A recursion program refused its inputs or its proof.
     #[error(transparent)]
     Circuit(#[from] crate::circuit::CircuitError),
@@ -36,4 +36,18 @@ pub enum AggregationError {
     /// A final statement differs from what the verifier expects.
     #[error("statement: {0}")]
     Statement(String),
+}
+
+/// Pads a program under construction to the tree's shared heights, when given.
+fn pad(
+    b: &mut crate::circuit::CircuitBuilder,
+    heights: Option<[usize; 5]>,
+    what: &str,
+) -> Result<(), AggregationError> {
+    match heights {
+        Some(heights) => b.pad_to(heights).map_err(|rows| {
+            AggregationError::Shape(format!("{what} of {rows:?} rows does not fit heights {heights:?}"))
+        }),
+        None => Ok(()),
+    }
 }

@@ -115,11 +115,7 @@ impl NodeProgram {
         for cell in joined.to_vec() {
             b.expose(cell);
         }
-        if let Some(heights) = pad {
-            b.pad_to(heights).map_err(|rows| {
-                AggregationError::Shape(format!("a node of {rows:?} rows does not fit heights {heights:?}"))
-            })?;
-        }
+        super::pad(&mut b, pad, "a node")?;
         Ok(Self { circuit: b.build(), airs: airs.to_vec(), left, right })
     }
 

@@ -16,8 +16,8 @@ use super::keys::assert_key_allowed;
 use super::node::{Child, assert_all_eq, verify_child};
 use super::statement::RunStatement;
 use super::tokens::{
-    FinalWord, WORD_INDEX_BITS, assert_bool, challenges_cells, fingerprint, hash_values, select_felt,
-    token_term, word_index,
+    FinalWord, WORD_INDEX_BITS, add_token_pair, assert_bool, assert_sorted_row, challenges_cells,
+    hash_values, select_felt,
 };
 use crate::chips::RecursionChip;
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, base_cell};
@@ -81,16 +81,9 @@ impl FinalProgram {
             assert_bool(&mut b, is_real);
             assert_bool(&mut b, in_image);
             assert_bool(&mut b, below);
-            let w = word_index(&mut b, addr);
-            if let Some((previous_real, previous_w)) = previous {
-                let both = b.mul(is_real, previous_real);
-                b.assert_eq(both, is_real);
-                let step = b.sub(w, previous_w);
-                let gap = b.sub(step, one);
-                let gap = b.mul(is_real, gap);
-                b.assert_below(gap, WORD_INDEX_BITS);
-            }
-            previous = Some((is_real, w));
+            let row = assert_sorted_row(&mut b, previous, is_real, addr);
+            let w = row.1;
+            previous = Some(row);
             // Inside the image: lo <= w < hi. Outside: w < lo (`below`) or w >= hi.
             let above_lo = b.sub(w, image_lo);
             let under_hi = b.sub(last_in_image, w);
@@ -109,12 +102,7 @@ impl FinalProgram {
             let mut last_token = vec![addr];
             last_token.extend(&cells[2..10]);
             last_token.extend([last, zero]);
-            let fp_initial = fingerprint(&mut b, alpha, &initial);
-            let fp_last = fingerprint(&mut b, alpha, &last_token);
-            let t_initial = token_term(&mut b, gamma, fp_initial);
-            let t_last = token_term(&mut b, gamma, fp_last);
-            let difference = b.ext_sub(t_initial, t_last);
-            sum = b.ext_mul_add(is_real, difference, sum);
+            sum = add_token_pair(&mut b, (gamma, alpha), &initial, &last_token, is_real, sum);
         }
         let run_memory = b.pack(t.memory_sum);
         let total = b.ext_add(run_memory, sum);

@@ -180,7 +180,7 @@ impl AggregationSetup {
             heights = core::array::from_fn(|t| heights[t].max(h[t]));
         }
         let depth = (leaf_shapes.len() + 1).next_power_of_two().trailing_zeros() as usize;
-        let mut setup_witness = LeafWitness {
+        let setup_witness = LeafWitness {
             keys_root: [Val::ZERO; DIGEST_ELEMS],
             stamp: 1,
             challenges,
@@ -216,7 +216,6 @@ impl AggregationSetup {
         if key_list.depth() != depth {
             return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
         }
-        setup_witness.keys_root = key_list.root();
         let final_program = FinalProgram::build(&airs, &shape, depth, rows)?;
         Ok(Self {
             params: params.clone(),

@@ -59,6 +59,46 @@ pub fn word_index(b: &mut CircuitBuilder, addr: Felt) -> Felt {
     w
 }
 
+/// One row of a list of words that must be strictly increasing, with its real rows first:
+/// checks the row's address against the previous row's (`previous`: its `is_real` and word
+/// index) and returns this row's, for the next.
+pub fn assert_sorted_row(
+    b: &mut CircuitBuilder,
+    previous: Option<(Felt, Felt)>,
+    is_real: Felt,
+    addr: Felt,
+) -> (Felt, Felt) {
+    let w = word_index(b, addr);
+    if let Some((previous_real, previous_w)) = previous {
+        let one = b.constant(Val::ONE);
+        let both = b.mul(is_real, previous_real);
+        b.assert_eq(both, is_real);
+        let step = b.sub(w, previous_w);
+        let gap = b.sub(step, one);
+        let gap = b.mul(is_real, gap);
+        b.assert_below(gap, WORD_INDEX_BITS);
+    }
+    (is_real, w)
+}
+
+/// `sum + weight (1/(gamma - fp(produced)) - 1/(gamma - fp(consumed)))`: a row producing one
+/// token and consuming another, counted when `weight` is one.
+pub fn add_token_pair(
+    b: &mut CircuitBuilder,
+    (gamma, alpha): (Ext, Ext),
+    produced: &[Felt],
+    consumed: &[Felt],
+    weight: Felt,
+    sum: Ext,
+) -> Ext {
+    let fp_produced = fingerprint(b, alpha, produced);
+    let fp_consumed = fingerprint(b, alpha, consumed);
+    let t_produced = token_term(b, gamma, fp_produced);
+    let t_consumed = token_term(b, gamma, fp_consumed);
+    let difference = b.ext_sub(t_produced, t_consumed);
+    b.ext_mul_add(weight, difference, sum)
+}
+
 /// The challenges `gamma` and `alpha` from the root of the shards' list digests and the
 /// final list's digest, as cells.
 pub fn challenges_cells(
