@@ -21,7 +21,7 @@
 //! [`chips::merkle_path`] checks Merkle authentication paths one compression per row.
 
 pub mod aggregate;
-pub mod bus;
+pub use hearth_verifier::bus;
 pub mod chips;
 pub mod circuit;
 pub mod verifier;

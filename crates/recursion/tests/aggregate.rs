@@ -5,8 +5,9 @@
 
 use hearth_executor::Program;
 use hearth_machine::ProgramSource;
-use hearth_recursion::aggregate::{aggregate_run, check_run_statement};
+use hearth_recursion::aggregate::{aggregate_run, check_run_statement, program_id};
 use hearth_stark::ProofParams;
+use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
 fn assemble(body: &str) -> Program {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -37,13 +38,21 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
 
     let aggregated = aggregate_run(&run, ProgramSource::Elf(&program), &params).expect("aggregates");
     let descriptor = &run.shards[0].descriptor;
-    let keys_root = aggregated.keys.root();
-    aggregated.verify(&keys_root, descriptor, input.len(), &output).expect("the final proof verifies");
+    let id = program_id(descriptor).expect("descriptor");
+    let verified = aggregated.verify(&id).expect("the final proof verifies");
     eprintln!("{:?}", aggregated.report);
     assert_eq!(aggregated.report.nodes, run.shards.len() - 1);
+    assert_eq!(verified.shards, run.shards.len() as u64);
+    assert_eq!(verified.exit_code, 60);
+    assert_eq!(verified.input_len, 1);
+    let layers: Vec<&str> = verified.security.iter().map(|l| l.layer.as_str()).collect();
+    assert_eq!(layers, ["shards", "aggregation", "final"]);
+    assert_eq!(Some(verified.min_bits), verified.security.iter().map(|l| l.bits).min());
 
     // The final statement names this program, this output and these keys only.
+    let keys_root = aggregated.keys.root();
     let s = &aggregated.statement;
+    check_run_statement(s, &keys_root, descriptor, input.len(), &output).expect("the statement");
     assert!(check_run_statement(s, &keys_root, descriptor, input.len(), &59u64.to_le_bytes()).is_err());
     assert!(check_run_statement(s, &keys_root, descriptor, 2, &output).is_err());
     let mut other_keys = keys_root;
@@ -52,16 +61,58 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let mut other_program = descriptor.clone();
     other_program.entry += 4;
     assert!(check_run_statement(s, &keys_root, &other_program, input.len(), &output).is_err());
-    // A changed public value of the final proof fails its verification.
-    let mut tampered = aggregated.proof.public_values.clone();
-    tampered[hearth_stark::config::DIGEST_ELEMS * 2] += hearth_stark::Val::new(1);
-    assert!(
-        aggregated
-            .final_program
-            .circuit
-            .verify(&aggregated.proof.proof, &tampered, &aggregated.final_key)
-            .is_err()
-    );
+
+    // The standalone verifier, from the files' bytes: the proof verifies against the key and
+    // the program, and nothing else does.
+    let bytes = aggregated.final_proof.to_bytes().expect("encodes");
+    let key_bytes = aggregated.key.to_bytes().expect("encodes");
+    let key = AggregationKey::from_bytes(&key_bytes).expect("key file");
+    let read = || FinalProof::from_bytes(&bytes).expect("proof file");
+    verify_final(&read(), &key, &id).expect("read back, it verifies");
+    let refused = |proof: &FinalProof, key: &AggregationKey, id: &hearth_verifier::ProgramId| {
+        verify_final(proof, key, id).expect_err("must be refused")
+    };
+    let mut other_id = id.clone();
+    other_id.image_hi += 8;
+    assert!(matches!(refused(&read(), &key, &other_id), VerifyError::Statement(_)));
+    other_id = id.clone();
+    other_id.key[3] += hearth_stark::Val::new(1);
+    assert!(matches!(refused(&read(), &key, &other_id), VerifyError::Statement(_)));
+    let mut proof = read();
+    proof.output[0] ^= 1;
+    assert!(matches!(refused(&proof, &key, &id), VerifyError::Statement(_)), "another output");
+    let mut proof = read();
+    proof.public_values[hearth_stark::config::DIGEST_ELEMS * 2] += hearth_stark::Val::new(1);
+    assert!(matches!(refused(&proof, &key, &id), VerifyError::Rejected(_)), "a changed public value");
+    let mut proof = read();
+    proof.security[0].bits += 1;
+    assert!(matches!(refused(&proof, &key, &id), VerifyError::Security { .. }), "a security record");
+    let mut proof = read();
+    proof.proof.params.num_queries += 1;
+    assert!(matches!(refused(&proof, &key, &id), VerifyError::Shape(_)), "other parameters");
+    let mut other_key = AggregationKey::from_bytes(&key_bytes).expect("key file");
+    other_key.keys_root[0] += hearth_stark::Val::new(1);
+    assert!(matches!(refused(&read(), &other_key, &id), VerifyError::Statement(_)), "other allowed keys");
+    assert!(matches!(FinalProof::from_bytes(&key_bytes), Err(VerifyError::NotAFinalProof)));
+    assert!(matches!(AggregationKey::from_bytes(&bytes), Err(VerifyError::NotAKey)));
+
+    // Corrupted files: every flipped bit is refused, or leaves a file that means the same
+    // proof; none makes the verifier panic.
+    let step = (bytes.len() / 300).max(1);
+    let mut rejected = 0;
+    for (n, at) in (8..bytes.len()).step_by(step).enumerate() {
+        let mut corrupted = bytes.clone();
+        corrupted[at] ^= 1 << (n % 8);
+        let outcome = std::panic::catch_unwind(|| {
+            FinalProof::from_bytes(&corrupted).and_then(|p| verify_final(&p, &key, &id).map(|_| p))
+        });
+        match outcome {
+            Err(_) => panic!("the verifier panicked on a proof with byte {at} changed"),
+            Ok(Err(_)) => rejected += 1,
+            Ok(Ok(p)) => assert_eq!(p.to_bytes().expect("encodes"), bytes, "byte {at} changed the proof"),
+        }
+    }
+    assert!(rejected > 0);
 
     // Shards out of order, or one left out, cannot be aggregated: the leaves' memory stamps,
     // the nodes' hand-over or the final step's checks fail.

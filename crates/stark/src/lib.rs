@@ -2,6 +2,7 @@
 //! different heights in one proof with LogUp buses between them (Plonky3's batch STARK), a
 //! backend trait for the prover, and the security calculator.
 
+pub mod cols;
 pub mod config;
 pub mod cost;
 pub mod params;

@@ -7,8 +7,8 @@ use std::time::Instant;
 use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, shard_statement};
 use hearth_stark::config::DIGEST_ELEMS;
 use hearth_stark::prover::Commitment;
-use hearth_stark::{Challenge, ProofParams, Val};
-use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
+use hearth_stark::{ProofParams, Val};
+use p3_field::PrimeCharacteristicRing;
 use tracing::info_span;
 
 use super::AggregationError;
@@ -16,24 +16,28 @@ use super::keys::{Key, KeyList, KeyPath};
 use super::leaf::{LeafInputs, LeafProgram};
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
-use super::statement::RunStatement;
+use super::statement::{RANGE_STATEMENT_LEN, RUN_STATEMENT_LEN, RunStatement};
 use super::tokens::{Challenges, FinalWord, MemoryHistory, final_list_digest, join, list_digest};
 use crate::chips::RecursionChip;
 use crate::circuit::{CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
+use hearth_verifier::proof::recursion_proof_bits;
+use hearth_verifier::{
+    AggregationKey, FinalProof, LayerSecurity, ProgramId, Verified, VerifyError, verify_final,
+};
 
 /// A run's final proof with what checking it takes.
 pub struct RunAggregation {
-    /// The final step's proof.
-    pub proof: CircuitProof,
+    /// The final proof, as a verifier reads it.
+    pub final_proof: FinalProof,
+    /// What a verifier must know beforehand to check it.
+    pub key: AggregationKey,
     /// What it states.
     pub statement: RunStatement<Val>,
     /// The allowed keys of the tree's programs.
     pub keys: KeyList,
     /// The final step's program.
     pub final_program: FinalProgram,
-    /// Its verifying key.
-    pub final_key: Commitment,
     /// Sizes and times.
     pub report: AggregationReport,
 }
@@ -387,6 +391,29 @@ pub fn aggregate_run(
     let final_key = setup.final_program.circuit.verifying_key(params)?;
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
+    let layers = vec![
+        LayerSecurity { layer: "shards".into(), bits: shard_bits(run)? },
+        LayerSecurity {
+            layer: "aggregation".into(),
+            bits: recursion_proof_bits(&top.proof.proof, RANGE_STATEMENT_LEN)
+                .map_err(|e| AggregationError::Shape(e.to_string()))?,
+        },
+    ];
+    let mut security = layers.clone();
+    security.push(LayerSecurity {
+        layer: "final".into(),
+        bits: recursion_proof_bits(&proof.proof, RUN_STATEMENT_LEN)
+            .map_err(|e| AggregationError::Shape(e.to_string()))?,
+    });
+    let key = AggregationKey {
+        keys_root: setup.key_list.root(),
+        final_key,
+        final_params: params.clone(),
+        final_log_heights: setup.final_program.circuit.log_heights(),
+        layers,
+    };
+    let final_proof =
+        FinalProof { proof: proof.proof, public_values: proof.public_values, output: run.output(), security };
     let report = AggregationReport {
         leaf_programs: setup.leaves.len(),
         nodes,
@@ -397,7 +424,18 @@ pub fn aggregate_run(
         final_seconds,
     };
     let AggregationSetup { key_list, final_program, .. } = setup;
-    Ok(RunAggregation { proof, statement, keys: key_list, final_program, final_key, report })
+    Ok(RunAggregation { final_proof, key, statement, keys: key_list, final_program, report })
+}
+
+/// The weakest shard proof's provable bits (Johnson bound) by the calculator.
+fn shard_bits(run: &RunProof) -> Result<u32, AggregationError> {
+    let mut weakest: Option<u32> = None;
+    for shard in &run.shards {
+        let heights = shard.table_log_heights()?;
+        let [_, johnson] = hearth_machine::machine_security(&shard.stark.params, &heights)?;
+        weakest = Some(weakest.map_or(johnson.total, |w| w.min(johnson.total)));
+    }
+    weakest.ok_or_else(|| AggregationError::Statement("no shards".into()))
 }
 
 /// The list digests joined as the tree joins the shards: adjacent pairs, an odd last one
@@ -411,18 +449,22 @@ pub fn tree_digest(digests: &[Key]) -> Key {
 }
 
 impl RunAggregation {
-    /// Checks the final proof and that it states a run of the program `descriptor` on an
-    /// input of `input_len` bytes with `output`, under the allowed keys' root `keys_root`.
-    pub fn verify(
-        &self,
-        keys_root: &Key,
-        descriptor: &ProgramDescriptor,
-        input_len: usize,
-        output: &[u8],
-    ) -> Result<(), AggregationError> {
-        self.final_program.circuit.verify(&self.proof.proof, &self.proof.public_values, &self.final_key)?;
-        check_run_statement(&self.statement, keys_root, descriptor, input_len, output)
+    /// Checks the final proof as a standalone verifier does ([`verify_final`]) for `program`.
+    pub fn verify(&self, program: &ProgramId) -> Result<Verified, VerifyError> {
+        verify_final(&self.final_proof, &self.key, program)
     }
+}
+
+/// The program a descriptor names, as the standalone verifier knows it.
+pub fn program_id(descriptor: &ProgramDescriptor) -> Result<ProgramId, AggregationError> {
+    let commitment: Commitment = postcard::from_bytes(&descriptor.preprocessed_commitment)
+        .map_err(|e| AggregationError::Statement(format!("the descriptor's commitment: {e}")))?;
+    Ok(ProgramId {
+        key: key_of(&commitment),
+        entry: descriptor.entry,
+        image_lo: descriptor.image_lo,
+        image_hi: descriptor.image_hi,
+    })
 }
 
 /// Checks a final statement against what the verifier knows: the allowed keys, the program,
@@ -434,34 +476,11 @@ pub fn check_run_statement(
     input_len: usize,
     output: &[u8],
 ) -> Result<(), AggregationError> {
-    let wrong = |what: &str| Err(AggregationError::Statement(what.into()));
-    if &s.keys_root != keys_root {
-        return wrong("another set of recursion programs");
-    }
-    let commitment: Commitment = postcard::from_bytes(&descriptor.preprocessed_commitment)
-        .map_err(|e| AggregationError::Statement(format!("the descriptor's commitment: {e}")))?;
-    if s.program_key != key_of(&commitment) {
-        return wrong("another program's key");
-    }
-    let word = |a: u32| Val::from_u32(a / 8);
-    if s.entry_pc != Val::from_u32(descriptor.entry)
-        || s.image_lo != word(descriptor.image_lo)
-        || s.image_hi != word(descriptor.image_hi)
-    {
-        return wrong("another entry point or image");
-    }
-    if s.input_len != Val::from_usize(input_len) || s.output_len != Val::from_usize(output.len()) {
-        return wrong("another input or output length");
-    }
-    let ext = |c: &[Val; 8]| Challenge::from_basis_coefficients_slice(c).unwrap_or_default();
-    let (gamma, alpha) = (ext(&s.gamma), ext(&s.alpha));
-    let mut sum = Challenge::ZERO;
-    for (position, &byte) in output.iter().enumerate() {
-        let fp = alpha * Val::from_u8(byte) + Val::from_usize(position);
-        sum += (gamma - fp).try_inverse().unwrap_or_default();
-    }
-    if sum != ext(&s.output_sum) {
-        return wrong("another output");
+    let program = program_id(descriptor)?;
+    hearth_verifier::proof::check_run_statement(s, keys_root, &program, output)
+        .map_err(|e| AggregationError::Statement(e.to_string()))?;
+    if s.input_len != Val::from_usize(input_len) {
+        return Err(AggregationError::Statement("an input of another length".into()));
     }
     Ok(())
 }

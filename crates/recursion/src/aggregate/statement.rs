@@ -106,79 +106,7 @@ impl<T: Copy> RangeStatement<T> {
     }
 }
 
-/// The statement of the final aggregation proof: the run from the entry point to `exit`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RunStatement<T> {
-    /// Root of the allowed recursion keys.
-    pub keys_root: [T; DIGEST_ELEMS],
-    /// The machine program's key.
-    pub program_key: [T; DIGEST_ELEMS],
-    /// Shards in the run.
-    pub shards: T,
-    /// The entry point the run starts at.
-    pub entry_pc: T,
-    /// First word (address / 8) of the program image.
-    pub image_lo: T,
-    /// Word after the program image.
-    pub image_hi: T,
-    /// The exit code's four bytes.
-    pub exit_code: [T; 4],
-    /// Length of the input.
-    pub input_len: T,
-    /// Length of the output.
-    pub output_len: T,
-    /// The run-wide challenge.
-    pub gamma: [T; EXTENSION_DEGREE],
-    /// The run-wide challenge combining a token's parts.
-    pub alpha: [T; EXTENSION_DEGREE],
-    /// The output bytes' sum, which the verifier recomputes from the output it is given.
-    pub output_sum: [T; EXTENSION_DEGREE],
-}
-
-/// Public values of the final aggregation proof.
-pub const RUN_STATEMENT_LEN: usize = 2 * DIGEST_ELEMS + 3 * EXTENSION_DEGREE + 10;
-
-impl<T: Copy> RunStatement<T> {
-    /// The values in exposure order.
-    pub fn to_vec(&self) -> Vec<T> {
-        let mut v = Vec::with_capacity(RUN_STATEMENT_LEN);
-        v.extend(self.keys_root);
-        v.extend(self.program_key);
-        v.extend([self.shards, self.entry_pc, self.image_lo, self.image_hi]);
-        v.extend(self.exit_code);
-        v.extend([self.input_len, self.output_len]);
-        v.extend(self.gamma);
-        v.extend(self.alpha);
-        v.extend(self.output_sum);
-        v
-    }
-
-    /// Reads a statement from its values; `None` for a list of the wrong length.
-    pub fn from_slice(values: &[T]) -> Option<Self> {
-        if values.len() != RUN_STATEMENT_LEN {
-            return None;
-        }
-        let d = DIGEST_ELEMS;
-        let e = EXTENSION_DEGREE;
-        let array = |at: usize| -> [T; 9] { core::array::from_fn(|i| values[at + i]) };
-        let ext = |at: usize| -> [T; 8] { core::array::from_fn(|i| values[at + i]) };
-        let at = 2 * d;
-        Some(Self {
-            keys_root: array(0),
-            program_key: array(d),
-            shards: values[at],
-            entry_pc: values[at + 1],
-            image_lo: values[at + 2],
-            image_hi: values[at + 3],
-            exit_code: core::array::from_fn(|i| values[at + 4 + i]),
-            input_len: values[at + 8],
-            output_len: values[at + 9],
-            gamma: ext(at + 10),
-            alpha: ext(at + 10 + e),
-            output_sum: ext(at + 10 + 2 * e),
-        })
-    }
-}
+pub use hearth_verifier::statement::{RUN_STATEMENT_LEN, RunStatement};
 
 #[cfg(test)]
 mod tests {
@@ -191,9 +119,5 @@ mod tests {
         assert_eq!(s.to_vec(), values);
         assert_eq!(s.lists[8], RANGE_STATEMENT_LEN as u32 - 1);
         assert!(RangeStatement::from_slice(&values[1..]).is_none());
-        let values: Vec<u32> = (0..RUN_STATEMENT_LEN as u32).collect();
-        let s = RunStatement::from_slice(&values).expect("length");
-        assert_eq!(s.to_vec(), values);
-        assert_eq!(s.output_sum[7], RUN_STATEMENT_LEN as u32 - 1);
     }
 }

@@ -26,24 +26,7 @@ pub use program::*;
 
 use crate::chips::{self, RecursionChip};
 
-/// Each table's index in a program's proof.
-pub mod table {
-    /// Constants and inputs.
-    pub const VAR: usize = 0;
-    /// Arithmetic.
-    pub const ALU: usize = 1;
-    /// Pack and unpack.
-    pub const PACK: usize = 2;
-    /// Poseidon2 calls.
-    pub const POSEIDON2_CALL: usize = 3;
-    /// Binary decompositions.
-    pub const BITS: usize = 4;
-    /// Public values.
-    pub const PUBLIC: usize = 5;
-    /// The Poseidon2 permutations the calls look up (the one table without preprocessed rows:
-    /// the ones before it are the program).
-    pub const POSEIDON2: usize = 6;
-}
+pub use hearth_verifier::chips::table;
 
 /// Why a program could not be run or proven, or its proof was rejected.
 #[derive(Debug, thiserror::Error)]

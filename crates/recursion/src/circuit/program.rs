@@ -3,17 +3,14 @@
 //! counts are the tables' preprocessed columns, so the program is fixed by its commitment.
 
 use hearth_stark::Val;
-use hearth_stark::config::{EXTENSION_DEGREE, POSEIDON2_WIDTH};
+use hearth_stark::config::POSEIDON2_WIDTH;
 use p3_field::PrimeCharacteristicRing;
 
-/// Elements of one memory cell: an extension element, or a base element and seven zeros.
-pub const CELL: usize = EXTENSION_DEGREE;
+pub use hearth_verifier::{CELL, NUM_BIT_BLOCKS, NUM_BITS};
 /// The value of one memory cell.
 pub type Cell = [Val; CELL];
 /// A memory address.
 pub type Addr = u32;
-/// Bits of a canonical KoalaBear element.
-pub const NUM_BITS: usize = 31;
 
 /// A base element as a memory cell.
 pub fn base_cell(x: Val) -> Cell {
@@ -123,9 +120,6 @@ pub struct Poseidon2CallInstr {
     /// Reads of each output cell.
     pub output_mults: [u32; POSEIDON2_WIDTH],
 }
-
-/// Cells holding the 31 bits, eight per cell.
-pub const NUM_BIT_BLOCKS: usize = NUM_BITS.div_ceil(CELL);
 
 /// The canonical binary decomposition of a base cell, least significant bit first, written
 /// eight bits per cell (a cell's limb `i` is bit `8k + i` of block `k`; the last limb of the

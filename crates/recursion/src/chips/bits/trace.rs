@@ -4,7 +4,7 @@ use hearth_stark::Val;
 use p3_field::{Field, PrimeCharacteristicRing, PrimeField32};
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::*;
+use super::*;
 use crate::circuit::{BitsInstr, Memory, NUM_BITS, table_height};
 
 /// The program's rows of the bits table, padded with rows that do nothing.

@@ -3,7 +3,7 @@ use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH};
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::*;
+use super::*;
 use crate::chips::poseidon2::Poseidon2Requests;
 
 /// One authentication path: a leaf digest, its index, and the siblings from the leaf's level

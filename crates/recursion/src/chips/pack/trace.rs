@@ -4,7 +4,7 @@ use hearth_stark::Val;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::*;
+use super::*;
 use crate::circuit::{Memory, PackDirection, PackInstr, table_height};
 
 /// The program's rows of the pack table, padded with rows that read and write nothing.

@@ -3,12 +3,9 @@
 //! Plonky3's `p3-poseidon2-air`; each row provides `(input, output)` on the
 //! [`POSEIDON2`](crate::bus::POSEIDON2) bus as many times as other tables look it up.
 
-mod air;
-mod columns;
 #[cfg(test)]
 mod tests;
 mod trace;
 
-pub use air::Poseidon2Chip;
-pub use columns::*;
+pub use hearth_verifier::chips::poseidon2::*;
 pub use trace::{Poseidon2Requests, generate_padded_trace, generate_trace};

@@ -8,8 +8,8 @@ use p3_koala_bear::{
 use p3_matrix::dense::RowMajorMatrix;
 use p3_symmetric::Permutation;
 
-use super::air::round_constants;
-use super::columns::*;
+use super::*;
+use hearth_verifier::chips::poseidon2::round_constants;
 
 /// The permutations other tables look up while their traces are generated: each distinct input
 /// once, with how many times it was asked for.

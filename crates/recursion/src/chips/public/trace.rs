@@ -2,7 +2,7 @@ use hearth_stark::Val;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::*;
+use super::*;
 use crate::circuit::{Memory, PublicInstr, table_height};
 
 /// The program's rows of the public table, padded with rows that read nothing.

@@ -1,12 +1,9 @@
 //! The var table: the recursion program's constants and inputs (the values of the proof being
 //! verified), one memory cell per row.
 
-mod air;
-mod columns;
 #[cfg(test)]
 mod tests;
 mod trace;
 
-pub use air::VarChip;
-pub use columns::*;
+pub use hearth_verifier::chips::var::*;
 pub use trace::{generate_trace, preprocessed_trace};

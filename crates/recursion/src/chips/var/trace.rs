@@ -4,7 +4,7 @@ use hearth_stark::Val;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::*;
+use super::*;
 use crate::circuit::{Memory, VarInstr, VarKind, table_height};
 
 /// The program's rows of the var table, padded with rows that provide nothing.

@@ -8,8 +8,8 @@ use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
+use crate::CELL;
 use crate::bus::MEMORY;
-use crate::circuit::CELL;
 
 /// The pack table.
 ///

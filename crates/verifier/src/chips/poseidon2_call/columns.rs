@@ -1,4 +1,4 @@
-use hearth_machine::column_layout;
+use hearth_stark::column_layout;
 use hearth_stark::config::POSEIDON2_WIDTH;
 
 /// Preprocessed columns of the Poseidon2 call table: one instruction per row.

@@ -27,7 +27,7 @@ pub(crate) type RoundAir = Poseidon2Air<
 
 /// The published round constants of `default_koalabear_poseidon2_24`, the permutation the
 /// proofs being verified hash with.
-pub(crate) fn round_constants() -> RoundConstants<Val, WIDTH, HALF_FULL_ROUNDS, PARTIAL_ROUNDS> {
+pub fn round_constants() -> RoundConstants<Val, WIDTH, HALF_FULL_ROUNDS, PARTIAL_ROUNDS> {
     RoundConstants::new(
         KOALABEAR_POSEIDON2_RC_24_EXTERNAL_INITIAL,
         KOALABEAR_POSEIDON2_RC_24_INTERNAL,

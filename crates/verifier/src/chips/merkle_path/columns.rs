@@ -1,4 +1,4 @@
-use hearth_machine::column_layout;
+use hearth_stark::column_layout;
 use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH};
 
 /// Permutation outputs past the digest, which the compression truncates away.

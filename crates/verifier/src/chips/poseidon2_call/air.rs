@@ -9,8 +9,8 @@ use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
+use crate::CELL;
 use crate::bus::{MEMORY, POSEIDON2};
-use crate::circuit::CELL;
 
 /// The Poseidon2 call table.
 ///

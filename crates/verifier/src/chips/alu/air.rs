@@ -9,8 +9,8 @@ use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
+use crate::CELL;
 use crate::bus::MEMORY;
-use crate::circuit::CELL;
 
 /// The product of two elements of `F[X]/(X^8 - W)` given by their coordinates, as the
 /// challenge field multiplies them.

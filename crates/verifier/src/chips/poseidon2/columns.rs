@@ -1,4 +1,4 @@
-use hearth_machine::column_layout;
+use hearth_stark::column_layout;
 use hearth_stark::config::POSEIDON2_WIDTH;
 use p3_koala_bear::{KOALABEAR_POSEIDON2_HALF_FULL_ROUNDS, KOALABEAR_POSEIDON2_PARTIAL_ROUNDS_24};
 

@@ -1,6 +1,6 @@
-use hearth_machine::column_layout;
+use hearth_stark::column_layout;
 
-use crate::circuit::CELL;
+use crate::CELL;
 
 /// Preprocessed columns of the var table: one instruction per row.
 #[repr(C)]

@@ -1,6 +1,6 @@
-use hearth_machine::column_layout;
+use hearth_stark::column_layout;
 
-use crate::circuit::{NUM_BIT_BLOCKS, NUM_BITS};
+use crate::{NUM_BIT_BLOCKS, NUM_BITS};
 
 /// Preprocessed columns of the bits table: one instruction per row.
 #[repr(C)]

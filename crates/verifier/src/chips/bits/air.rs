@@ -9,7 +9,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::*;
 use crate::bus::MEMORY;
-use crate::circuit::{CELL, NUM_BITS};
+use crate::{CELL, NUM_BITS};
 
 /// Bits below the top seven: KoalaBear's modulus is `2^31 - 2^24 + 1`.
 const LOW_BITS: usize = 24;

@@ -1,0 +1,302 @@
+//! The final proof's file format and its verification.
+
+use hearth_stark::config::DIGEST_ELEMS;
+use hearth_stark::security::proven_bits;
+use hearth_stark::{Challenge, Commitment, ProofParams, StarkProof, Val, security_inputs, table_shapes};
+use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32};
+use serde::{Deserialize, Serialize};
+
+use crate::chips::{program_airs, table};
+use crate::statement::{RUN_STATEMENT_LEN, RunStatement};
+
+/// A program's or a recursion program's key: the root of the commitment to its preprocessed
+/// tables.
+pub type Key = [Val; DIGEST_ELEMS];
+
+/// The key of a commitment (its single root: recursion refuses capped commitments).
+pub fn key_of(commitment: &Commitment) -> Option<Key> {
+    commitment.roots().first().copied()
+}
+
+/// The program a run executed, as the verifier knows it (from the ELF, or published with it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramId {
+    /// The key of the machine program's preprocessed tables (its code).
+    pub key: Key,
+    /// Its entry point.
+    pub entry: u32,
+    /// First byte of its image.
+    pub image_lo: u32,
+    /// Byte after its image.
+    pub image_hi: u32,
+}
+
+/// Security of one layer of the aggregation (shard proofs, leaves, nodes, final step) by the
+/// calculator, in the Johnson-bound regime.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerSecurity {
+    /// The layer.
+    pub layer: String,
+    /// Proven bits.
+    pub bits: u32,
+}
+
+/// What a verifier must know before it sees a proof: the recursion programs allowed in the
+/// tree and the final program, all fixed by their keys.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AggregationKey {
+    /// Root of the allowed leaf and node keys.
+    pub keys_root: Key,
+    /// The final program's verifying key.
+    pub final_key: Commitment,
+    /// The parameters the final proof must be made with (the key is a commitment at them).
+    pub final_params: ProofParams,
+    /// `log2` of the final program's table heights (fixed by the program).
+    pub final_log_heights: Vec<usize>,
+    /// Security of the layers below the final one (their parameters are fixed by the keys).
+    pub layers: Vec<LayerSecurity>,
+}
+
+/// Bytes that open an aggregation key file.
+pub const AGGREGATION_KEY_MAGIC: &[u8; 8] = b"HEARTHAK";
+
+impl AggregationKey {
+    /// The file's bytes: the magic, then the encoding (versioned like final proofs).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, VerifyError> {
+        let mut bytes = AGGREGATION_KEY_MAGIC.to_vec();
+        bytes.extend(
+            postcard::to_allocvec(&(FINAL_PROOF_VERSION, self))
+                .map_err(|e| VerifyError::Encoding(e.to_string()))?,
+        );
+        Ok(bytes)
+    }
+
+    /// Reads an aggregation key file; refuses other files and other versions.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        let body = bytes.strip_prefix(AGGREGATION_KEY_MAGIC).ok_or(VerifyError::NotAKey)?;
+        let (version, key): (u32, Self) =
+            postcard::from_bytes(body).map_err(|e| VerifyError::Encoding(e.to_string()))?;
+        if version != FINAL_PROOF_VERSION {
+            return Err(VerifyError::Version { expected: FINAL_PROOF_VERSION, got: version });
+        }
+        Ok(key)
+    }
+}
+
+/// Bytes that open a final proof file.
+pub const FINAL_PROOF_MAGIC: &[u8; 8] = b"HEARTHFP";
+/// Version of the final proof's encoding.
+pub const FINAL_PROOF_VERSION: u32 = 1;
+
+/// A run's final proof: one STARK proof of the final recursion program, its public values (the
+/// [`RunStatement`]), the run's output and the security of every layer.
+#[derive(Serialize, Deserialize)]
+pub struct FinalProof {
+    /// The final program's proof.
+    pub proof: StarkProof,
+    /// Its public values.
+    pub public_values: Vec<Val>,
+    /// The run's public output.
+    pub output: Vec<u8>,
+    /// Security of every layer, the final step's last, as the prover recorded it; the verifier
+    /// recomputes it and refuses a record that differs.
+    pub security: Vec<LayerSecurity>,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    version: u32,
+    proof: FinalProof,
+}
+
+#[derive(Serialize)]
+struct EnvelopeRef<'a> {
+    version: u32,
+    proof: &'a FinalProof,
+}
+
+impl FinalProof {
+    /// The file's bytes: the magic, then the versioned encoding.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, VerifyError> {
+        let mut bytes = FINAL_PROOF_MAGIC.to_vec();
+        let envelope = EnvelopeRef { version: FINAL_PROOF_VERSION, proof: self };
+        bytes.extend(postcard::to_allocvec(&envelope).map_err(|e| VerifyError::Encoding(e.to_string()))?);
+        Ok(bytes)
+    }
+
+    /// Reads a final proof file; refuses other files and other versions.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        let body = bytes.strip_prefix(FINAL_PROOF_MAGIC).ok_or(VerifyError::NotAFinalProof)?;
+        let envelope: Envelope =
+            postcard::from_bytes(body).map_err(|e| VerifyError::Encoding(e.to_string()))?;
+        if envelope.version != FINAL_PROOF_VERSION {
+            return Err(VerifyError::Version { expected: FINAL_PROOF_VERSION, got: envelope.version });
+        }
+        Ok(envelope.proof)
+    }
+
+    /// The lowest security over its layers, as recorded.
+    pub fn min_bits(&self) -> Option<u32> {
+        self.security.iter().map(|l| l.bits).min()
+    }
+}
+
+/// What a verified final proof establishes.
+#[derive(Clone, Debug)]
+pub struct Verified {
+    /// The statement proven.
+    pub statement: RunStatement<Val>,
+    /// Shards the run was split into.
+    pub shards: u64,
+    /// The run's exit code.
+    pub exit_code: u32,
+    /// Length of the input the run read from.
+    pub input_len: u64,
+    /// Security of every layer, the final step's last.
+    pub security: Vec<LayerSecurity>,
+    /// The lowest of them.
+    pub min_bits: u32,
+}
+
+/// Why a final proof was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The bytes are not a final proof.
+    #[error("not a Hearth final proof (wrong magic bytes)")]
+    NotAFinalProof,
+    /// The bytes are not an aggregation key.
+    #[error("not a Hearth aggregation key (wrong magic bytes)")]
+    NotAKey,
+    /// An encoding of another version.
+    #[error("final proof format version {got}, this verifier reads version {expected}")]
+    Version {
+        /// The version read.
+        expected: u32,
+        /// The proof's version.
+        got: u32,
+    },
+    /// The bytes do not decode.
+    #[error("malformed final proof: {0}")]
+    Encoding(String),
+    /// The proof's shape is not the final program's.
+    #[error("the proof is not of the final program: {0}")]
+    Shape(String),
+    /// The STARK proof does not verify.
+    #[error("the final proof does not verify: {0}")]
+    Rejected(String),
+    /// The proof verifies but states something else than what the verifier was asked about.
+    #[error("the proof is about {0}")]
+    Statement(&'static str),
+    /// The recorded security differs from the computed one.
+    #[error("the recorded security {recorded:?} differs from the calculator's {computed:?}")]
+    Security {
+        /// As recorded in the proof.
+        recorded: Vec<LayerSecurity>,
+        /// As computed.
+        computed: Vec<LayerSecurity>,
+    },
+}
+
+/// The output's sum `sum_i 1 / (gamma - (i + alpha byte_i))` that the final statement carries.
+pub fn output_sum(gamma: Challenge, alpha: Challenge, output: &[u8]) -> Challenge {
+    output
+        .iter()
+        .enumerate()
+        .map(|(position, &byte)| {
+            let fingerprint = alpha * Val::from_u8(byte) + Val::from_usize(position);
+            (gamma - fingerprint).try_inverse().unwrap_or_default()
+        })
+        .sum()
+}
+
+/// Checks a run's final statement against what the verifier knows: the allowed keys, the
+/// program and the output (its sum recomputed with the statement's challenges).
+pub fn check_run_statement(
+    s: &RunStatement<Val>,
+    keys_root: &Key,
+    program: &ProgramId,
+    output: &[u8],
+) -> Result<(), VerifyError> {
+    if &s.keys_root != keys_root {
+        return Err(VerifyError::Statement("another set of recursion programs"));
+    }
+    if s.program_key != program.key {
+        return Err(VerifyError::Statement("another program"));
+    }
+    let word = |a: u32| Val::from_u32(a / 8);
+    if s.entry_pc != Val::from_u32(program.entry)
+        || s.image_lo != word(program.image_lo)
+        || s.image_hi != word(program.image_hi)
+    {
+        return Err(VerifyError::Statement("another entry point or image"));
+    }
+    if s.output_len != Val::from_usize(output.len()) {
+        return Err(VerifyError::Statement("an output of another length"));
+    }
+    let ext = |c: &[Val; 8]| Challenge::from_basis_coefficients_slice(c).unwrap_or_default();
+    if output_sum(ext(&s.gamma), ext(&s.alpha), output) != ext(&s.output_sum) {
+        return Err(VerifyError::Statement("another output"));
+    }
+    Ok(())
+}
+
+/// Security of a proof of the recursion tables, by the calculator.
+pub fn recursion_proof_bits(proof: &StarkProof, num_public_values: usize) -> Result<u32, VerifyError> {
+    let airs = program_airs(num_public_values);
+    let heights = proof.log_heights();
+    if heights.len() != airs.len() {
+        return Err(VerifyError::Shape("one height per table".into()));
+    }
+    let names: Vec<String> = table::NAMES.iter().map(|n| (*n).to_string()).collect();
+    let shapes = table_shapes(&names, &airs, &heights, &proof.params)
+        .map_err(|e| VerifyError::Shape(e.to_string()))?;
+    proven_bits(&security_inputs(&shapes, &proof.params)).map_err(|e| VerifyError::Shape(e.to_string()))
+}
+
+/// Verifies a final proof of `program`'s run under `key`: the STARK proof of the final program,
+/// its statement against the program and the output, and the security record.
+pub fn verify_final(
+    proof: &FinalProof,
+    key: &AggregationKey,
+    program: &ProgramId,
+) -> Result<Verified, VerifyError> {
+    let statement = RunStatement::from_slice(&proof.public_values)
+        .ok_or(VerifyError::Shape(format!("{RUN_STATEMENT_LEN} public values")))?;
+    if proof.proof.params != key.final_params {
+        return Err(VerifyError::Shape(format!(
+            "made with parameter set {:?}, the final program's is {:?}",
+            proof.proof.params.name, key.final_params.name
+        )));
+    }
+    if proof.proof.log_heights() != key.final_log_heights {
+        return Err(VerifyError::Shape("table heights are not the final program's".into()));
+    }
+    let airs = program_airs(RUN_STATEMENT_LEN);
+    let mut public_values = vec![Vec::new(); airs.len()];
+    if let Some(slot) = public_values.get_mut(table::PUBLIC) {
+        *slot = proof.public_values.clone();
+    }
+    hearth_stark::verify(&airs, &proof.proof, &public_values, Some(key.final_key.clone()))
+        .map_err(|e| VerifyError::Rejected(e.to_string()))?;
+    check_run_statement(&statement, &key.keys_root, program, &proof.output)?;
+
+    let mut security = key.layers.clone();
+    security.push(LayerSecurity {
+        layer: "final".into(),
+        bits: recursion_proof_bits(&proof.proof, RUN_STATEMENT_LEN)?,
+    });
+    if security != proof.security {
+        return Err(VerifyError::Security { recorded: proof.security.clone(), computed: security });
+    }
+    let min_bits = security.iter().map(|l| l.bits).min().unwrap_or(0);
+    let exit_code = statement.exit_code.iter().rev().fold(0u32, |acc, b| (acc << 8) | b.as_canonical_u32());
+    Ok(Verified {
+        shards: u64::from(statement.shards.as_canonical_u32()),
+        input_len: u64::from(statement.input_len.as_canonical_u32()),
+        exit_code,
+        statement,
+        security,
+        min_bits,
+    })
+}
