@@ -43,6 +43,6 @@ pub use run::{
 pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,
     PublicValues, ShardProof, ShardStatement, ShardWitness, VerifyError, machine_chips, machine_security,
-    machine_shapes, prove_forged, prove_leaving_out, prove_shard, prove_shard_with, prove_tampered,
-    shard_statement, shard_traces, shard_verifier_work, shard_witness,
+    machine_shapes, program_descriptor, prove_forged, prove_leaving_out, prove_shard, prove_shard_with,
+    prove_tampered, shard_statement, shard_traces, shard_verifier_work, shard_witness,
 };

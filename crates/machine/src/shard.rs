@@ -10,7 +10,6 @@ use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tracing::{debug, instrument};
 
 use crate::boundary::ShardBoundary;
@@ -69,34 +68,7 @@ pub enum VerifyError {
     Stark(#[from] hearth_stark::StarkError),
 }
 
-/// What identifies a program to the verifier: entry point, image range, table heights and the
-/// commitment to the preprocessed tables (program and memory image) under one parameter set.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProgramDescriptor {
-    /// Entry point.
-    pub entry: u32,
-    /// First address of the memory image.
-    pub image_lo: u32,
-    /// One past the memory image.
-    pub image_hi: u32,
-    /// `log2` of the program table's height.
-    pub program_log_height: u8,
-    /// `log2` of the image table's height.
-    pub image_log_height: u8,
-    /// Serialized commitment to the preprocessed tables.
-    pub preprocessed_commitment: Vec<u8>,
-}
-
-impl ProgramDescriptor {
-    /// The program hash: SHA-256 of the descriptor (depends on the parameter set through the
-    /// commitment).
-    pub fn hash(&self) -> [u8; 32] {
-        let mut h = Sha256::new();
-        h.update(b"hearth-program-v1");
-        h.update(postcard::to_allocvec(self).unwrap_or_default());
-        h.finalize().into()
-    }
-}
+pub use hearth_verifier::ProgramDescriptor;
 
 /// What a verified proof establishes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -526,6 +498,27 @@ fn generate_traces(
         memory_boundary,
     ];
     Ok((traces, boundary))
+}
+
+/// The descriptor every shard proof of `program` under `params` carries; its hash is the
+/// program hash a verifier is given.
+pub fn program_descriptor(program: &Program, params: &ProofParams) -> Result<ProgramDescriptor, VerifyError> {
+    use p3_air::BaseAir;
+    let tables = ProgramTables::of(program);
+    let log2 = |h: usize| h.trailing_zeros() as usize;
+    let chips = machine_chips(None, Some(tables.program_rows.clone()), Some(tables.image_rows.clone()), None);
+    // The commitment covers the tables with preprocessed rows (program, image, byte), which
+    // every shard holds, at their preprocessed heights.
+    let (chips, heights): (Vec<Chip>, Vec<usize>) = chips
+        .into_iter()
+        .filter_map(|chip| {
+            let height = BaseAir::<Val>::preprocessed_trace(&chip)?.height();
+            Some((chip, log2(height)))
+        })
+        .unzip();
+    let commitment = hearth_stark::preprocessed_commitment(params, &chips, &heights)?
+        .ok_or_else(|| VerifyError::Malformed("no preprocessed tables".into()))?;
+    Ok(tables.descriptor(log2(tables.program_rows.height()), log2(tables.image_rows.height()), &commitment))
 }
 
 /// How the verifier knows the program.

@@ -5,7 +5,7 @@
 
 use hearth_executor::Program;
 use hearth_machine::ProgramSource;
-use hearth_recursion::aggregate::{aggregate_run, check_run_statement, program_id};
+use hearth_recursion::aggregate::{aggregate_run, check_run_statement};
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
@@ -38,11 +38,14 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
 
     let aggregated = aggregate_run(&run, ProgramSource::Elf(&program), &params).expect("aggregates");
     let descriptor = &run.shards[0].descriptor;
-    let id = program_id(descriptor).expect("descriptor");
-    let verified = aggregated.verify(&id).expect("the final proof verifies");
+    let hash = descriptor.hash();
+    let rebuilt = hearth_machine::program_descriptor(&program, &params).expect("descriptor");
+    assert_eq!(&rebuilt, descriptor, "the descriptor rebuilt from the ELF is the proof's");
+    let verified = aggregated.verify(&hash).expect("the final proof verifies");
     eprintln!("{:?}", aggregated.report);
     assert_eq!(aggregated.report.nodes, run.shards.len() - 1);
     assert_eq!(verified.shards, run.shards.len() as u64);
+    assert_eq!(verified.program_hash, hash);
     assert_eq!(verified.exit_code, 60);
     assert_eq!(verified.input_len, 1);
     let layers: Vec<&str> = verified.security.iter().map(|l| l.layer.as_str()).collect();
@@ -68,31 +71,38 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let key_bytes = aggregated.key.to_bytes().expect("encodes");
     let key = AggregationKey::from_bytes(&key_bytes).expect("key file");
     let read = || FinalProof::from_bytes(&bytes).expect("proof file");
-    verify_final(&read(), &key, &id).expect("read back, it verifies");
-    let refused = |proof: &FinalProof, key: &AggregationKey, id: &hearth_verifier::ProgramId| {
-        verify_final(proof, key, id).expect_err("must be refused")
+    verify_final(&read(), &key, &hash).expect("read back, it verifies");
+    let refused = |proof: &FinalProof, key: &AggregationKey, hash: &[u8; 32]| {
+        verify_final(proof, key, hash).expect_err("must be refused")
     };
-    let mut other_id = id.clone();
-    other_id.image_hi += 8;
-    assert!(matches!(refused(&read(), &key, &other_id), VerifyError::Statement(_)));
-    other_id = id.clone();
-    other_id.key[3] += hearth_stark::Val::new(1);
-    assert!(matches!(refused(&read(), &key, &other_id), VerifyError::Statement(_)));
+    let mut other_hash = hash;
+    other_hash[0] ^= 1;
+    assert!(matches!(refused(&read(), &key, &other_hash), VerifyError::WrongProgram(_)));
+    // A descriptor changed to another program's (its hash given as the one expected): the
+    // statement names the program that ran.
+    let mut proof = read();
+    proof.descriptor.image_hi += 8;
+    let claimed = proof.descriptor.hash();
+    assert!(matches!(refused(&proof, &key, &claimed), VerifyError::Statement(_)), "another image");
+    let mut proof = read();
+    proof.descriptor.entry += 4;
+    let claimed = proof.descriptor.hash();
+    assert!(matches!(refused(&proof, &key, &claimed), VerifyError::Statement(_)), "another entry");
     let mut proof = read();
     proof.output[0] ^= 1;
-    assert!(matches!(refused(&proof, &key, &id), VerifyError::Statement(_)), "another output");
+    assert!(matches!(refused(&proof, &key, &hash), VerifyError::Statement(_)), "another output");
     let mut proof = read();
     proof.public_values[hearth_stark::config::DIGEST_ELEMS * 2] += hearth_stark::Val::new(1);
-    assert!(matches!(refused(&proof, &key, &id), VerifyError::Rejected(_)), "a changed public value");
+    assert!(matches!(refused(&proof, &key, &hash), VerifyError::Rejected(_)), "a changed public value");
     let mut proof = read();
     proof.security[0].bits += 1;
-    assert!(matches!(refused(&proof, &key, &id), VerifyError::Security { .. }), "a security record");
+    assert!(matches!(refused(&proof, &key, &hash), VerifyError::Security { .. }), "a security record");
     let mut proof = read();
     proof.proof.params.num_queries += 1;
-    assert!(matches!(refused(&proof, &key, &id), VerifyError::Shape(_)), "other parameters");
+    assert!(matches!(refused(&proof, &key, &hash), VerifyError::Shape(_)), "other parameters");
     let mut other_key = AggregationKey::from_bytes(&key_bytes).expect("key file");
     other_key.keys_root[0] += hearth_stark::Val::new(1);
-    assert!(matches!(refused(&read(), &other_key, &id), VerifyError::Statement(_)), "other allowed keys");
+    assert!(matches!(refused(&read(), &other_key, &hash), VerifyError::Statement(_)), "other allowed keys");
     assert!(matches!(FinalProof::from_bytes(&key_bytes), Err(VerifyError::NotAFinalProof)));
     assert!(matches!(AggregationKey::from_bytes(&bytes), Err(VerifyError::NotAKey)));
 
@@ -100,11 +110,12 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     // proof; none makes the verifier panic.
     let step = (bytes.len() / 300).max(1);
     let mut rejected = 0;
+    let started = std::time::Instant::now();
     for (n, at) in (8..bytes.len()).step_by(step).enumerate() {
         let mut corrupted = bytes.clone();
         corrupted[at] ^= 1 << (n % 8);
         let outcome = std::panic::catch_unwind(|| {
-            FinalProof::from_bytes(&corrupted).and_then(|p| verify_final(&p, &key, &id).map(|_| p))
+            FinalProof::from_bytes(&corrupted).and_then(|p| verify_final(&p, &key, &hash).map(|_| p))
         });
         match outcome {
             Err(_) => panic!("the verifier panicked on a proof with byte {at} changed"),
@@ -113,6 +124,7 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
         }
     }
     assert!(rejected > 0);
+    eprintln!("{} bytes, corruption checks {:?}", bytes.len(), started.elapsed());
 
     // Shards out of order, or one left out, cannot be aggregated: the leaves' memory stamps,
     // the nodes' hand-over or the final step's checks fail.

@@ -5,7 +5,8 @@
 //! the aggregation tree's top proof, with the run's statement as its public values
 //! ([`RunStatement`]) and the program's output beside it. [`verify_final`] checks it against
 //! what the verifier knows beforehand: the aggregation's keys ([`AggregationKey`]: the allowed
-//! leaf and node programs, the final program) and the program that ran ([`ProgramId`]).
+//! leaf and node programs, the final program) and the program that ran (its hash, over the
+//! [`ProgramDescriptor`] the proof carries).
 //!
 //! This crate holds the recursion tables' constraints ([`chips`]) because a verifier needs
 //! them; their trace generation, the recursion programs and the aggregation are the prover's
@@ -21,13 +22,13 @@ pub mod bus;
 // widths the STARK verifier checked against the tables' before evaluating them.
 #[allow(clippy::indexing_slicing)]
 pub mod chips;
+pub mod descriptor;
 pub mod proof;
 pub mod statement;
 
 pub use chips::RecursionChip;
-pub use proof::{
-    AggregationKey, FinalProof, Key, LayerSecurity, ProgramId, Verified, VerifyError, verify_final,
-};
+pub use descriptor::{ProgramDescriptor, ProgramId};
+pub use proof::{AggregationKey, FinalProof, Key, LayerSecurity, Verified, VerifyError, verify_final};
 pub use statement::{RUN_STATEMENT_LEN, RunStatement};
 
 use hearth_stark::config::EXTENSION_DEGREE;

@@ -7,6 +7,7 @@ use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32};
 use serde::{Deserialize, Serialize};
 
 use crate::chips::{program_airs, table};
+use crate::descriptor::{ProgramDescriptor, ProgramId};
 use crate::statement::{RUN_STATEMENT_LEN, RunStatement};
 
 /// A program's or a recursion program's key: the root of the commitment to its preprocessed
@@ -16,19 +17,6 @@ pub type Key = [Val; DIGEST_ELEMS];
 /// The key of a commitment (its single root: recursion refuses capped commitments).
 pub fn key_of(commitment: &Commitment) -> Option<Key> {
     commitment.roots().first().copied()
-}
-
-/// The program a run executed, as the verifier knows it (from the ELF, or published with it).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProgramId {
-    /// The key of the machine program's preprocessed tables (its code).
-    pub key: Key,
-    /// Its entry point.
-    pub entry: u32,
-    /// First byte of its image.
-    pub image_lo: u32,
-    /// Byte after its image.
-    pub image_hi: u32,
 }
 
 /// Security of one layer of the aggregation (shard proofs, leaves, nodes, final step) by the
@@ -98,6 +86,8 @@ pub struct FinalProof {
     pub public_values: Vec<Val>,
     /// The run's public output.
     pub output: Vec<u8>,
+    /// The program that ran; its hash is the program hash a verifier is asked about.
+    pub descriptor: ProgramDescriptor,
     /// Security of every layer, the final step's last, as the prover recorded it; the verifier
     /// recomputes it and refuses a record that differs.
     pub security: Vec<LayerSecurity>,
@@ -144,6 +134,8 @@ impl FinalProof {
 /// What a verified final proof establishes.
 #[derive(Clone, Debug)]
 pub struct Verified {
+    /// The program hash (of the proof's descriptor).
+    pub program_hash: [u8; 32],
     /// The statement proven.
     pub statement: RunStatement<Val>,
     /// Shards the run was split into.
@@ -182,6 +174,9 @@ pub enum VerifyError {
     /// The proof's shape is not the final program's.
     #[error("the proof is not of the final program: {0}")]
     Shape(String),
+    /// The proof is about another program.
+    #[error("the proof is of program 0x{}, not the one expected", hex(.0))]
+    WrongProgram([u8; 32]),
     /// The STARK proof does not verify.
     #[error("the final proof does not verify: {0}")]
     Rejected(String),
@@ -254,13 +249,24 @@ pub fn recursion_proof_bits(proof: &StarkProof, num_public_values: usize) -> Res
     proven_bits(&security_inputs(&shapes, &proof.params)).map_err(|e| VerifyError::Shape(e.to_string()))
 }
 
-/// Verifies a final proof of `program`'s run under `key`: the STARK proof of the final program,
-/// its statement against the program and the output, and the security record.
+/// Lower-case hex of bytes.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Verifies a final proof of a run of the program with hash `program_hash` under `key`: the
+/// STARK proof of the final program, its statement against the program (the proof's
+/// descriptor, which must hash to `program_hash`) and the output, and the security record.
 pub fn verify_final(
     proof: &FinalProof,
     key: &AggregationKey,
-    program: &ProgramId,
+    program_hash: &[u8; 32],
 ) -> Result<Verified, VerifyError> {
+    let hash = proof.descriptor.hash();
+    if &hash != program_hash {
+        return Err(VerifyError::WrongProgram(hash));
+    }
+    let program = &proof.descriptor.id()?;
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or(VerifyError::Shape(format!("{RUN_STATEMENT_LEN} public values")))?;
     if proof.proof.params != key.final_params {
@@ -292,6 +298,7 @@ pub fn verify_final(
     let min_bits = security.iter().map(|l| l.bits).min().unwrap_or(0);
     let exit_code = statement.exit_code.iter().rev().fold(0u32, |acc, b| (acc << 8) | b.as_canonical_u32());
     Ok(Verified {
+        program_hash: hash,
         shards: u64::from(statement.shards.as_canonical_u32()),
         input_len: u64::from(statement.input_len.as_canonical_u32()),
         exit_code,

@@ -22,9 +22,7 @@ use crate::chips::RecursionChip;
 use crate::circuit::{CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
 use hearth_verifier::proof::recursion_proof_bits;
-use hearth_verifier::{
-    AggregationKey, FinalProof, LayerSecurity, ProgramId, Verified, VerifyError, verify_final,
-};
+use hearth_verifier::{AggregationKey, FinalProof, LayerSecurity, Verified, VerifyError, verify_final};
 
 /// A run's final proof with what checking it takes.
 pub struct RunAggregation {
@@ -412,8 +410,13 @@ pub fn aggregate_run(
         final_log_heights: setup.final_program.circuit.log_heights(),
         layers,
     };
-    let final_proof =
-        FinalProof { proof: proof.proof, public_values: proof.public_values, output: run.output(), security };
+    let final_proof = FinalProof {
+        proof: proof.proof,
+        public_values: proof.public_values,
+        output: run.output(),
+        descriptor: first_descriptor(run)?,
+        security,
+    };
     let report = AggregationReport {
         leaf_programs: setup.leaves.len(),
         nodes,
@@ -425,6 +428,13 @@ pub fn aggregate_run(
     };
     let AggregationSetup { key_list, final_program, .. } = setup;
     Ok(RunAggregation { final_proof, key, statement, keys: key_list, final_program, report })
+}
+
+fn first_descriptor(run: &RunProof) -> Result<ProgramDescriptor, AggregationError> {
+    run.shards
+        .first()
+        .map(|s| s.descriptor.clone())
+        .ok_or_else(|| AggregationError::Statement("no shards".into()))
 }
 
 /// The weakest shard proof's provable bits (Johnson bound) by the calculator.
@@ -449,22 +459,11 @@ pub fn tree_digest(digests: &[Key]) -> Key {
 }
 
 impl RunAggregation {
-    /// Checks the final proof as a standalone verifier does ([`verify_final`]) for `program`.
-    pub fn verify(&self, program: &ProgramId) -> Result<Verified, VerifyError> {
-        verify_final(&self.final_proof, &self.key, program)
+    /// Checks the final proof as a standalone verifier does ([`verify_final`]), for the
+    /// program with hash `program_hash`.
+    pub fn verify(&self, program_hash: &[u8; 32]) -> Result<Verified, VerifyError> {
+        verify_final(&self.final_proof, &self.key, program_hash)
     }
-}
-
-/// The program a descriptor names, as the standalone verifier knows it.
-pub fn program_id(descriptor: &ProgramDescriptor) -> Result<ProgramId, AggregationError> {
-    let commitment: Commitment = postcard::from_bytes(&descriptor.preprocessed_commitment)
-        .map_err(|e| AggregationError::Statement(format!("the descriptor's commitment: {e}")))?;
-    Ok(ProgramId {
-        key: key_of(&commitment),
-        entry: descriptor.entry,
-        image_lo: descriptor.image_lo,
-        image_hi: descriptor.image_hi,
-    })
 }
 
 /// Checks a final statement against what the verifier knows: the allowed keys, the program,
@@ -476,7 +475,7 @@ pub fn check_run_statement(
     input_len: usize,
     output: &[u8],
 ) -> Result<(), AggregationError> {
-    let program = program_id(descriptor)?;
+    let program = descriptor.id().map_err(|e| AggregationError::Statement(e.to_string()))?;
     hearth_verifier::proof::check_run_statement(s, keys_root, &program, output)
         .map_err(|e| AggregationError::Statement(e.to_string()))?;
     if s.input_len != Val::from_usize(input_len) {
