@@ -5,6 +5,7 @@
 
 mod block;
 mod execute;
+mod final_proof;
 mod progress;
 mod prove;
 mod validate;

@@ -31,6 +31,11 @@ pub(crate) struct ProveArgs {
     /// prove), cycles, shards, proof size and peak memory.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Fold the shard proofs into one final proof (recursion) and write that instead of the
+    /// run proof, with its aggregation key beside it (OUTPUT.key). Each recursion step is
+    /// proven with the same parameter set as the shards.
+    #[arg(long)]
+    aggregate: bool,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -102,36 +107,42 @@ impl RunArgs {
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("program").args(["elf", "program_hash"])))]
 pub(crate) struct VerifyArgs {
-    /// The proof file (from `hearth prove` or `hearth prove-block`).
-    proof: PathBuf,
+    /// The proof file (from `hearth prove` or `hearth prove-block`): a run proof (every shard's
+    /// proof) or a final proof (`--aggregate`).
+    pub(crate) proof: PathBuf,
     /// The program's ELF. Without it or --program-hash, the proof must be of the Ethereum
     /// validation guest built from this repository (guest/stateless), and is read as a block's.
     #[arg(long, value_name = "FILE")]
-    elf: Option<PathBuf>,
+    pub(crate) elf: Option<PathBuf>,
     /// The program's hash (as `hearth prove` prints it), instead of its ELF.
     #[arg(long, value_name = "HEX")]
-    program_hash: Option<String>,
+    pub(crate) program_hash: Option<String>,
     /// Read the public output as a block validation's: print the block, its state roots and
     /// the verdict (implied when no program is given).
     #[arg(long)]
-    block: bool,
+    pub(crate) block: bool,
     /// Also require this exit code.
     #[arg(long, value_name = "N")]
-    exit_code: Option<u32>,
+    pub(crate) exit_code: Option<u32>,
     /// Also require that the proof is about exactly this input (compared by SHA-256, the input
     /// commitment).
     #[arg(long, value_name = "FILE")]
-    input: Option<PathBuf>,
+    pub(crate) input: Option<PathBuf>,
     /// Also require that the public output is exactly this file's bytes.
     #[arg(long, value_name = "FILE")]
-    expected_output: Option<PathBuf>,
+    pub(crate) expected_output: Option<PathBuf>,
     /// Write the proven public output to this file.
     #[arg(long, value_name = "FILE")]
-    write_output: Option<PathBuf>,
-    /// Accept proofs made with a parameter set below 128 bits (`fast-100`); test-only sets are
-    /// never accepted.
+    pub(crate) write_output: Option<PathBuf>,
+    /// The aggregation key a final proof (from `hearth prove --aggregate`) is checked against:
+    /// it names the recursion programs whose proofs the verifier accepts, so it must come from
+    /// a source you trust, not from whoever sent the proof.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: Option<PathBuf>,
+    /// Accept proofs made with a parameter set below 128 bits (`fast-100`), or final proofs
+    /// whose weakest layer has at least 100 provable bits; test-only sets are never accepted.
     #[arg(long)]
-    allow_fast: bool,
+    pub(crate) allow_fast: bool,
 }
 
 #[derive(clap::Args)]
@@ -166,8 +177,15 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
-    let bytes = proven.proof.to_bytes();
-    write_file(&args.output, &bytes)?;
+    let (bytes, aggregated) = if args.aggregate {
+        let aggregated =
+            crate::final_proof::aggregate_and_write(&proven.proof, &program, &params, &args.output)?;
+        (aggregated.final_proof.to_bytes()?, Some(aggregated))
+    } else {
+        let bytes = proven.proof.to_bytes();
+        write_file(&args.output, &bytes)?;
+        (bytes, None)
+    };
     let shard = &proven.proof.shards[proven.proof.shards.len() - 1];
     println!("program hash  0x{}", hex::encode(shard.descriptor.hash()));
     println!("exit code     {}", shard.exit_code);
@@ -175,7 +193,10 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
     println!("output        {}", describe_output(&proven.proof.output()));
     print_run_summary(&proven, bytes.len(), &args.output);
     if let Some(path) = &args.report {
-        let report = run_report_json(&proven, &params, bytes.len(), None);
+        let mut report = run_report_json(&proven, &params, bytes.len(), None);
+        if let Some(aggregated) = &aggregated {
+            report["aggregation"] = crate::final_proof::report_json(aggregated);
+        }
         write_file(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
@@ -336,6 +357,12 @@ pub(crate) fn print_security(reports: &[RegimeReport; 2]) {
 
 pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let bytes = read_file(&args.proof)?;
+    if bytes.starts_with(hearth_verifier::proof::FINAL_PROOF_MAGIC) {
+        return crate::final_proof::verify(&args, &bytes);
+    }
+    if args.key.is_some() {
+        bail!("--key is for final proofs; {} is a run proof", args.proof.display());
+    }
     let rejected = |why: String| {
         eprintln!("REJECTED: {why}");
         Ok(ExitCode::from(status::REJECTED))
@@ -365,14 +392,7 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             program = load_program(elf)?;
             ProgramSource::Elf(&program)
         }
-        (None, Some(hash)) => {
-            let bytes =
-                hex::decode(hash.trim().trim_start_matches("0x")).context("--program-hash is not hex")?;
-            let Ok(hash) = <[u8; 32]>::try_from(bytes.as_slice()) else {
-                bail!("--program-hash must be 32 bytes")
-            };
-            ProgramSource::Hash(hash)
-        }
+        (None, Some(hash)) => ProgramSource::Hash(parse_program_hash(hash)?),
         (None, None) => {
             program = crate::validate::guest(None)?;
             ProgramSource::Elf(&program)
@@ -437,6 +457,12 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         Err(e) => eprintln!("warning: cannot evaluate security: {e:#}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A program hash as `--program-hash` gives it: 32 bytes in hex, `0x` optional.
+pub(crate) fn parse_program_hash(text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(text.trim().trim_start_matches("0x")).context("--program-hash is not hex")?;
+    <[u8; 32]>::try_from(bytes.as_slice()).ok().context("--program-hash must be 32 bytes")
 }
 
 pub(crate) fn security(args: SecurityArgs) -> anyhow::Result<ExitCode> {

@@ -201,3 +201,72 @@ fn a_rust_guest_proves_and_verifies_with_its_input_and_output() {
         .status();
     assert_eq!(wrong_output.unwrap().code(), Some(5));
 }
+
+/// Stores a count each turn of a loop, writes it to the output (8 bytes) and exits with it.
+const COUNT_AND_WRITE: &str = "li sp, 0x00ff0000\nli t1, 40\nli t0, 0\nloop:\naddi t0, t0, 1\nsd t0, 0(sp)\n\
+     blt t0, t1, loop\nli a0, 1\nmv a1, sp\nli a2, 8\nli a7, 64\necall\nld a0, 0(sp)\nli a7, 93\necall";
+
+#[test]
+fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let elf = assemble(dir.path(), COUNT_AND_WRITE);
+    let proof = dir.path().join("final.bin");
+    let report = dir.path().join("report.json");
+    let started = std::time::Instant::now();
+    let out = hearth()
+        .arg("prove")
+        .arg(&elf)
+        .arg("-o")
+        .arg(&proof)
+        .args(["--shard-cycles", "64", "--aggregate", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("proved and aggregated in {:?}", started.elapsed());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let hash = stdout.lines().find_map(|l| l.strip_prefix("program hash  ")).unwrap().to_string();
+    assert!(stdout.contains("final proof"), "{stdout}");
+    let key = dir.path().join("final.bin.key");
+    assert!(key.exists());
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let layers = json["aggregation"]["security_bits"].as_array().unwrap().clone();
+    assert_eq!(layers.len(), 3, "{json}");
+    assert!(layers.iter().all(|l| l["johnson_bound"].as_u64().unwrap() >= 128), "{json}");
+
+    let expected_output = dir.path().join("out.bin");
+    std::fs::write(&expected_output, 40u64.to_le_bytes()).unwrap();
+    let verify = |extra: &[&str]| {
+        let mut command = hearth();
+        command.arg("verify").arg(&proof).args(extra);
+        command.output().unwrap()
+    };
+    let key_arg = key.to_str().unwrap();
+    let elf_arg = elf.to_str().unwrap();
+    let out_arg = expected_output.to_str().unwrap();
+    let ok = verify(&["--elf", elf_arg, "--key", key_arg, "--exit-code", "40", "--expected-output", out_arg]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(text.contains("VALID") && text.contains("layer final") && text.contains("verify time"), "{text}");
+    let by_hash = verify(&["--program-hash", &hash, "--key", key_arg]);
+    assert!(by_hash.status.success(), "{}", String::from_utf8_lossy(&by_hash.stderr));
+
+    // Without a key it is an error (exit 4); another exit code, output, program or a corrupted
+    // file are rejections (exit 5).
+    assert_eq!(verify(&["--elf", elf_arg]).status.code(), Some(4));
+    assert_eq!(verify(&["--elf", elf_arg, "--key", key_arg, "--exit-code", "41"]).status.code(), Some(5));
+    std::fs::write(&expected_output, 41u64.to_le_bytes()).unwrap();
+    assert_eq!(
+        verify(&["--elf", elf_arg, "--key", key_arg, "--expected-output", out_arg]).status.code(),
+        Some(5)
+    );
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = assemble(other_dir.path(), "li a0, 40\nli a7, 93\necall");
+    let other_arg = other.to_str().unwrap();
+    assert_eq!(verify(&["--elf", other_arg, "--key", key_arg]).status.code(), Some(5));
+    let mut bytes = std::fs::read(&proof).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&proof, bytes).unwrap();
+    assert_eq!(verify(&["--elf", elf_arg, "--key", key_arg]).status.code(), Some(5));
+}

@@ -39,6 +39,9 @@ pub struct AggregationKey {
     pub final_key: Commitment,
     /// The parameters the final proof must be made with (the key is a commitment at them).
     pub final_params: ProofParams,
+    /// The parameters of the shard proofs the tree verifies (a program's descriptor, and so
+    /// its hash, depends on them).
+    pub shard_params: ProofParams,
     /// `log2` of the final program's table heights (fixed by the program).
     pub final_log_heights: Vec<usize>,
     /// Security of the layers below the final one (their parameters are fixed by the keys).

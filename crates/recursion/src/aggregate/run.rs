@@ -407,6 +407,7 @@ pub fn aggregate_run(
         keys_root: setup.key_list.root(),
         final_key,
         final_params: params.clone(),
+        shard_params: run.shards[0].stark.params.clone(),
         final_log_heights: setup.final_program.circuit.log_heights(),
         layers,
     };

@@ -246,17 +246,7 @@ impl CircuitBuilder {
     /// Instructions so far per table: var, arithmetic, pack, Poseidon2, bits, public.
     pub fn table_rows(&self) -> [usize; 6] {
         let mut rows = [0; 6];
-        for instr in &self.instructions {
-            let table = match instr {
-                Instr::Var(_) => 0,
-                Instr::Alu(_) => 1,
-                Instr::Pack(_) => 2,
-                Instr::Poseidon2(_) => 3,
-                Instr::Bits(_) => 4,
-                Instr::Public(_) => 5,
-            };
-            rows[table] += 1;
-        }
+        count_rows(&self.instructions, &mut rows);
         rows
     }
 
@@ -267,9 +257,14 @@ impl CircuitBuilder {
         let zero = self.constant(Val::ZERO);
         let zero_cell = base_cell(Val::ZERO);
         // Bits rows add unpack rows, so the tables are filled in that order.
-        let fill = |b: &mut Self, table: usize, add: &mut dyn FnMut(&mut Self)| {
-            while b.table_rows()[table] < 1 << log_heights[table] {
+        // Rows are counted as instructions are added: recounting the whole program per padding
+        // row would make padding quadratic in the program's size.
+        let mut rows = self.table_rows();
+        let mut fill = |b: &mut Self, table: usize, add: &mut dyn FnMut(&mut Self)| {
+            while rows[table] < 1 << log_heights[table] {
+                let before = b.instructions.len();
                 add(b);
+                count_rows(&b.instructions[before..], &mut rows);
             }
         };
         fill(self, 4, &mut |b| {
@@ -370,5 +365,21 @@ impl CircuitBuilder {
             }
         }
         Circuit::new(self.instructions, self.next_addr as usize, self.inputs)
+    }
+}
+
+/// Adds each instruction's row to its table's count (var, arithmetic, pack, Poseidon2, bits,
+/// public).
+fn count_rows(instructions: &[Instr], rows: &mut [usize; 6]) {
+    for instr in instructions {
+        let table = match instr {
+            Instr::Var(_) => 0,
+            Instr::Alu(_) => 1,
+            Instr::Pack(_) => 2,
+            Instr::Poseidon2(_) => 3,
+            Instr::Bits(_) => 4,
+            Instr::Public(_) => 5,
+        };
+        rows[table] += 1;
     }
 }

@@ -1,0 +1,183 @@
+//! Final proofs on the command line: `hearth prove --aggregate` folds a run's shard proofs into
+//! one, and `hearth verify` checks one with the standalone verifier (`hearth-verifier`).
+
+use std::{path::Path, process::ExitCode, time::Instant};
+
+use anyhow::Context as _;
+use hearth_machine::{ProgramSource, RunProof};
+use hearth_recursion::aggregate::{RunAggregation, aggregate_run};
+use hearth_stark::ProofParams;
+use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
+
+use crate::prove::{VerifyArgs, describe_output, load_program, read_file, write_file};
+use crate::status;
+
+/// Provable bits a final proof's weakest layer must reach, unless `--allow-fast`.
+const REQUIRED_BITS: u32 = 128;
+/// Provable bits accepted with `--allow-fast`.
+const FAST_BITS: u32 = 100;
+
+/// The aggregation key's file beside a final proof's.
+pub(crate) fn key_path(proof: &Path) -> std::path::PathBuf {
+    let mut name = proof.as_os_str().to_owned();
+    name.push(".key");
+    name.into()
+}
+
+/// Aggregates a proven run and writes the final proof to `output` and its key beside it;
+/// prints sizes, times and each layer's security.
+pub(crate) fn aggregate_and_write(
+    run: &RunProof,
+    program: &hearth_executor::Program,
+    params: &ProofParams,
+    output: &Path,
+) -> anyhow::Result<RunAggregation> {
+    eprintln!("aggregating {} shard proofs into one ...", run.shards.len());
+    let start = Instant::now();
+    let aggregated = aggregate_run(run, ProgramSource::Elf(program), params).context("aggregation failed")?;
+    let seconds = start.elapsed().as_secs_f64();
+    let bytes = aggregated.final_proof.to_bytes()?;
+    write_file(output, &bytes)?;
+    let key = key_path(output);
+    write_file(&key, &aggregated.key.to_bytes()?)?;
+    let r = &aggregated.report;
+    println!(
+        "aggregation   {seconds:.2} s (setup {:.2} s, {} leaves {:.2} s, {} nodes {:.2} s, final {:.2} s)",
+        r.setup_seconds,
+        run.shards.len(),
+        r.leaf_seconds,
+        r.nodes,
+        r.node_seconds,
+        r.final_seconds
+    );
+    for layer in &aggregated.final_proof.security {
+        println!("security      {:>3} bits, Johnson bound; layer {}", layer.bits, layer.layer);
+    }
+    println!("final proof   {} ({} KiB)", output.display(), bytes.len() / 1024);
+    println!("key           {}", key.display());
+    Ok(aggregated)
+}
+
+/// The aggregation's part of a JSON report: stage times, programs and each layer's security.
+pub(crate) fn report_json(aggregated: &RunAggregation) -> serde_json::Value {
+    let r = &aggregated.report;
+    serde_json::json!({
+        "stages_s": {
+            "setup": r.setup_seconds,
+            "leaves": r.leaf_seconds,
+            "nodes": r.node_seconds,
+            "final": r.final_seconds,
+        },
+        "leaf_programs": r.leaf_programs,
+        "nodes": r.nodes,
+        "log_heights": r.log_heights,
+        "security_bits": aggregated.final_proof.security.iter()
+            .map(|l| serde_json::json!({ "layer": l.layer, "johnson_bound": l.bits }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// Verifies a final proof file (`bytes`) as `hearth verify` was asked to.
+pub(crate) fn verify(args: &VerifyArgs, bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    let rejected = |why: String| {
+        eprintln!("REJECTED: {why}");
+        Ok(ExitCode::from(status::REJECTED))
+    };
+    let Some(key_file) = &args.key else {
+        anyhow::bail!(
+            "{} is a final proof: give --key with the aggregation key you trust (`hearth prove \
+             --aggregate` writes it beside the proof as {})",
+            args.proof.display(),
+            key_path(&args.proof).display()
+        );
+    };
+    let key = AggregationKey::from_bytes(&read_file(key_file)?)
+        .with_context(|| format!("{} is not an aggregation key", key_file.display()))?;
+    let program_hash = match (&args.elf, &args.program_hash) {
+        (Some(elf), _) => program_hash_of(&load_program(elf)?, &key.shard_params)?,
+        (None, Some(hash)) => crate::prove::parse_program_hash(hash)?,
+        (None, None) => program_hash_of(&crate::validate::guest(None)?, &key.shard_params)?,
+    };
+    // Timed from the proof's bytes: the program's hash (from an ELF, a commitment to its
+    // tables) is what a verifier knows beforehand.
+    let start = Instant::now();
+    let proof = match FinalProof::from_bytes(bytes) {
+        Ok(proof) => proof,
+        Err(e) => return rejected(e.to_string()),
+    };
+    let verified = match verify_final(&proof, &key, &program_hash) {
+        Ok(v) => v,
+        Err(VerifyError::WrongProgram(hash)) if args.elf.is_none() && args.program_hash.is_none() => {
+            return rejected(format!(
+                "not a proof of the validation guest (program 0x{}); give --elf or --program-hash for \
+                 other programs",
+                hex::encode(hash)
+            ));
+        }
+        Err(e) => return rejected(e.to_string()),
+    };
+    let elapsed = start.elapsed();
+    let required = if args.allow_fast { FAST_BITS } else { REQUIRED_BITS };
+    if verified.min_bits < required {
+        return rejected(format!(
+            "{} provable bits at its weakest layer, below the {required} required{}",
+            verified.min_bits,
+            if args.allow_fast { "" } else { " (--allow-fast accepts 100)" }
+        ));
+    }
+    if let Some(code) = args.exit_code
+        && code != verified.exit_code
+    {
+        return rejected(format!("exit code {} (expected {code})", verified.exit_code));
+    }
+    if let Some(path) = &args.input {
+        let len = read_file(path)?.len() as u64;
+        if len != verified.input_len {
+            return rejected(format!(
+                "an input of {} bytes, not {len} as {}",
+                verified.input_len,
+                path.display()
+            ));
+        }
+        eprintln!(
+            "note: a final proof binds the input's length, not its bytes: --input checked the length only"
+        );
+    }
+    if let Some(path) = &args.expected_output
+        && read_file(path)? != proof.output
+    {
+        return rejected(format!("the public output differs from {}", path.display()));
+    }
+    let block = args.block || (args.elf.is_none() && args.program_hash.is_none());
+    let block_output = if block {
+        match hearth_ethereum::PublicOutput::decode(&proof.output) {
+            Some(output) if verified.exit_code == 0 => Some(output),
+            _ => return rejected("the public output is not a block validation's".into()),
+        }
+    } else {
+        None
+    };
+    if let Some(path) = &args.write_output {
+        write_file(path, &proof.output)?;
+    }
+    println!("VALID");
+    if let Some(output) = &block_output {
+        crate::block::print_block_output(output);
+    }
+    println!("program hash  0x{}", hex::encode(verified.program_hash));
+    println!("exit code     {}", verified.exit_code);
+    println!("input         {} bytes", verified.input_len);
+    println!("output        {}", describe_output(&proof.output));
+    println!("shards        {}", verified.shards);
+    println!("proof size    {} KiB (final proof)", bytes.len() / 1024);
+    println!("verify time   {:.1} ms", elapsed.as_secs_f64() * 1e3);
+    for layer in &verified.security {
+        println!("security      {:>3} bits, Johnson bound; layer {}", layer.bits, layer.layer);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The program hash of `program` for shard proofs made with `params`.
+fn program_hash_of(program: &hearth_executor::Program, params: &ProofParams) -> anyhow::Result<[u8; 32]> {
+    Ok(hearth_machine::program_descriptor(program, params).context("the program's descriptor")?.hash())
+}
