@@ -173,18 +173,9 @@ fn recursion_steps(
     Ok((steps, Some((program, proof, statement))))
 }
 
-/// The queries a proof of `circuit` needs for 128 Johnson-bound bits at `log_blowup` with 20
-/// bits of query grinding, as a parameter set (other settings from `params`).
+/// Size-tuned last-layer parameters (the aggregation's own choice).
 fn size_tuned(circuit: &Circuit, log_blowup: u8, params: &ProofParams) -> Option<ProofParams> {
-    (20..=200u16)
-        .map(|num_queries| ProofParams {
-            name: format!("final-blowup-{}", 1u32 << log_blowup),
-            log_blowup,
-            num_queries,
-            query_pow_bits: 20,
-            ..params.clone()
-        })
-        .find(|candidate| security_bits(circuit, candidate).is_ok_and(|bits| bits >= 128))
+    hearth_recursion::aggregate::size_tuned(circuit, log_blowup, params)
 }
 
 /// One more recursion step on `proof`, proven with size-tuned parameters at `log_blowup`.

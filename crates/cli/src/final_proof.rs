@@ -30,11 +30,13 @@ pub(crate) fn aggregate_and_write(
     run: &RunProof,
     program: &hearth_executor::Program,
     params: &ProofParams,
+    final_log_blowup: Option<u8>,
     output: &Path,
 ) -> anyhow::Result<RunAggregation> {
     eprintln!("aggregating {} shard proofs into one ...", run.shards.len());
     let start = Instant::now();
-    let aggregated = aggregate_run(run, ProgramSource::Elf(program), params).context("aggregation failed")?;
+    let aggregated = aggregate_run(run, ProgramSource::Elf(program), params, final_log_blowup)
+        .context("aggregation failed")?;
     let seconds = start.elapsed().as_secs_f64();
     let bytes = aggregated.final_proof.to_bytes()?;
     write_file(output, &bytes)?;
@@ -53,6 +55,13 @@ pub(crate) fn aggregate_and_write(
     for layer in &aggregated.final_proof.security {
         println!("security      {:>3} bits, Johnson bound; layer {}", layer.bits, layer.layer);
     }
+    let p = &aggregated.key.final_params;
+    println!(
+        "final layer   blowup {}, {} queries, {} bits of query grinding",
+        1u32 << p.log_blowup,
+        p.num_queries,
+        p.query_pow_bits
+    );
     println!("final proof   {} ({} KiB)", output.display(), bytes.len() / 1024);
     println!("key           {}", key.display());
     Ok(aggregated)

@@ -36,6 +36,11 @@ pub(crate) struct ProveArgs {
     /// proven with the same parameter set as the shards.
     #[arg(long)]
     aggregate: bool,
+    /// With --aggregate: prove the last step at this blowup (2 to 32) with 20 bits of query
+    /// grinding and as few queries as 128 provable bits allow, for a smaller final proof.
+    /// Larger blowups give smaller proofs for more time and memory.
+    #[arg(long, value_name = "N", requires = "aggregate", value_parser = parse_blowup)]
+    final_blowup: Option<u8>,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -64,6 +69,14 @@ pub(crate) struct RunArgs {
     /// Fault if the guest has not exited after this many cycles.
     #[arg(long, value_name = "N", default_value_t = hearth_executor::DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
+}
+
+/// Parses a blowup (a power of two from 2 to 32) into its `log2`.
+fn parse_blowup(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u32>() {
+        Ok(b) if b.is_power_of_two() && (2..=32).contains(&b) => Ok(b.trailing_zeros() as u8),
+        _ => Err(format!("{text:?} is not a blowup of 2, 4, 8, 16 or 32")),
+    }
 }
 
 /// Parses a byte count: a number with an optional `K`, `M`, `G` or `T` (powers of 1024, an
@@ -178,8 +191,13 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let (bytes, aggregated) = if args.aggregate {
-        let aggregated =
-            crate::final_proof::aggregate_and_write(&proven.proof, &program, &params, &args.output)?;
+        let aggregated = crate::final_proof::aggregate_and_write(
+            &proven.proof,
+            &program,
+            &params,
+            args.final_blowup,
+            &args.output,
+        )?;
         (aggregated.final_proof.to_bytes()?, Some(aggregated))
     } else {
         let bytes = proven.proof.to_bytes();

@@ -218,7 +218,7 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
         .arg(&elf)
         .arg("-o")
         .arg(&proof)
-        .args(["--shard-cycles", "64", "--aggregate", "--report"])
+        .args(["--shard-cycles", "64", "--aggregate", "--final-blowup", "8", "--report"])
         .arg(&report)
         .output()
         .unwrap();
@@ -226,7 +226,7 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
     eprintln!("proved and aggregated in {:?}", started.elapsed());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let hash = stdout.lines().find_map(|l| l.strip_prefix("program hash  ")).unwrap().to_string();
-    assert!(stdout.contains("final proof"), "{stdout}");
+    assert!(stdout.contains("final layer   blowup 8, "), "{stdout}");
     let key = dir.path().join("final.bin.key");
     assert!(key.exists());
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();

@@ -36,7 +36,7 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let output = run.output();
     assert_eq!(output, 60u64.to_le_bytes());
 
-    let aggregated = aggregate_run(&run, ProgramSource::Elf(&program), &params).expect("aggregates");
+    let aggregated = aggregate_run(&run, ProgramSource::Elf(&program), &params, None).expect("aggregates");
     let descriptor = &run.shards[0].descriptor;
     let hash = descriptor.hash();
     let rebuilt = hearth_machine::program_descriptor(&program, &params).expect("descriptor");
@@ -131,10 +131,10 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let copy = || hearth_machine::RunProof::from_bytes(&run.to_bytes()).expect("round trip");
     let mut swapped = copy();
     swapped.shards.swap(1, 2);
-    assert!(aggregate_run(&swapped, ProgramSource::Elf(&program), &params).is_err(), "swapped shards");
+    assert!(aggregate_run(&swapped, ProgramSource::Elf(&program), &params, None).is_err(), "swapped shards");
     let mut gap = copy();
     gap.shards.remove(1);
-    assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params).is_err(), "a missing shard");
+    assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params, None).is_err(), "a missing shard");
 }
 
 /// Tampering with each layer's inputs: a leaf's memory stamps or challenges, a node's children,

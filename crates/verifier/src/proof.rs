@@ -241,15 +241,24 @@ pub fn check_run_statement(
 
 /// Security of a proof of the recursion tables, by the calculator.
 pub fn recursion_proof_bits(proof: &StarkProof, num_public_values: usize) -> Result<u32, VerifyError> {
+    recursion_bits(num_public_values, &proof.log_heights(), &proof.params)
+}
+
+/// Security of a proof of a recursion program with tables of `2^log_heights` rows and
+/// `num_public_values` public values, made with `params`, by the calculator.
+pub fn recursion_bits(
+    num_public_values: usize,
+    log_heights: &[usize],
+    params: &ProofParams,
+) -> Result<u32, VerifyError> {
     let airs = program_airs(num_public_values);
-    let heights = proof.log_heights();
-    if heights.len() != airs.len() {
+    if log_heights.len() != airs.len() {
         return Err(VerifyError::Shape("one height per table".into()));
     }
     let names: Vec<String> = table::NAMES.iter().map(|n| (*n).to_string()).collect();
-    let shapes = table_shapes(&names, &airs, &heights, &proof.params)
-        .map_err(|e| VerifyError::Shape(e.to_string()))?;
-    proven_bits(&security_inputs(&shapes, &proof.params)).map_err(|e| VerifyError::Shape(e.to_string()))
+    let shapes =
+        table_shapes(&names, &airs, log_heights, params).map_err(|e| VerifyError::Shape(e.to_string()))?;
+    proven_bits(&security_inputs(&shapes, params)).map_err(|e| VerifyError::Shape(e.to_string()))
 }
 
 /// Lower-case hex of bytes.

@@ -13,7 +13,7 @@ pub mod tokens;
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
 pub use run::{
     AggregationReport, AggregationSetup, LeafWitness, RangeProof, RunAggregation, aggregate_run,
-    check_run_statement,
+    check_run_statement, size_tuned,
 };
 pub use statement::{RangeStatement, RunStatement};
 

@@ -19,7 +19,7 @@ use super::root::FinalProgram;
 use super::statement::{RANGE_STATEMENT_LEN, RUN_STATEMENT_LEN, RunStatement};
 use super::tokens::{Challenges, FinalWord, MemoryHistory, final_list_digest, join, list_digest};
 use crate::chips::RecursionChip;
-use crate::circuit::{CircuitProof, table_height};
+use crate::circuit::{Circuit, CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
 use hearth_verifier::proof::recursion_proof_bits;
 use hearth_verifier::{AggregationKey, FinalProof, LayerSecurity, Verified, VerifyError, verify_final};
@@ -96,6 +96,7 @@ pub struct LeafWitness {
 /// a worker on another machine rebuilds the same one.
 pub struct AggregationSetup {
     params: ProofParams,
+    final_params: ProofParams,
     statements: Vec<(Vec<hearth_machine::chips::Chip>, Statement)>,
     leaves: Vec<LeafProgram>,
     leaf_of: Vec<usize>,
@@ -221,6 +222,7 @@ impl AggregationSetup {
         let final_program = FinalProgram::build(&airs, &shape, depth, rows)?;
         Ok(Self {
             params: params.clone(),
+            final_params: params.clone(),
             statements,
             leaves,
             leaf_of,
@@ -234,6 +236,24 @@ impl AggregationSetup {
             image,
             input_len,
         })
+    }
+
+    /// Proves the final step with size-tuned parameters at blowup `2^log_blowup`
+    /// ([`size_tuned`]) instead of the tree's.
+    pub fn tune_final(&mut self, log_blowup: u8) -> Result<&ProofParams, AggregationError> {
+        self.final_params =
+            size_tuned(&self.final_program.circuit, log_blowup, &self.params).ok_or_else(|| {
+                AggregationError::Shape(format!(
+                    "no query count reaches 128 bits at blowup {}",
+                    1u32 << log_blowup
+                ))
+            })?;
+        Ok(&self.final_params)
+    }
+
+    /// The final step's parameters.
+    pub fn final_params(&self) -> &ProofParams {
+        &self.final_params
     }
 
     /// The allowed keys.
@@ -325,7 +345,7 @@ impl AggregationSetup {
         let _span = info_span!("aggregation_final").entered();
         let path = self.path(top)?;
         let inputs = self.final_program.inputs(self.child(top, &path), &self.image, words)?;
-        Ok(self.final_program.circuit.prove(&self.params, &inputs)?)
+        Ok(self.final_program.circuit.prove(&self.final_params, &inputs)?)
     }
 
     /// Proves the final step with the run's final list.
@@ -353,14 +373,19 @@ impl LeafWitness {
 
 /// Aggregates `run`, a proof of `program`, into one final proof with `params` at every
 /// recursion step: a leaf per shard, nodes joining adjacent pairs level by level (an odd last
-/// range carried up), then the final step.
+/// range carried up), then the final step, proven at `params` too or, given
+/// `final_log_blowup`, with parameters tuned for size at that blowup ([`size_tuned`]).
 pub fn aggregate_run(
     run: &RunProof,
     program: ProgramSource<'_>,
     params: &ProofParams,
+    final_log_blowup: Option<u8>,
 ) -> Result<RunAggregation, AggregationError> {
     let started = Instant::now();
-    let setup = AggregationSetup::new(run, program, params)?;
+    let mut setup = AggregationSetup::new(run, program, params)?;
+    if let Some(log_blowup) = final_log_blowup {
+        setup.tune_final(log_blowup)?;
+    }
     let setup_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let mut level = (0..run.shards.len()).map(|k| setup.prove_leaf(run, k)).collect::<Result<Vec<_>, _>>()?;
@@ -386,7 +411,7 @@ pub fn aggregate_run(
     let started = Instant::now();
     let proof = setup.prove_final(&top)?;
     let final_seconds = started.elapsed().as_secs_f64();
-    let final_key = setup.final_program.circuit.verifying_key(params)?;
+    let final_key = setup.final_program.circuit.verifying_key(&setup.final_params)?;
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
     let layers = vec![
@@ -406,7 +431,7 @@ pub fn aggregate_run(
     let key = AggregationKey {
         keys_root: setup.key_list.root(),
         final_key,
-        final_params: params.clone(),
+        final_params: setup.final_params.clone(),
         shard_params: run.shards[0].stark.params.clone(),
         final_log_heights: setup.final_program.circuit.log_heights(),
         layers,
@@ -436,6 +461,28 @@ fn first_descriptor(run: &RunProof) -> Result<ProgramDescriptor, AggregationErro
         .first()
         .map(|s| s.descriptor.clone())
         .ok_or_else(|| AggregationError::Statement("no shards".into()))
+}
+
+/// Parameters for a proof of `circuit` tuned for size at blowup `2^log_blowup`: 20 bits of
+/// query grinding and the fewest queries that reach 128 provable bits (Johnson bound) for the
+/// program's table heights; the rest as in `base`. `None` when no count up to 200 does.
+pub fn size_tuned(circuit: &Circuit, log_blowup: u8, base: &ProofParams) -> Option<ProofParams> {
+    (20..=200u16)
+        .map(|num_queries| ProofParams {
+            name: format!("final-blowup-{}", 1u32 << log_blowup),
+            log_blowup,
+            num_queries,
+            query_pow_bits: 20,
+            ..base.clone()
+        })
+        .find(|candidate| {
+            hearth_verifier::proof::recursion_bits(
+                circuit.num_public_values(),
+                &circuit.log_heights(),
+                candidate,
+            )
+            .is_ok_and(|bits| bits >= 128)
+        })
 }
 
 /// The weakest shard proof's provable bits (Johnson bound) by the calculator.
