@@ -195,6 +195,21 @@ pub fn checkpoints(
     Ok((checkpoints, summary))
 }
 
+/// Runs without recording events, returning each shard's record without its events: where it
+/// starts and ends, its output and the words it touches with their values at both ends (what
+/// a prover needs of every shard before proving any).
+#[instrument(skip_all, fields(program = %program.hash(), shard_cycles))]
+pub fn shard_outlines(
+    program: &Program,
+    input: &[u8],
+    options: &ExecutionOptions,
+    shard_cycles: u64,
+) -> Result<(Vec<ShardRecord>, ExecutionSummary), ExecutionError> {
+    let mut shards = Vec::new();
+    let summary = run_sharded::<false>(program, input, options, shard_cycles, |s| shards.push(s))?;
+    Ok((shards, summary))
+}
+
 /// Re-executes one shard from its checkpoint alone (plus the program and the input), producing
 /// the same [`ShardRecord`] as the full run.
 #[instrument(skip_all, fields(shard = checkpoint.shard))]

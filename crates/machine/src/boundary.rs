@@ -64,9 +64,6 @@ pub struct BoundaryWord {
     pub from_image: bool,
 }
 
-/// Public values of the memory boundary table: the digest of its periodic columns (the list).
-pub const NUM_MEMORY_PUBLIC_VALUES: usize = hearth_stark::config::DIGEST_ELEMS;
-
 impl ShardBoundary {
     /// The boundary of a shard as the executor recorded it (`output_start`: the bytes of output
     /// the run wrote before the shard), and the timestamp of the shard's last access to each

@@ -32,13 +32,14 @@ pub mod bus;
 pub mod check;
 pub mod chips;
 pub mod lookups;
+pub mod memory_argument;
 pub mod modular;
 pub mod run;
 pub mod shard;
 
 pub use run::{
     DEFAULT_SHARD_CYCLES, RunObserver, RunOptions, RunPlan, RunProof, RunProver, RunReport, ShardReport,
-    ShardTask, default_memory_budget, prove_run, verify_run,
+    ShardTask, default_memory_budget, prove_run, run_memory, verify_run,
 };
 pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,

@@ -26,8 +26,9 @@ use crate::boundary::ShardBoundary;
 use crate::chips::{self, index};
 use crate::shard::{
     Known, MAX_SHARD_CYCLES, ProgramSource, ProgramTables, ProveError, PublicValues, ShardProof, VerifyError,
-    prepare_shard, prove_prepared, verify_statement,
+    prepare_shard, prove_prepared, shard_streams, stream_digest, streams_of, verify_statement,
 };
+use crate::memory_argument::{MemoryContext, RunMemory};
 
 /// Cycles per shard unless told otherwise: at the default parameters, proving the validation
 /// guest in 2^19-cycle shards peaks near 13 GiB (one shard proving, the next traced beside it),
@@ -86,6 +87,8 @@ pub struct ShardTask {
     pub cycles: u64,
     /// The machine's state where the shard starts.
     pub checkpoint: Checkpoint,
+    /// The shard's place in the run's memory argument.
+    pub memory: MemoryContext,
 }
 
 /// A run cut into shards, before proving.
@@ -235,17 +238,34 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         }
         let start = Instant::now();
         let options = ExecutionOptions { max_cycles, debug: hearth_executor::DebugOutput::Discard };
-        let (checkpoints, summary) =
-            hearth_executor::checkpoints(self.program, self.input, &options, shard_cycles)?;
-        let ends: Vec<u64> = checkpoints.iter().skip(1).map(|c| c.clk).chain([summary.cycles]).collect();
-        let tasks = checkpoints
+        let (outlines, summary) =
+            hearth_executor::shard_outlines(self.program, self.input, &options, shard_cycles)?;
+        // Every shard's memory list and streams, before any is proven: the run's challenges are
+        // drawn from all of them.
+        let mut lists = Vec::with_capacity(outlines.len());
+        let mut heights = Vec::with_capacity(outlines.len());
+        let mut streams = Vec::with_capacity(outlines.len());
+        let mut output_start = 0;
+        for record in &outlines {
+            let (boundary, _) = ShardBoundary::of(record, &self.tables.image, output_start as u64);
+            let input_read = record.start.input_position as usize..record.end.input_position as usize;
+            let shard_streams = streams_of(self.input, input_read, &record.output, output_start)?;
+            streams.push(Some(stream_digest(&shard_streams)));
+            heights.push(chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len()));
+            lists.push(boundary.memory);
+            output_start += record.output.len();
+        }
+        let refs: Vec<&[crate::boundary::BoundaryWord]> = lists.iter().map(|l| &l[..]).collect();
+        let memory = RunMemory::of(&refs, &heights, &streams, &self.tables.image_range());
+        let tasks = outlines
             .into_iter()
-            .zip(ends)
+            .zip(memory.contexts)
             .enumerate()
-            .map(|(k, (checkpoint, end))| ShardTask {
+            .map(|(k, (record, memory))| ShardTask {
                 index: k as u32,
-                cycles: end - checkpoint.clk,
-                checkpoint,
+                cycles: record.cycles(),
+                checkpoint: record.start,
+                memory,
             })
             .collect::<Vec<_>>();
         let execute_s = start.elapsed().as_secs_f64();
@@ -292,7 +312,8 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         let replay_s = start.elapsed().as_secs_f64();
         let start = Instant::now();
         let output_start = task.checkpoint.output_position as usize;
-        let prepared = prepare_shard(self.program, &self.tables, record, self.input, output_start, None)?;
+        let prepared =
+            prepare_shard(self.program, &self.tables, record, self.input, output_start, None, Some(&task.memory))?;
         let trace_s = start.elapsed().as_secs_f64();
         let heights: Vec<Option<usize>> = (0..chips::CHIP_NAMES.len())
             .map(|t| {
@@ -588,6 +609,22 @@ impl MemoryBudget {
     }
 }
 
+/// The run's memory argument as its shards' memory lists and streams give it: each shard's
+/// place in it ([`MemoryContext`]) and the final list.
+pub fn run_memory(proof: &RunProof) -> Result<RunMemory, VerifyError> {
+    let first = proof.shards.first().ok_or_else(|| VerifyError::Malformed("no shards".into()))?;
+    let d = &first.descriptor;
+    let mut lists = Vec::with_capacity(proof.shards.len());
+    let mut heights = Vec::with_capacity(proof.shards.len());
+    let mut streams = Vec::with_capacity(proof.shards.len());
+    for shard in &proof.shards {
+        streams.push(Some(stream_digest(&shard_streams(shard, &proof.input)?)));
+        heights.push(chips::memory_boundary::MemoryBoundaryChip::height(shard.boundary.memory.len()));
+        lists.push(&shard.boundary.memory[..]);
+    }
+    Ok(RunMemory::of(&lists, &heights, &streams, &(d.image_lo..d.image_hi)))
+}
+
 /// Verifies a run's proof: each shard's proof, and that together they are one execution from
 /// the entry point to `exit` (`docs/continuations.md`). Returns what it establishes: the whole
 /// output, the total cycles and the exit code. Shards are checked on all cores.
@@ -620,10 +657,12 @@ pub fn verify_run(proof: &RunProof, program: ProgramSource<'_>) -> Result<Public
     if proof.shards.iter().any(|s| s.stark.params != first.stark.params) {
         return Err(VerifyError::Malformed("shards proven with different parameters".into()));
     }
+    let memory = run_memory(proof)?;
+    let contexts = &memory.contexts;
     let known = Known::of(program);
     // The first shard alone, so that the program's commitment is computed once, not on every
     // thread.
-    verify_statement(first, input, &known)?;
+    verify_statement(first, input, &known, &contexts[0])?;
     let next = AtomicUsize::new(0);
     let first_error: Mutex<Option<(usize, VerifyError)>> = Mutex::new(None);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count - 1);
@@ -633,7 +672,7 @@ pub fn verify_run(proof: &RunProof, program: ProgramSource<'_>) -> Result<Public
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed) + 1;
                     let Some(shard) = proof.shards.get(k) else { break };
-                    if let Err(e) = verify_statement(shard, input, &known)
+                    if let Err(e) = verify_statement(shard, input, &known, &contexts[k])
                         && let Ok(mut slot) = first_error.lock()
                         && slot.as_ref().is_none_or(|(j, _)| k < *j)
                     {

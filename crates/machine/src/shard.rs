@@ -16,6 +16,7 @@ use crate::boundary::ShardBoundary;
 use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
 use crate::lookups::ByteCounts;
+use crate::memory_argument::{MemoryContext, RunMemory, memory_public_values};
 use crate::run::RunProof;
 
 /// The longest run one shard proves: timestamps (`4 * clk + 7` at most) stay below 2^24, the
@@ -170,7 +171,7 @@ fn select<T>(items: Vec<T>, tables: &[usize]) -> Vec<T> {
 pub(crate) struct ProgramTables {
     entry: u32,
     program_rows: Arc<RowMajorMatrix<u32>>,
-    image: chips::memory_image::MemoryImage,
+    pub(crate) image: chips::memory_image::MemoryImage,
     image_rows: Arc<RowMajorMatrix<u32>>,
 }
 
@@ -183,6 +184,11 @@ impl ProgramTables {
             image_rows: Arc::new(image.preprocessed_rows()),
             image,
         }
+    }
+
+    /// The addresses the program's image covers.
+    pub(crate) fn image_range(&self) -> core::ops::Range<u32> {
+        self.image.lo as u32..self.image.hi as u32
     }
 
     /// The descriptor of a proof of this program with the given table heights and commitment to
@@ -232,9 +238,7 @@ pub fn machine_chips(
         Chip::Stream(chips::stream::StreamChip { streams }),
         Chip::Registers(chips::registers::RegistersChip { boundary: boundary.cloned() }),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
-        Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip {
-            words: boundary.map(|b| b.memory.clone()),
-        }),
+        Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip::default()),
     ]
 }
 
@@ -253,26 +257,48 @@ fn cpu_public_values(exit_code: u32, boundary: &ShardBoundary) -> Vec<Val> {
     values
 }
 
-fn all_public_values(exit_code: u32, streams: &Streams, boundary: &ShardBoundary) -> Vec<Vec<Val>> {
+fn all_public_values(
+    exit_code: u32,
+    streams: &Streams,
+    boundary: &ShardBoundary,
+    context: &MemoryContext,
+) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
     use p3_air::BaseAir;
     let digest = |columns: &[Vec<Val>]| hearth_stark::config::periodic_digest(columns).to_vec();
     let registers = chips::registers::RegistersChip { boundary: Some(boundary.clone()) };
     pvs[index::REGISTERS] = digest(&BaseAir::<Val>::periodic_columns(&registers));
-    let list = chips::memory_boundary::MemoryBoundaryChip { words: Some(boundary.memory.clone()) };
-    pvs[index::MEMORY_BOUNDARY] = digest(&BaseAir::<Val>::periodic_columns(&list));
+    let height = chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len());
+    pvs[index::MEMORY_BOUNDARY] = memory_public_values(&boundary.memory, context, height);
     pvs[index::CPU] = cpu_public_values(exit_code, boundary);
     pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
-    let stream = chips::stream::StreamChip { streams: Some(streams.clone()) };
-    pvs[index::STREAM] = digest(&BaseAir::<Val>::periodic_columns(&stream));
+    pvs[index::STREAM] = stream_digest(streams).to_vec();
     pvs
+}
+
+/// The digest of a shard's stream table's periodic columns (its input bytes read and output).
+pub fn stream_digest(streams: &Streams) -> [Val; hearth_stark::config::DIGEST_ELEMS] {
+    use p3_air::BaseAir;
+    let stream = chips::stream::StreamChip { streams: Some(streams.clone()) };
+    hearth_stark::config::periodic_digest(&BaseAir::<Val>::periodic_columns(&stream))
+}
+
+/// The memory argument of a run that is one shard: its context.
+fn single_shard_context(boundary: &ShardBoundary, streams: &Streams, image: &core::ops::Range<u32>) -> MemoryContext {
+    let height = chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len());
+    let run = RunMemory::of(&[&boundary.memory], &[height], &[Some(stream_digest(streams))], image);
+    run.contexts.into_iter().next().unwrap_or(MemoryContext {
+        stamp: 1,
+        prev: Vec::new().into(),
+        challenges: run.challenges,
+    })
 }
 
 /// The longest input and output a proof holds: counts are proven below 2^30.
 pub const MAX_STREAM_BYTES: usize = (1 << 30) - 1;
 
 /// The input and output of a shard, checked against [`MAX_STREAM_BYTES`].
-fn streams_of(
+pub(crate) fn streams_of(
     input: &[u8],
     input_read: core::ops::Range<usize>,
     output: &[u8],
@@ -357,12 +383,12 @@ pub(crate) fn prove_prepared<B: ProverBackend>(
     tables: &ProgramTables,
     prepared: Prepared,
 ) -> Result<ShardProof, ProveError> {
-    let Prepared { exit_code, cycles, streams, traces, used, boundary } = prepared;
+    let Prepared { exit_code, cycles, streams, traces, used, boundary, context } = prepared;
     let (program_height, image_height) =
         (traces[index::PROGRAM].height(), traces[index::MEMORY_IMAGE].height());
     let chips = select(chips_of(tables, &streams, &boundary), &used);
     let traces = select(traces, &used);
-    let public_values = select(all_public_values(exit_code, &streams, &boundary), &used);
+    let public_values = select(all_public_values(exit_code, &streams, &boundary, &context), &used);
     debug!(params = %params.name, tables = used.len(), "proving");
     let start = std::time::Instant::now();
     let proven = backend.prove(params, &chips, &traces, &public_values)?;
@@ -395,10 +421,13 @@ pub(crate) struct Prepared {
     pub(crate) used: Vec<usize>,
     /// Where the shard starts and ends.
     pub(crate) boundary: ShardBoundary,
+    /// Its place in the run's memory argument.
+    pub(crate) context: MemoryContext,
 }
 
 /// Generates a shard's traces from its record, with `claimed_output` (when given) in place of
-/// the output the shard wrote.
+/// the output the shard wrote, at its place `context` in the run's memory argument (`None`: the
+/// run is this one shard).
 pub(crate) fn prepare_shard(
     program: &Program,
     tables: &ProgramTables,
@@ -406,12 +435,24 @@ pub(crate) fn prepare_shard(
     input: &[u8],
     output_start: usize,
     claimed_output: Option<Vec<u8>>,
+    context: Option<&MemoryContext>,
 ) -> Result<Prepared, ProveError> {
     record.rebase_to_shard_start();
     let input_read = record.start.input_position as usize..record.end.input_position as usize;
     let output = claimed_output.as_deref().unwrap_or(&record.output);
     let streams = streams_of(input, input_read, output, output_start)?;
-    let (traces, boundary) = generate_traces(program, tables, &record, &streams)?;
+    let (boundary, final_timestamps) = ShardBoundary::of(&record, &tables.image, output_start as u64);
+    let context = match context {
+        Some(context) => context.clone(),
+        None => single_shard_context(&boundary, &streams, &tables.image_range()),
+    };
+    if context.prev.len() != boundary.memory.len() {
+        return Err(ProveError::Unsupported {
+            pc: record.start.pc,
+            what: "a memory context for another shard".into(),
+        });
+    }
+    let traces = generate_traces(program, tables, &record, &streams, &boundary, &final_timestamps, &context)?;
     let used = tables_used(&record);
     Ok(Prepared {
         exit_code: record.end.exit_code.unwrap_or(0),
@@ -420,6 +461,7 @@ pub(crate) fn prepare_shard(
         traces,
         used,
         boundary,
+        context,
     })
 }
 
@@ -430,7 +472,10 @@ fn generate_traces(
     tables: &ProgramTables,
     record: &ShardRecord,
     streams: &Streams,
-) -> Result<(Vec<RowMajorMatrix<Val>>, ShardBoundary), ProveError> {
+    boundary: &ShardBoundary,
+    final_timestamps: &[u64],
+    context: &MemoryContext,
+) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
     let start = std::time::Instant::now();
     let mut counts = ByteCounts::default();
     let (cpu, out) = chips::cpu::generate_trace::<Val>(record, &mut counts)?;
@@ -460,15 +505,15 @@ fn generate_traces(
     let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
     let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
     let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
-    let (boundary, final_timestamps) = ShardBoundary::of(record, &tables.image, streams.output_start as u64);
     let registers =
-        chips::registers::generate_trace::<Val>(record, &boundary, syscalls.positions.map(|(_, ts)| ts));
+        chips::registers::generate_trace::<Val>(record, boundary, syscalls.positions.map(|(_, ts)| ts));
 
     let image = chips::memory_image::generate_trace::<Val>(
         &tables.image,
         boundary.memory.iter().filter(|w| w.from_image).map(|w| u64::from(w.addr)),
     );
-    let memory_boundary = chips::memory_boundary::generate_trace::<Val>(&boundary.memory, &final_timestamps);
+    let memory_boundary =
+        chips::memory_boundary::generate_trace(&boundary.memory, final_timestamps, context, &mut counts);
     let byte = chips::byte::generate_trace::<Val>(&counts);
     debug!(
         cycles = record.instructions.len(),
@@ -497,7 +542,7 @@ fn generate_traces(
         image,
         memory_boundary,
     ];
-    Ok((traces, boundary))
+    Ok(traces)
 }
 
 /// The descriptor every shard proof of `program` under `params` carries; its hash is the
@@ -615,22 +660,52 @@ pub struct ShardStatement {
 
 /// The statement a shard proof of `program` on `input` must prove, after the checks of its
 /// claimed shape that need no STARK (a recursive verifier checks the STARK against it).
+/// `context` is the shard's place in its run's memory argument ([`crate::run_memory`]).
 pub fn shard_statement(
     proof: &ShardProof,
     input: &[u8],
     program: ProgramSource<'_>,
+    context: &MemoryContext,
 ) -> Result<ShardStatement, VerifyError> {
-    statement(proof, input, &Known::of(program))
+    statement(proof, input, &Known::of(program), context)
 }
 
-/// Verifies one shard's STARK for its claimed boundary, input and output.
-pub(crate) fn verify_statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<(), VerifyError> {
-    let ShardStatement { chips, public_values, commitment } = statement(proof, input, known)?;
+/// Verifies one shard's STARK for its claimed boundary, input and output, at its place
+/// `context` in the run's memory argument.
+pub(crate) fn verify_statement(
+    proof: &ShardProof,
+    input: &[u8],
+    known: &Known,
+    context: &MemoryContext,
+) -> Result<(), VerifyError> {
+    let ShardStatement { chips, public_values, commitment } = statement(proof, input, known, context)?;
     hearth_stark::verify(&chips, &proof.stark, &public_values, Some(commitment))?;
     Ok(())
 }
 
-fn statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<ShardStatement, VerifyError> {
+/// The input and output a shard proof claims, checked against the run's input.
+pub(crate) fn shard_streams(proof: &ShardProof, input: &[u8]) -> Result<Streams, VerifyError> {
+    let b = &proof.boundary;
+    if !b.is_well_formed() {
+        return Err(VerifyError::Malformed("malformed boundary".into()));
+    }
+    let output_start = b.registers_in[33] as usize;
+    if input.len() > MAX_STREAM_BYTES || output_start + proof.output.len() > MAX_STREAM_BYTES {
+        return Err(VerifyError::Malformed("input or output too long".into()));
+    }
+    let input_read = b.registers_in[32] as usize..b.registers_out[32] as usize;
+    if input_read.start > input_read.end || input_read.end > input.len() {
+        return Err(VerifyError::Malformed("input positions outside the input".into()));
+    }
+    Ok(Streams { input: input.into(), input_read, output: proof.output.as_slice().into(), output_start })
+}
+
+fn statement(
+    proof: &ShardProof,
+    input: &[u8],
+    known: &Known,
+    context: &MemoryContext,
+) -> Result<ShardStatement, VerifyError> {
     let all_heights = proof.table_log_heights()?;
     let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
     let height = |t: usize| all_heights[t].unwrap_or(0);
@@ -649,16 +724,7 @@ fn statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<ShardSta
         return Err(VerifyError::Malformed("table heights differ from the descriptor's".into()));
     }
     let b = &proof.boundary;
-    let output_start = b.registers_in.get(33).copied().unwrap_or(0) as usize;
-    if input.len() > MAX_STREAM_BYTES || output_start + proof.output.len() > MAX_STREAM_BYTES {
-        return Err(VerifyError::Malformed("input or output too long".into()));
-    }
-    let input_read = b.registers_in[32] as usize..b.registers_out[32] as usize;
-    if input_read.start > input_read.end || input_read.end > input.len() {
-        return Err(VerifyError::Malformed("input positions outside the input".into()));
-    }
-    let streams =
-        Streams { input: input.into(), input_read, output: proof.output.as_slice().into(), output_start };
+    let streams = shard_streams(proof, input)?;
     if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
     }
@@ -667,9 +733,12 @@ fn statement(proof: &ShardProof, input: &[u8], known: &Known) -> Result<ShardSta
     {
         return Err(VerifyError::Malformed("memory boundary table of the wrong height".into()));
     }
+    if context.prev.len() != b.memory.len() {
+        return Err(VerifyError::Malformed("a memory context for another shard".into()));
+    }
     let commitment = known.commitment_for(proof, &heights)?;
     let chips = select(machine_chips(Some(b), None, None, Some(streams.clone())), &used);
-    let public_values = select(all_public_values(proof.exit_code, &streams, b), &used);
+    let public_values = select(all_public_values(proof.exit_code, &streams, b, context), &used);
     Ok(ShardStatement { chips, public_values, commitment })
 }
 
@@ -730,9 +799,9 @@ pub struct ShardWitness {
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
     // Every table, the unused accelerators' padding included: the checks cover them too.
-    let (tables, Prepared { exit_code, streams, traces, boundary, .. }) =
+    let (tables, Prepared { exit_code, streams, traces, boundary, context, .. }) =
         prepare_single(program, input, None)?;
-    let public_values = all_public_values(exit_code, &streams, &boundary);
+    let public_values = all_public_values(exit_code, &streams, &boundary, &context);
     Ok(ShardWitness { chips: chips_of(&tables, &streams, &boundary), traces, public_values })
 }
 
@@ -747,7 +816,7 @@ fn prepare_single(
     let record = trace_single_shard(program, input)?;
     debug!(cycles = record.cycles(), elapsed_ms = start.elapsed().as_millis() as u64, "executed");
     let tables = ProgramTables::of(program);
-    let prepared = prepare_shard(program, &tables, record, input, 0, claimed_output)?;
+    let prepared = prepare_shard(program, &tables, record, input, 0, claimed_output, None)?;
     Ok((tables, prepared))
 }
 

@@ -181,7 +181,7 @@ impl<F: p3_field::Field> BaseAir<F> for Chip {
     }
 }
 
-impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for Chip {
+impl<AB: InteractionBuilder<F = hearth_stark::Val>> Air<AB> for Chip {
     fn eval(&self, builder: &mut AB) {
         delegate!(self, c => c.eval(builder))
     }

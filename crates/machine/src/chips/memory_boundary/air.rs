@@ -1,34 +1,63 @@
 use core::borrow::Borrow;
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use p3_air::{Air, BaseAir, WindowAccess};
+use hearth_stark::Val;
+use hearth_stark::config::{DIGEST_ELEMS, EXTENSION_DEGREE, POSEIDON2_WIDTH};
+use hearth_verifier::chips::alu::ext_product;
+use hearth_verifier::chips::poseidon2::{NUM_ROUND_COLS, RoundAir, round_constants};
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder};
+use p3_uni_stark::SubAirBuilder;
 
 use super::columns::*;
-use crate::boundary::{BoundaryWord, NUM_MEMORY_PUBLIC_VALUES};
 use crate::bus::MEMORY;
-use crate::lookups::{padded_height, token};
+use crate::lookups::{byte_below, compose, padded_height, range_bytes, range_pair, token};
+use crate::memory_argument::{LIST_ABSORB, public};
 
-/// Periodic columns: every column but `final_ts`.
-pub const NUM_MEMORY_BOUNDARY_PERIODIC_COLS: usize = NUM_MEMORY_BOUNDARY_COLS - 1;
+/// Bound of a word index's top byte: word indices are below 2^28 (addresses below 2^31).
+pub const WORD_TOP_BYTE: u8 = 16;
 
-/// The memory boundary table.
+/// First column of the sponge's permutation.
+const SPONGE: usize = NUM_MEMORY_BOUNDARY_COLS - NUM_ROUND_COLS;
+
+/// The memory boundary table: the words a shard touches, one per row, and the shard's part of
+/// the run-wide memory argument (`crate::memory_argument`).
 ///
 /// # Soundness
-/// Its columns (but `final_ts`) equal periodic columns the verifier computes from the shard's
-/// memory list, whose digest is a public value, so the rows are exactly the list. Each listed
-/// word's final token `(addr, after, final_ts)` is consumed once; its initial token
-/// `(addr, before, 0)` is produced here unless the word is `from_image`, when the image table
-/// must produce it from the committed image. Accesses consume one token and produce one, so
-/// every word has one chain: a word with two initial tokens, or accessed without being listed,
-/// leaves a token unmatched. The verifier checks the list's addresses are aligned, strictly
-/// increasing and accessible, and that each `before` is what the run left there.
-#[derive(Clone, Debug, Default)]
+/// - Rows: `is_real` and `fresh` boolean, `fresh` only on real rows, real rows first. Word
+///   indices (`addr = 8 word`, `word < 2^28` by its bytes) strictly increase over the real rows:
+///   each next index is the last plus one plus a gap below 2^28 (zero on the first row, so the
+///   trace is unique), so no word is listed twice.
+/// - Local bus: each listed word's final token `(addr, after, final_ts)` is consumed once; its
+///   initial token `(addr, before, 0)` is produced here when `fresh`, by the image table
+///   otherwise. Accesses consume one token and produce one, so every touched word must be
+///   listed, once, with the values the shard's accesses start from and end with.
+/// - Run-wide: `before` and `after` are range-checked bytes; `prev` lies below the stamp
+///   (`stamp - 1 - prev` is two bytes). Each real row's `consumed_inverse` and
+///   `produced_inverse` are the inverses of `gamma` minus the fingerprints (by `alpha`) of
+///   `(addr, before, prev, !fresh)` and `(addr, after, stamp, 0)`, the values packed three bytes
+///   to an element; padding rows' are zero. `sum` accumulates `produced - consumed` from the
+///   first row and ends at the public sum.
+/// - The list sponge: row `r`'s permutation input is row `r - 1`'s output (zero before the
+///   first row) with the row's data (`is_real, fresh, addr, before, after, prev`, packed) added
+///   to its first elements; the last output's first elements are the public digest. So the
+///   digest, from which the run's challenges are drawn, fixes every row's data.
+#[derive(Clone)]
 pub struct MemoryBoundaryChip {
-    /// The shard's memory list (`None` for shape queries).
-    pub words: Option<Arc<[BoundaryWord]>>,
+    rounds: Arc<RoundAir>,
+}
+
+impl core::fmt::Debug for MemoryBoundaryChip {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("MemoryBoundaryChip")
+    }
+}
+
+impl Default for MemoryBoundaryChip {
+    fn default() -> Self {
+        Self { rounds: Arc::new(RoundAir::new(round_constants())) }
+    }
 }
 
 impl MemoryBoundaryChip {
@@ -44,47 +73,132 @@ impl<F: p3_field::Field> BaseAir<F> for MemoryBoundaryChip {
     }
 
     fn num_public_values(&self) -> usize {
-        NUM_MEMORY_PUBLIC_VALUES
+        public::LEN
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        Vec::new()
-    }
-
-    fn num_periodic_columns(&self) -> usize {
-        NUM_MEMORY_BOUNDARY_PERIODIC_COLS
-    }
-
-    fn periodic_columns(&self) -> Cow<'_, [Vec<F>]> {
-        let words = self.words.as_deref().unwrap_or(&[]);
-        let height = Self::height(words.len());
-        let mut columns = vec![vec![F::ZERO; height]; NUM_MEMORY_BOUNDARY_PERIODIC_COLS];
         let map = &MEMORY_BOUNDARY_COL_MAP;
-        for (row, w) in words.iter().enumerate() {
-            columns[map.is_real][row] = F::ONE;
-            columns[map.fresh][row] = F::from_bool(!w.from_image);
-            columns[map.addr][row] = F::from_u32(w.addr);
-            for j in 0..8 {
-                columns[map.before[j]][row] = F::from_u8(w.before.to_le_bytes()[j]);
-                columns[map.after[j]][row] = F::from_u8(w.after.to_le_bytes()[j]);
-            }
-        }
-        Cow::Owned(columns)
+        let mut columns = vec![map.is_real, map.fresh, map.addr, map.prev];
+        columns.extend(map.before);
+        columns.extend(map.after);
+        columns.extend(map.word);
+        columns.extend(map.gap);
+        columns.extend(map.consumed_inverse);
+        columns.extend(map.produced_inverse);
+        columns.extend(map.sum);
+        columns.extend(map.sponge.inputs);
+        columns.sort_unstable();
+        columns
     }
 }
 
-impl<AB: InteractionBuilder<F: p3_field::Field>> Air<AB> for MemoryBoundaryChip {
+/// An extension element as coordinates.
+type Ext<E> = [E; EXTENSION_DEGREE];
+
+/// `parts[0] + alpha parts[1] + alpha^2 parts[2] + ...` with base-field parts.
+fn fingerprint<E: PrimeCharacteristicRing + From<Val>>(alpha: &Ext<E>, parts: &[E]) -> Ext<E> {
+    let mut acc: Ext<E> = core::array::from_fn(|_| E::ZERO);
+    for part in parts.iter().rev() {
+        acc = ext_product(&acc, alpha);
+        acc[0] += part.clone();
+    }
+    acc
+}
+
+/// The three packed elements of eight bytes (bytes 0-2, 3-5, 6-7).
+fn packed<AB: AirBuilder>(bytes: &[AB::Var; 8]) -> [AB::Expr; 3] {
+    [compose::<AB>(&bytes[0..3]), compose::<AB>(&bytes[3..6]), compose::<AB>(&bytes[6..8])]
+}
+
+/// What a row absorbs into the list sponge (the order of `memory_argument::absorbed`).
+fn absorbed<AB: AirBuilder>(row: &MemoryBoundaryCols<AB::Var>) -> [AB::Expr; LIST_ABSORB] {
+    let [b0, b1, b2] = packed::<AB>(&row.before);
+    let [a0, a1, a2] = packed::<AB>(&row.after);
+    [row.is_real.into(), row.fresh.into(), row.addr.into(), b0, b1, b2, a0, a1, a2, row.prev.into()]
+}
+
+impl<AB: InteractionBuilder<F = Val>> Air<AB> for MemoryBoundaryChip {
     fn eval(&self, builder: &mut AB) {
+        self.rounds.eval(&mut SubAirBuilder::<AB, RoundAir, AB::Var>::new(
+            builder,
+            SPONGE..NUM_MEMORY_BOUNDARY_COLS,
+        ));
+        let public: Vec<AB::Expr> = builder.public_values().iter().map(|&v| v.into()).collect();
         let main = builder.main();
         let local: &MemoryBoundaryCols<AB::Var> = main.current_slice().borrow();
-        let periodic: Vec<AB::Expr> = builder.periodic_values().iter().map(|&v| v.into()).collect();
-        for (k, expected) in periodic.into_iter().enumerate() {
-            builder.assert_eq(local.as_slice()[k], expected);
-        }
+        let next: &MemoryBoundaryCols<AB::Var> = main.next_slice().borrow();
         let e = |v: AB::Var| -> AB::Expr { v.into() };
+        let one = AB::Expr::ONE;
+        let is_real = e(local.is_real);
+
+        // The list's rows.
+        builder.assert_bool(local.is_real);
+        builder.assert_bool(local.fresh);
+        builder.assert_zero(e(local.fresh) * (one.clone() - is_real.clone()));
+        builder.when_transition().assert_zero(e(next.is_real) * (one.clone() - is_real.clone()));
+        let word = compose::<AB>(&local.word);
+        builder.assert_eq(local.addr, word.clone() * AB::Expr::from_u8(8));
+        range_bytes(builder, &local.word[..3], is_real.clone());
+        byte_below(builder, local.word[3], WORD_TOP_BYTE, is_real.clone());
+        for gap in local.gap {
+            builder.when_first_row().assert_zero(gap);
+        }
+        range_bytes(builder, &local.gap[..3], is_real.clone());
+        byte_below(builder, local.gap[3], WORD_TOP_BYTE, is_real.clone());
+        builder.when_transition().when(next.is_real).assert_eq(
+            compose::<AB>(&next.word),
+            word + compose::<AB>(&next.gap) + one.clone(),
+        );
+        range_bytes(builder, &local.before, is_real.clone());
+        range_bytes(builder, &local.after, is_real.clone());
+        let stamp = public[public::STAMP].clone();
+        builder.when(is_real.clone()).assert_eq(
+            stamp.clone() - one.clone() - e(local.prev),
+            compose::<AB>(&local.age),
+        );
+        range_pair(builder, local.age[0], local.age[1], is_real.clone());
+
+        // The shard's local tokens.
         let initial = token::<AB>(e(local.addr), local.before.map(e), AB::Expr::ZERO);
         builder.push_interaction(MEMORY, initial, Count::bounded(e(local.fresh), 1));
         let last = token::<AB>(e(local.addr), local.after.map(e), e(local.final_ts));
-        builder.push_interaction(MEMORY, last, Count::bounded(-e(local.is_real), 1));
+        builder.push_interaction(MEMORY, last, Count::bounded(-is_real.clone(), 1));
+
+        // The run-wide tokens' inverses and their running sum.
+        let gamma: Ext<AB::Expr> = core::array::from_fn(|i| public[public::GAMMA.start + i].clone());
+        let alpha: Ext<AB::Expr> = core::array::from_fn(|i| public[public::ALPHA.start + i].clone());
+        let [b0, b1, b2] = packed::<AB>(&local.before);
+        let [a0, a1, a2] = packed::<AB>(&local.after);
+        let consumed =
+            fingerprint(&alpha, &[e(local.addr), b0, b1, b2, e(local.prev), one.clone() - e(local.fresh)]);
+        let produced = fingerprint(&alpha, &[e(local.addr), a0, a1, a2, stamp, AB::Expr::ZERO]);
+        for (inverse, fp) in [(local.consumed_inverse, consumed), (local.produced_inverse, produced)] {
+            let difference: Ext<AB::Expr> = core::array::from_fn(|i| gamma[i].clone() - fp[i].clone());
+            let product = ext_product(&inverse.map(e), &difference);
+            for (i, p) in product.into_iter().enumerate() {
+                let expected = if i == 0 { is_real.clone() } else { AB::Expr::ZERO };
+                builder.assert_eq(p, expected);
+            }
+        }
+        for i in 0..EXTENSION_DEGREE {
+            let term = |row: &MemoryBoundaryCols<AB::Var>| e(row.produced_inverse[i]) - e(row.consumed_inverse[i]);
+            builder.when_first_row().assert_eq(local.sum[i], term(local));
+            builder.when_transition().assert_eq(next.sum[i], e(local.sum[i]) + term(next));
+            builder.when_last_row().assert_eq(local.sum[i], public[public::SUM.start + i].clone());
+        }
+
+        // The list sponge.
+        let output = local.sponge_output();
+        let local_data = absorbed::<AB>(local);
+        let next_data = absorbed::<AB>(next);
+        for i in 0..POSEIDON2_WIDTH {
+            let first = local_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
+            builder.when_first_row().assert_eq(local.sponge.inputs[i], first);
+            let chained = e(output[i]) + next_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
+            builder.when_transition().assert_eq(next.sponge.inputs[i], chained);
+        }
+        for i in 0..DIGEST_ELEMS {
+            builder.when_last_row().assert_eq(output[i], public[public::DIGEST.start + i].clone());
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! The memory words a shard touches, as the shard's public memory list gives them: each row
-//! produces a word's initial token (unless the image table does) and consumes its final one.
-//! The list's order, alignment and range, and how it chains to the shards before, are the
-//! verifier's checks (`docs/continuations.md`).
+//! The memory words a shard touches, one per row: each row produces a word's initial token
+//! (unless the image table does) and consumes its final one on the shard's bus, and adds the
+//! word's hand-over from and to the other shards to the run-wide memory argument, while a
+//! Poseidon2 sponge over the rows yields the list's digest (`crate::memory_argument`,
+//! `docs/continuations.md`).
 
 mod air;
 mod columns;
@@ -9,6 +10,6 @@ mod columns;
 mod tests;
 mod trace;
 
-pub use air::{MemoryBoundaryChip, NUM_MEMORY_BOUNDARY_PERIODIC_COLS};
+pub use air::{MemoryBoundaryChip, WORD_TOP_BYTE};
 pub use columns::*;
 pub use trace::generate_trace;

@@ -15,7 +15,7 @@ use super::columns::*;
 use crate::bus::POSEIDON2;
 
 /// `p3-poseidon2-air` instantiated for Hearth's permutation.
-pub(crate) type RoundAir = Poseidon2Air<
+pub type RoundAir = Poseidon2Air<
     Val,
     GenericPoseidon2LinearLayersKoalaBear,
     WIDTH,
