@@ -263,7 +263,13 @@ fn leaf_step(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::Resu
     let run = RunProof::from_bytes(&bytes)?;
     let shard =
         run.shards.get(index).with_context(|| format!("the proof has {} shards", run.shards.len()))?;
-    let statement = shard_statement(shard, &run.input, ProgramSource::Hash(shard.descriptor.hash()))?;
+    let memory = hearth_machine::run_memory(&run)?;
+    let statement = shard_statement(
+        shard,
+        &run.input,
+        ProgramSource::Hash(shard.descriptor.hash()),
+        &memory.contexts[index],
+    )?;
     let start = Instant::now();
     let shape = InnerShape::of(&statement.chips, &shard.stark)?;
     let step = ProofVerifierProgram::build(&statement.chips, shape)?;

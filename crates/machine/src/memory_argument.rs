@@ -58,9 +58,8 @@ impl Challenges {
 
     /// `gamma` and `alpha` as extension elements.
     pub fn ext(&self) -> (Challenge, Challenge) {
-        let ext = |c: &[Val; EXTENSION_DEGREE]| {
-            Challenge::from_basis_coefficients_slice(c).unwrap_or_default()
-        };
+        let ext =
+            |c: &[Val; EXTENSION_DEGREE]| Challenge::from_basis_coefficients_slice(c).unwrap_or_default();
         (ext(&self.gamma), ext(&self.alpha))
     }
 
@@ -97,7 +96,18 @@ pub fn tree_digest(digests: &[[Val; DIGEST_ELEMS]]) -> [Val; DIGEST_ELEMS] {
 pub fn absorbed(word: &BoundaryWord, prev: u32) -> [Val; LIST_ABSORB] {
     let [b0, b1, b2] = pack_value(word.before);
     let [a0, a1, a2] = pack_value(word.after);
-    [Val::ONE, Val::from_bool(!word.from_image), Val::from_u32(word.addr), b0, b1, b2, a0, a1, a2, Val::from_u32(prev)]
+    [
+        Val::ONE,
+        Val::from_bool(!word.from_image),
+        Val::from_u32(word.addr),
+        b0,
+        b1,
+        b2,
+        a0,
+        a1,
+        a2,
+        Val::from_u32(prev),
+    ]
 }
 
 /// The inputs of the list sponge's permutations, one per row of a table of `height` rows
@@ -284,7 +294,11 @@ impl FinalWord {
 }
 
 /// The final list's digest over its `rows` rows (padding rows all zero).
-pub fn final_list_digest(words: &[FinalWord], image: &core::ops::Range<u32>, rows: usize) -> [Val; DIGEST_ELEMS] {
+pub fn final_list_digest(
+    words: &[FinalWord],
+    image: &core::ops::Range<u32>,
+    rows: usize,
+) -> [Val; DIGEST_ELEMS] {
     hash_values(
         words
             .iter()

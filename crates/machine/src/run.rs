@@ -24,11 +24,11 @@ use tracing::{debug, info_span, instrument};
 
 use crate::boundary::ShardBoundary;
 use crate::chips::{self, index};
+use crate::memory_argument::{MemoryContext, RunMemory};
 use crate::shard::{
     Known, MAX_SHARD_CYCLES, ProgramSource, ProgramTables, ProveError, PublicValues, ShardProof, VerifyError,
     prepare_shard, prove_prepared, shard_streams, stream_digest, streams_of, verify_statement,
 };
-use crate::memory_argument::{MemoryContext, RunMemory};
 
 /// Cycles per shard unless told otherwise: at the default parameters, proving the validation
 /// guest in 2^19-cycle shards peaks near 13 GiB (one shard proving, the next traced beside it),
@@ -312,8 +312,15 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         let replay_s = start.elapsed().as_secs_f64();
         let start = Instant::now();
         let output_start = task.checkpoint.output_position as usize;
-        let prepared =
-            prepare_shard(self.program, &self.tables, record, self.input, output_start, None, Some(&task.memory))?;
+        let prepared = prepare_shard(
+            self.program,
+            &self.tables,
+            record,
+            self.input,
+            output_start,
+            None,
+            Some(&task.memory),
+        )?;
         let trace_s = start.elapsed().as_secs_f64();
         let heights: Vec<Option<usize>> = (0..chips::CHIP_NAMES.len())
             .map(|t| {

@@ -284,7 +284,11 @@ pub fn stream_digest(streams: &Streams) -> [Val; hearth_stark::config::DIGEST_EL
 }
 
 /// The memory argument of a run that is one shard: its context.
-fn single_shard_context(boundary: &ShardBoundary, streams: &Streams, image: &core::ops::Range<u32>) -> MemoryContext {
+fn single_shard_context(
+    boundary: &ShardBoundary,
+    streams: &Streams,
+    image: &core::ops::Range<u32>,
+) -> MemoryContext {
     let height = chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len());
     let run = RunMemory::of(&[&boundary.memory], &[height], &[Some(stream_digest(streams))], image);
     run.contexts.into_iter().next().unwrap_or(MemoryContext {

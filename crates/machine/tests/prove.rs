@@ -758,3 +758,48 @@ fn a_run_of_several_shards_proves_and_verifies_and_tampered_runs_do_not() {
     );
     assert!(edited(&|p| p[1].output.push(0)), "an output byte added to a shard");
 }
+
+#[test]
+fn a_shard_proven_for_another_memory_history_or_challenges_is_rejected() {
+    let program = bundled("sort");
+    let input: Vec<u8> = (0..300u32).flat_map(|i| i.wrapping_mul(0x9e37_79b9).to_le_bytes()).collect();
+    let params = params();
+    let prover = hearth_machine::RunProver::new(&CpuBackend, &program, &input, &params).expect("prover");
+    let plan = prover.plan(1 << 13, 1 << 24).expect("plans");
+    assert!(plan.tasks.len() >= 3, "{} shards", plan.tasks.len());
+    let shards: Vec<ShardProof> =
+        plan.tasks.iter().map(|t| prover.prove_task(t).expect("proves").0).collect();
+    let run = RunProof { input: input.clone(), shards };
+    verify_run(&run, ProgramSource::Elf(&program)).expect("the honest run verifies");
+    // The contexts the prover planned are the ones the verifier derives.
+    let memory = hearth_machine::run_memory(&run).expect("memory");
+    assert!(plan.tasks.iter().zip(&memory.contexts).all(|(t, c)| &t.memory == c));
+
+    let (k, word) = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .find_map(|(k, t)| Some((k, t.memory.prev.iter().position(|&p| p > 0)?)))
+        .expect("a word written by an earlier shard");
+    let forged = |edit: &dyn Fn(&mut hearth_machine::memory_argument::MemoryContext)| {
+        let mut task = plan.tasks[k].clone();
+        edit(&mut task.memory);
+        let Ok((shard, _)) = prover.prove_task(&task) else { return true };
+        let mut run = RunProof::from_bytes(&run.to_bytes()).expect("decodes");
+        run.shards[k] = shard;
+        verify_run(&run, ProgramSource::Elf(&program)).is_err()
+    };
+    let with_prev = |prev: u32| {
+        move |m: &mut hearth_machine::memory_argument::MemoryContext| {
+            let mut all = m.prev.to_vec();
+            all[word] = prev;
+            m.prev = all.into();
+        }
+    };
+    assert!(!forged(&|_| ()), "the harness accepts the honest shard");
+    let stamp = plan.tasks[k].memory.stamp;
+    assert!(forged(&with_prev(plan.tasks[k].memory.prev[word] - 1)), "an earlier previous writer");
+    assert!(forged(&with_prev(stamp)), "a previous writer from the future");
+    assert!(forged(&|m| m.stamp += 1), "another stamp");
+    assert!(forged(&|m| m.challenges.alpha[3] += Val::ONE), "another challenge");
+}

@@ -137,8 +137,8 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params, None).is_err(), "a missing shard");
 }
 
-/// Tampering with each layer's inputs: a leaf's memory stamps or challenges, a node's children,
-/// the final list, a proof claimed for another program.
+/// Tampering with each layer's inputs: a shard's memory history or challenges, a node's
+/// children, the final list, a proof claimed for another program.
 #[test]
 fn tampering_at_every_layer_is_refused() {
     use hearth_recursion::aggregate::{AggregationSetup, RangeProof};
@@ -174,32 +174,55 @@ fn tampering_at_every_layer_is_refused() {
     };
     assert!(setup.prove_node(&leaves[0], &other).is_err(), "a leaf proof under the node's key");
 
-    // Leaves: a stamp at or after the shard's own is refused by the leaf; another earlier
-    // writer's stamp proves, but the run's memory argument no longer closes.
+    // Shards proven for another memory history (their own proofs valid): a word's previous
+    // writer named as an earlier shard proves through leaf and nodes, but the run's memory
+    // argument no longer closes; other challenges in one shard, and the node refuses to join
+    // it; a previous writer from the future, and the shard's own table refuses it.
     let k = n - 1;
-    let witness = setup.leaf_witness(k).expect("witness");
-    let word = witness.prev.iter().position(|&p| p > 0).expect("a word written before");
-    let mut late = witness.clone();
-    late.prev[word] = k as u32 + 1;
-    assert!(setup.prove_leaf_with(&run, k, &late).is_err(), "a stamp from the future");
-    let mut earlier = witness.clone();
-    earlier.prev[word] -= 1;
-    let forged = setup.prove_leaf_with(&run, k, &earlier).expect("the leaf alone cannot tell");
-    let mut forged_top = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
-    for leaf in &leaves[2..k] {
-        forged_top = setup.prove_node(&forged_top, leaf).expect("node");
-    }
-    let forged_top = setup.prove_node(&forged_top, &forged).expect("the node cannot tell either");
-    assert!(setup.prove_final(&forged_top).is_err(), "another memory history");
-    // Another challenge in one leaf: the node refuses to join it.
-    let mut other_gamma = witness.clone();
-    other_gamma.challenges.gamma[0] += hearth_stark::Val::new(1);
-    let odd = setup.prove_leaf_with(&run, k, &other_gamma).expect("leaf");
-    let mut left = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
-    for leaf in &leaves[2..k] {
-        left = setup.prove_node(&left, leaf).expect("node");
-    }
-    assert!(setup.prove_node(&left, &odd).is_err(), "different challenges");
+    let prover =
+        hearth_machine::RunProver::new(&hearth_stark::CpuBackend, &program, &[40], &params).expect("prover");
+    let task = prover.plan(64, 1 << 20).expect("plan").tasks.swap_remove(k);
+    let word = task.memory.prev.iter().position(|&p| p > 0).expect("a word written before");
+    let forge = |edit: &dyn Fn(&mut hearth_machine::memory_argument::MemoryContext)| {
+        let mut forged = task.clone();
+        edit(&mut forged.memory);
+        let mut run = hearth_machine::RunProof::from_bytes(&run.to_bytes()).expect("round trip");
+        let (proof, _) = prover.prove_task(&forged)?;
+        run.shards[k] = proof;
+        let mut memory = hearth_machine::run_memory(&run).expect("memory");
+        memory.contexts[k] = forged.memory.clone();
+        let setup = AggregationSetup::with_memory(&run, ProgramSource::Elf(&program), &params, memory)
+            .map_err(|e| hearth_machine::ProveError::Unsupported { pc: 0, what: e.to_string() })?;
+        Ok::<_, hearth_machine::ProveError>((run, setup))
+    };
+    let prove_tree = |run: &hearth_machine::RunProof, setup: &AggregationSetup| {
+        let leaves: Vec<RangeProof> = (0..n).map(|k| setup.prove_leaf(run, k)).collect::<Result<_, _>>()?;
+        let mut top = setup.prove_node(&leaves[0], &leaves[1])?;
+        for leaf in &leaves[2..] {
+            top = setup.prove_node(&top, leaf)?;
+        }
+        Ok::<_, hearth_recursion::aggregate::AggregationError>(top)
+    };
+    let (forged_run, forged) = forge(&|m| {
+        let mut prev = m.prev.to_vec();
+        prev[word] -= 1;
+        m.prev = prev.into();
+    })
+    .expect("the shard proves for its claimed history");
+    let forged_top = prove_tree(&forged_run, &forged).expect("leaves and nodes cannot tell");
+    assert!(forged.prove_final(&forged_top).is_err(), "another memory history");
+    let (odd_run, odd) = forge(&|m| m.challenges.gamma[0] += hearth_stark::Val::new(1))
+        .expect("the shard proves for its claimed challenges");
+    assert!(prove_tree(&odd_run, &odd).is_err(), "different challenges");
+    let late = forge(&|m| {
+        let mut prev = m.prev.to_vec();
+        prev[word] = k as u32 + 1;
+        m.prev = prev.into();
+    });
+    assert!(
+        late.is_err() || late.is_ok_and(|(run, setup)| setup.prove_leaf(&run, k).is_err()),
+        "a stamp from the future"
+    );
 
     // The final list: a changed final value, or a word left out.
     let mut words = setup.final_words().to_vec();

@@ -22,9 +22,11 @@ fn assemble(body: &str) -> Program {
 const ECHO: &str =
     "li sp, 0x00ff0000\nli a0, 0\nmv a1, sp\nli a2, 1\nli a7, 63\necall\nlbu a0, 0(sp)\nli a7, 93\necall";
 
-/// A shard's tables and the statement a recursion program verifies its proof against.
-fn statement(shard: &ShardProof, input: &[u8], program: &Program) -> (Vec<Chip>, Statement) {
-    let s = shard_statement(shard, input, ProgramSource::Elf(program)).expect("statement");
+/// Shard `k`'s tables and the statement a recursion program verifies its proof against.
+fn statement(run: &RunProof, k: usize, program: &Program) -> (Vec<Chip>, Statement) {
+    let memory = hearth_machine::run_memory(run).expect("memory argument");
+    let s = shard_statement(&run.shards[k], &run.input, ProgramSource::Elf(program), &memory.contexts[k])
+        .expect("statement");
     let statement = Statement::of(&s.chips, s.commitment, s.public_values);
     (s.chips, statement)
 }
@@ -32,7 +34,7 @@ fn statement(shard: &ShardProof, input: &[u8], program: &Program) -> (Vec<Chip>,
 /// The statement of a one-shard run's proof, checked natively first.
 fn statement_of(run: &RunProof, program: &Program) -> (Vec<Chip>, Statement) {
     let shard = &run.shards[0];
-    let (chips, statement) = statement(shard, &run.input, program);
+    let (chips, statement) = statement(run, 0, program);
     hearth_stark::verify(&chips, &shard.stark, &statement.public_values, Some(statement.key.clone()))
         .expect("the shard proof verifies natively");
     (chips, statement)
@@ -146,7 +148,7 @@ fn two_consecutive_shards_are_verified_and_chained_in_one_program() {
     hearth_machine::verify_run(&run, ProgramSource::Elf(&program)).expect("the run verifies natively");
     assert!(run.shards.len() >= 5, "{} shards", run.shards.len());
     let (chips, statements): (Vec<_>, Vec<_>) =
-        run.shards.iter().map(|shard| statement(shard, &run.input, &program)).unzip();
+        (0..run.shards.len()).map(|k| statement(&run, k, &program)).unzip();
     // Two middle shards of the loop have the same shape.
     let (a, b) = (2, 3);
     let [left, right] = [&run.shards[a], &run.shards[b]];

@@ -3,12 +3,12 @@
 //!
 //! Besides the STARK, it checks what the machine's native verifier checks from data: the
 //! periodic columns it was given are the ones the proof's public values bind (their digests),
-//! constant periodic columns are the AIR's, the memory list is a strictly increasing list of
-//! word addresses with `is_real` rows first; and it adds the shard's part of the run-wide
-//! memory and output sums (see [`super::tokens`]).
+//! constant periodic columns are the AIR's; it takes the shard's stamp, challenges, list
+//! digest and memory sum from the memory boundary table's public values (the table checks
+//! the list and computes the sum itself) and adds the shard's output sum (see
+//! [`super::tokens`]).
 
 use hearth_machine::chips::cpu::CpuPublic;
-use hearth_machine::chips::memory_boundary::MEMORY_BOUNDARY_COL_MAP;
 use hearth_machine::chips::registers::OUTPUT_POSITION;
 use hearth_machine::chips::{Chip, index};
 use hearth_stark::Val;
@@ -19,32 +19,25 @@ use p3_field::PrimeCharacteristicRing;
 
 use super::AggregationError;
 use super::statement::RangeStatement;
-use super::tokens::{
-    Challenges, WORD_INDEX_BITS, add_token_pair, assert_bool, assert_sorted_row, token_term,
-};
+use super::tokens::{assert_bool, token_term};
 use crate::aggregate::keys::Key;
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, base_cell};
 use crate::verifier::merkle::hash_cells;
 use crate::verifier::stark::{InnerShape, InputPart, two_pass_inputs};
 use crate::verifier::transcript::digest_cells;
 use crate::verifier::{Statement, VerifiedProof, verify_proof};
+use hearth_machine::memory_argument::public;
 
 /// Tables whose periodic columns carry the shard's data, bound by their public values.
-const DATA_TABLES: [usize; 3] = [index::REGISTERS, index::MEMORY_BOUNDARY, index::STREAM];
+const DATA_TABLES: [usize; 2] = [index::REGISTERS, index::STREAM];
 
 /// What a leaf needs besides the shard proof and its statement.
-#[derive(Clone, Debug)]
-pub struct LeafInputs<'a> {
+#[derive(Clone, Copy, Debug)]
+pub struct LeafInputs {
     /// Root of the allowed recursion keys.
     pub keys_root: Key,
-    /// The shard's stamp (its index in the run plus one).
-    pub stamp: u32,
-    /// The run-wide challenges.
-    pub challenges: Challenges,
     /// Length of the run's input.
     pub input_len: u32,
-    /// Per listed word, the stamp of its previous writer.
-    pub prev: &'a [u32],
 }
 
 /// A leaf program for one shard shape.
@@ -52,7 +45,6 @@ pub struct LeafProgram {
     /// The program.
     pub circuit: Circuit,
     verified: VerifiedProof,
-    list_rows: usize,
 }
 
 impl LeafProgram {
@@ -78,12 +70,12 @@ impl LeafProgram {
         let mut b = CircuitBuilder::new();
         let v = verify_proof(&mut b, chips, shape)?;
         let keys_root = digest_cells(&mut b);
-        let stamp = b.input();
-        let gamma_cells: [Felt; EXTENSION_DEGREE] = core::array::from_fn(|_| b.input());
-        let alpha_cells: [Felt; EXTENSION_DEGREE] = core::array::from_fn(|_| b.input());
         let input_len = b.input();
         let zero = b.constant(Val::ZERO);
         let one = b.constant(Val::ONE);
+        if v.public_values[memory].len() != public::LEN {
+            return Err(AggregationError::Shape("a memory boundary table of another layout".into()));
+        }
 
         // The periodic columns the proof was checked with are the shard's data, as its public
         // values bind them, or the AIR's own constants.
@@ -119,39 +111,17 @@ impl LeafProgram {
             b.assert_eq(input_len, v.public_values[syscall][0]);
         }
 
+        // The memory boundary table's public values: the shard's stamp, the challenges its
+        // tokens used, its list's digest and its part of the run's memory sum.
+        let memory_pv = &v.public_values[memory];
+        let stamp = memory_pv[public::STAMP];
+        let gamma_cells: [Felt; EXTENSION_DEGREE] =
+            core::array::from_fn(|i| memory_pv[public::GAMMA.start + i]);
+        let alpha_cells: [Felt; EXTENSION_DEGREE] =
+            core::array::from_fn(|i| memory_pv[public::ALPHA.start + i]);
+        let memory_sum: [Felt; EXTENSION_DEGREE] = core::array::from_fn(|i| memory_pv[public::SUM.start + i]);
         let gamma = b.pack(gamma_cells);
         let alpha = b.pack(alpha_cells);
-
-        // The memory list and its tokens.
-        let list = &v.periodic[memory];
-        let map = &MEMORY_BOUNDARY_COL_MAP;
-        let list_rows = list[map.is_real].len();
-        let last_stamp = b.sub(stamp, one);
-        let mut memory_sum = Ext::from(zero);
-        let mut prev_cells = Vec::with_capacity(list_rows);
-        let mut previous: Option<(Felt, Felt)> = None;
-        #[expect(clippy::needless_range_loop, reason = "a row reads one cell of several columns")]
-        for row in 0..list_rows {
-            let (is_real, fresh, addr) = (list[map.is_real][row], list[map.fresh][row], list[map.addr][row]);
-            assert_bool(&mut b, is_real);
-            assert_bool(&mut b, fresh);
-            let fresh_and_real = b.mul(fresh, is_real);
-            b.assert_eq(fresh_and_real, fresh);
-            previous = Some(assert_sorted_row(&mut b, previous, is_real, addr));
-            let prev = b.input();
-            prev_cells.push(prev);
-            let age = b.sub(last_stamp, prev);
-            let age = b.mul(is_real, age);
-            b.assert_below(age, WORD_INDEX_BITS);
-            let marker = b.sub(one, fresh);
-            let mut consumed = vec![addr];
-            consumed.extend(map.before.iter().map(|&c| list[c][row]));
-            consumed.extend([prev, marker]);
-            let mut produced = vec![addr];
-            produced.extend(map.after.iter().map(|&c| list[c][row]));
-            produced.extend([stamp, zero]);
-            memory_sum = add_token_pair(&mut b, (gamma, alpha), &produced, &consumed, is_real, memory_sum);
-        }
 
         // Output bytes: `(position, byte)` on each output row of the stream table.
         let mut output_sum = Ext::from(zero);
@@ -168,13 +138,13 @@ impl LeafProgram {
             }
         }
 
+        // The shard's part of the challenges' seed (`shard_lists_digest`).
         let mut listed = vec![stamp];
-        listed.extend(&v.public_values[memory]);
+        listed.extend(&memory_pv[public::DIGEST]);
         match stream {
             Some(s) => listed.extend(&v.public_values[s]),
             None => listed.extend([zero; hearth_stark::config::DIGEST_ELEMS]),
         }
-        listed.extend(&prev_cells);
         let lists = hash_cells(&mut b, &listed);
 
         let cpu_pv = &v.public_values[cpu];
@@ -193,7 +163,7 @@ impl LeafProgram {
             output_len,
             gamma: gamma_cells,
             alpha: alpha_cells,
-            memory_sum: b.unpack(memory_sum),
+            memory_sum,
             output_sum: b.unpack(output_sum),
             lists,
         };
@@ -201,12 +171,7 @@ impl LeafProgram {
             b.expose(cell);
         }
         super::pad(&mut b, pad, "a leaf")?;
-        Ok(Self { circuit: b.build(), verified: v, list_rows })
-    }
-
-    /// Rows of the memory list the leaf reads (the memory boundary table's height).
-    pub fn list_rows(&self) -> usize {
-        self.list_rows
+        Ok(Self { circuit: b.build(), verified: v })
     }
 
     /// The program's inputs for `proof` of `statement`.
@@ -214,19 +179,11 @@ impl LeafProgram {
         &self,
         proof: &StarkProof,
         statement: &Statement,
-        leaf: &LeafInputs<'_>,
+        leaf: &LeafInputs,
     ) -> Result<Vec<Cell>, CircuitError> {
-        if leaf.prev.len() > self.list_rows {
-            return Err(CircuitError::InputCount { expected: self.list_rows, got: leaf.prev.len() });
-        }
         let cells = statement.input_cells();
         let mut extra: Vec<Cell> = leaf.keys_root.iter().map(|&v| base_cell(v)).collect();
-        extra.push(base_cell(Val::from_u32(leaf.stamp)));
-        extra.extend(leaf.challenges.gamma.iter().chain(&leaf.challenges.alpha).map(|&v| base_cell(v)));
         extra.push(base_cell(Val::from_u32(leaf.input_len)));
-        extra.extend(
-            (0..self.list_rows).map(|i| base_cell(Val::from_u32(leaf.prev.get(i).copied().unwrap_or(0)))),
-        );
         let [a, c] = self.verified.input_parts(&cells, proof);
         two_pass_inputs(&self.circuit, &[a, c, InputPart::Cells(&extra)])
     }

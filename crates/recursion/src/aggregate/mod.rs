@@ -11,9 +11,10 @@ pub mod statement;
 pub mod tokens;
 
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
+pub use leaf::LeafInputs;
 pub use run::{
-    AggregationReport, AggregationSetup, LeafWitness, RangeProof, RunAggregation, aggregate_run,
-    check_run_statement, size_tuned,
+    AggregationReport, AggregationSetup, RangeProof, RunAggregation, aggregate_run, check_run_statement,
+    size_tuned,
 };
 pub use statement::{RangeStatement, RunStatement};
 

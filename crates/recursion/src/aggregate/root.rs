@@ -16,8 +16,8 @@ use super::keys::assert_key_allowed;
 use super::node::{Child, assert_all_eq, verify_child};
 use super::statement::RunStatement;
 use super::tokens::{
-    FinalWord, WORD_INDEX_BITS, add_token_pair, assert_bool, assert_sorted_row, challenges_cells,
-    hash_values, select_felt,
+    FINAL_WORD_CELLS, FinalWord, WORD_INDEX_BITS, add_token_pair, assert_bool, assert_sorted_row,
+    challenges_cells, hash_values, select_felt,
 };
 use crate::chips::RecursionChip;
 use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, base_cell};
@@ -69,15 +69,14 @@ impl FinalProgram {
         let alpha = b.pack(t.alpha);
 
         let mut sum = Ext::from(zero);
-        let mut listed = Vec::with_capacity(rows * FinalWord::CELLS);
+        let mut listed = Vec::with_capacity(rows * FINAL_WORD_CELLS);
         let mut previous: Option<(Felt, Felt)> = None;
         let last_below_lo = b.sub(image_lo, one);
         let last_in_image = b.sub(image_hi, one);
         for _ in 0..rows {
-            let cells: [Felt; FinalWord::CELLS] = core::array::from_fn(|_| b.input());
+            let cells: [Felt; FINAL_WORD_CELLS] = core::array::from_fn(|_| b.input());
             listed.extend(cells);
-            let (is_real, addr, last, in_image, below) =
-                (cells[0], cells[1], cells[10], cells[11], cells[12]);
+            let (is_real, addr, last, in_image, below) = (cells[0], cells[1], cells[5], cells[6], cells[7]);
             assert_bool(&mut b, is_real);
             assert_bool(&mut b, in_image);
             assert_bool(&mut b, below);
@@ -96,12 +95,10 @@ impl FinalProgram {
                 let bound = b.mul(is_real, bound);
                 b.assert_below(bound, WORD_INDEX_BITS);
             }
-            let mut initial = vec![addr];
-            initial.extend([zero; 9]);
-            initial.push(in_image);
-            let mut last_token = vec![addr];
-            last_token.extend(&cells[2..10]);
-            last_token.extend([last, zero]);
+            // Tokens as the machine's memory boundary table forms them: the value packed in
+            // three elements, then the stamp and the marker.
+            let initial = [addr, zero, zero, zero, zero, in_image];
+            let last_token = [addr, cells[2], cells[3], cells[4], last, zero];
             sum = add_token_pair(&mut b, (gamma, alpha), &initial, &last_token, is_real, sum);
         }
         let run_memory = b.pack(t.memory_sum);
@@ -158,7 +155,7 @@ impl FinalProgram {
                 .iter()
                 .flat_map(|w| w.cells(image))
                 .chain(core::iter::repeat(Val::ZERO))
-                .take(self.rows * FinalWord::CELLS)
+                .take(self.rows * FINAL_WORD_CELLS)
                 .map(base_cell),
         );
         let [a, c] = self.top.input_parts(&statement, top.proof);

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, shard_statement};
+use hearth_machine::memory_argument::RunMemory;
+use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, run_memory, shard_statement};
 use hearth_stark::config::DIGEST_ELEMS;
 use hearth_stark::prover::Commitment;
 use hearth_stark::{ProofParams, Val};
@@ -17,7 +18,7 @@ use super::leaf::{LeafInputs, LeafProgram};
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
 use super::statement::{RANGE_STATEMENT_LEN, RUN_STATEMENT_LEN, RunStatement};
-use super::tokens::{Challenges, FinalWord, MemoryHistory, final_list_digest, join, list_digest};
+use super::tokens::{Challenges, FinalWord, final_list_rows};
 use crate::chips::RecursionChip;
 use crate::circuit::{Circuit, CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
@@ -75,21 +76,6 @@ pub struct RangeProof {
     pub program: usize,
 }
 
-/// What a leaf of shard `k` is given besides the shard proof (see [`LeafInputs`]), owned.
-#[derive(Clone, Debug)]
-pub struct LeafWitness {
-    /// Root of the allowed keys.
-    pub keys_root: Key,
-    /// The shard's stamp.
-    pub stamp: u32,
-    /// The run-wide challenges.
-    pub challenges: Challenges,
-    /// Length of the run's input.
-    pub input_len: u32,
-    /// Per listed word, the stamp of its previous writer.
-    pub prev: Vec<u32>,
-}
-
 /// Everything the steps of a run's aggregation share: the leaf programs (one per shard shape)
 /// and the node program, padded to one shape; their keys; the shards' statements; the memory
 /// history and the challenges it fixes; and the final program. Built from the run alone, so
@@ -105,7 +91,7 @@ pub struct AggregationSetup {
     keys: Vec<Commitment>,
     key_list: KeyList,
     heights: [usize; 5],
-    history: MemoryHistory,
+    final_words: Vec<FinalWord>,
     challenges: Challenges,
     image: core::ops::Range<u32>,
     input_len: u32,
@@ -118,45 +104,40 @@ impl AggregationSetup {
         program: ProgramSource<'_>,
         params: &ProofParams,
     ) -> Result<Self, AggregationError> {
+        Self::with_memory(run, program, params, run_memory(run)?)
+    }
+
+    /// [`AggregationSetup::new`] with the shards' places in the memory argument given instead of
+    /// derived from the run: the way soundness tests aggregate shards proven for another
+    /// memory history. Honest callers use [`AggregationSetup::new`].
+    #[doc(hidden)]
+    pub fn with_memory(
+        run: &RunProof,
+        program: ProgramSource<'_>,
+        params: &ProofParams,
+        memory: RunMemory,
+    ) -> Result<Self, AggregationError> {
         let first = run.shards.first().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
         let descriptor = &first.descriptor;
         let image = descriptor.image_lo..descriptor.image_hi;
         let input_len = u32::try_from(run.input.len())
             .map_err(|_| AggregationError::Statement("an input of 4 GiB or more".into()))?;
+        // The run's memory argument: each shard's place in it, the challenges and the final list.
+        if memory.contexts.len() != run.shards.len() {
+            return Err(AggregationError::Statement("one memory context per shard expected".into()));
+        }
         let statements = run
             .shards
             .iter()
-            .map(|shard| {
-                let s = shard_statement(shard, &run.input, program)?;
+            .zip(&memory.contexts)
+            .map(|(shard, context)| {
+                let s = shard_statement(shard, &run.input, program, context)?;
                 let statement = Statement::of(&s.chips, s.commitment, s.public_values);
                 Ok((s.chips, statement))
             })
             .collect::<Result<Vec<_>, hearth_machine::VerifyError>>()?;
-
-        // The memory history, every list's digest, and the challenges they fix.
-        let lists: Vec<&[hearth_machine::boundary::BoundaryWord]> =
-            run.shards.iter().map(|s| &s.boundary.memory[..]).collect();
-        let history = MemoryHistory::of(&lists, &image);
-        let position = |tables: &[u8], t: usize| tables.iter().position(|&x| x as usize == t);
-        let mut digests = Vec::with_capacity(run.shards.len());
-        for (k, (shard, (chips, statement))) in run.shards.iter().zip(&statements).enumerate() {
-            use hearth_machine::chips::index;
-            let memory = position(&shard.tables, index::MEMORY_BOUNDARY)
-                .ok_or_else(|| AggregationError::Shape("a shard without its memory list".into()))?;
-            let stream =
-                position(&shard.tables, index::STREAM).map(|p| statement.public_values[p].as_slice());
-            let rows = p3_air::BaseAir::<Val>::periodic_columns(&chips[memory])[0].len();
-            digests.push(list_digest(
-                k as u32 + 1,
-                &statement.public_values[memory],
-                stream,
-                &history.prev[k],
-                rows,
-            ));
-        }
-        let rows = history.final_words.len().next_power_of_two().max(16);
-        let challenges =
-            Challenges::draw(tree_digest(&digests), final_list_digest(&history.final_words, &image, rows));
+        let (challenges, final_words) = (memory.challenges, memory.final_words);
+        let rows = final_list_rows(final_words.len());
 
         // Leaf programs, one per shard shape, and the heights every program is padded to.
         let mut shapes: HashMap<(Vec<u8>, Vec<usize>), usize> = HashMap::new();
@@ -183,13 +164,7 @@ impl AggregationSetup {
             heights = core::array::from_fn(|t| heights[t].max(h[t]));
         }
         let depth = (leaf_shapes.len() + 1).next_power_of_two().trailing_zeros() as usize;
-        let setup_witness = LeafWitness {
-            keys_root: [Val::ZERO; DIGEST_ELEMS],
-            stamp: 1,
-            challenges,
-            input_len,
-            prev: history.prev[0].clone(),
-        };
+        let setup_witness = LeafInputs { keys_root: [Val::ZERO; DIGEST_ELEMS], input_len };
         // A proof of a padded leaf gives the shape every program of the tree has; the node
         // verifying two such proofs must fit the same heights, or they grow and it repeats.
         let (leaves, node, shape, airs) = loop {
@@ -197,7 +172,7 @@ impl AggregationSetup {
             let leaf = &leaves[leaf_of[0]];
             let probe = {
                 let _span = info_span!("aggregation_shape_probe").entered();
-                let inputs = leaf.inputs(&first.stark, &statements[0].1, &setup_witness.borrowed())?;
+                let inputs = leaf.inputs(&first.stark, &statements[0].1, &setup_witness)?;
                 leaf.circuit.prove(params, &inputs)?
             };
             let airs: Vec<RecursionChip> = leaf.circuit.chips().to_vec();
@@ -231,7 +206,7 @@ impl AggregationSetup {
             keys,
             key_list,
             heights,
-            history,
+            final_words,
             challenges,
             image,
             input_len,
@@ -273,33 +248,30 @@ impl AggregationSetup {
 
     /// The final list of touched words.
     pub fn final_words(&self) -> &[FinalWord] {
-        &self.history.final_words
+        &self.final_words
     }
 
-    /// What the leaf of shard `k` is given.
-    pub fn leaf_witness(&self, k: usize) -> Option<LeafWitness> {
-        Some(LeafWitness {
-            keys_root: self.key_list.root(),
-            stamp: k as u32 + 1,
-            challenges: self.challenges,
-            input_len: self.input_len,
-            prev: self.history.prev.get(k)?.clone(),
-        })
+    /// The run-wide challenges every shard's memory argument used.
+    pub fn challenges(&self) -> &Challenges {
+        &self.challenges
+    }
+
+    /// What every leaf is given besides its shard proof.
+    pub fn leaf_inputs(&self) -> LeafInputs {
+        LeafInputs { keys_root: self.key_list.root(), input_len: self.input_len }
     }
 
     /// Proves the leaf of shard `k` of `run` (the run the setup was built from).
     pub fn prove_leaf(&self, run: &RunProof, k: usize) -> Result<RangeProof, AggregationError> {
-        let witness =
-            self.leaf_witness(k).ok_or_else(|| AggregationError::Statement(format!("no shard {k}")))?;
-        self.prove_leaf_with(run, k, &witness)
+        self.prove_leaf_with(run, k, &self.leaf_inputs())
     }
 
-    /// Proves the leaf of shard `k` with the given witness.
+    /// Proves the leaf of shard `k` with the given inputs.
     pub fn prove_leaf_with(
         &self,
         run: &RunProof,
         k: usize,
-        witness: &LeafWitness,
+        witness: &LeafInputs,
     ) -> Result<RangeProof, AggregationError> {
         let _span = info_span!("aggregation_leaf", shard = k).entered();
         let (shard, (_, statement), &program) =
@@ -308,7 +280,7 @@ impl AggregationSetup {
                 _ => return Err(AggregationError::Statement(format!("no shard {k}"))),
             };
         let leaf = &self.leaves[program];
-        let inputs = leaf.inputs(&shard.stark, statement, &witness.borrowed())?;
+        let inputs = leaf.inputs(&shard.stark, statement, witness)?;
         Ok(RangeProof { proof: leaf.circuit.prove(&self.params, &inputs)?, program })
     }
 
@@ -350,24 +322,12 @@ impl AggregationSetup {
 
     /// Proves the final step with the run's final list.
     pub fn prove_final(&self, top: &RangeProof) -> Result<CircuitProof, AggregationError> {
-        self.prove_final_with(top, &self.history.final_words)
+        self.prove_final_with(top, &self.final_words)
     }
 
     /// The final step's program.
     pub fn final_program(&self) -> &FinalProgram {
         &self.final_program
-    }
-}
-
-impl LeafWitness {
-    fn borrowed(&self) -> LeafInputs<'_> {
-        LeafInputs {
-            keys_root: self.keys_root,
-            stamp: self.stamp,
-            challenges: self.challenges,
-            input_len: self.input_len,
-            prev: &self.prev,
-        }
     }
 }
 
@@ -494,16 +454,6 @@ fn shard_bits(run: &RunProof) -> Result<u32, AggregationError> {
         weakest = Some(weakest.map_or(johnson.total, |w| w.min(johnson.total)));
     }
     weakest.ok_or_else(|| AggregationError::Statement("no shards".into()))
-}
-
-/// The list digests joined as the tree joins the shards: adjacent pairs, an odd last one
-/// carried up.
-pub fn tree_digest(digests: &[Key]) -> Key {
-    let mut level = digests.to_vec();
-    while level.len() > 1 {
-        level = level.chunks(2).map(|pair| if let [l, r] = pair { join(*l, *r) } else { pair[0] }).collect();
-    }
-    level.first().copied().unwrap_or([Val::ZERO; 9])
 }
 
 impl RunAggregation {

@@ -2,7 +2,7 @@ use core::borrow::Borrow;
 use std::sync::Arc;
 
 use hearth_stark::Val;
-use hearth_stark::config::{DIGEST_ELEMS, EXTENSION_DEGREE, POSEIDON2_WIDTH};
+use hearth_stark::config::EXTENSION_DEGREE;
 use hearth_verifier::chips::alu::ext_product;
 use hearth_verifier::chips::poseidon2::{NUM_ROUND_COLS, RoundAir, round_constants};
 use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
@@ -145,18 +145,21 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for MemoryBoundaryChip {
         }
         range_bytes(builder, &local.gap[..3], is_real.clone());
         byte_below(builder, local.gap[3], WORD_TOP_BYTE, is_real.clone());
-        builder.when_transition().when(next.is_real).assert_eq(
-            compose::<AB>(&next.word),
-            word + compose::<AB>(&next.gap) + one.clone(),
-        );
+        builder
+            .when_transition()
+            .when(next.is_real)
+            .assert_eq(compose::<AB>(&next.word), word + compose::<AB>(&next.gap) + one.clone());
         range_bytes(builder, &local.before, is_real.clone());
         range_bytes(builder, &local.after, is_real.clone());
         let stamp = public[public::STAMP].clone();
-        builder.when(is_real.clone()).assert_eq(
-            stamp.clone() - one.clone() - e(local.prev),
-            compose::<AB>(&local.age),
-        );
+        builder
+            .when(is_real.clone())
+            .assert_eq(stamp.clone() - one.clone() - e(local.prev), compose::<AB>(&local.age));
         range_pair(builder, local.age[0], local.age[1], is_real.clone());
+        // Padding rows' gap and age are zero, so every cell of the trace is determined.
+        for cell in local.gap.into_iter().chain(local.age) {
+            builder.assert_zero((one.clone() - is_real.clone()) * cell);
+        }
 
         // The shard's local tokens.
         let initial = token::<AB>(e(local.addr), local.before.map(e), AB::Expr::ZERO);
@@ -181,7 +184,8 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for MemoryBoundaryChip {
             }
         }
         for i in 0..EXTENSION_DEGREE {
-            let term = |row: &MemoryBoundaryCols<AB::Var>| e(row.produced_inverse[i]) - e(row.consumed_inverse[i]);
+            let term =
+                |row: &MemoryBoundaryCols<AB::Var>| e(row.produced_inverse[i]) - e(row.consumed_inverse[i]);
             builder.when_first_row().assert_eq(local.sum[i], term(local));
             builder.when_transition().assert_eq(next.sum[i], e(local.sum[i]) + term(next));
             builder.when_last_row().assert_eq(local.sum[i], public[public::SUM.start + i].clone());
@@ -191,14 +195,14 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for MemoryBoundaryChip {
         let output = local.sponge_output();
         let local_data = absorbed::<AB>(local);
         let next_data = absorbed::<AB>(next);
-        for i in 0..POSEIDON2_WIDTH {
+        for (i, &out) in output.iter().enumerate() {
             let first = local_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
             builder.when_first_row().assert_eq(local.sponge.inputs[i], first);
-            let chained = e(output[i]) + next_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
+            let chained = e(out) + next_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
             builder.when_transition().assert_eq(next.sponge.inputs[i], chained);
         }
-        for i in 0..DIGEST_ELEMS {
-            builder.when_last_row().assert_eq(output[i], public[public::DIGEST.start + i].clone());
+        for (&out, digest) in output.iter().zip(&public[public::DIGEST]) {
+            builder.when_last_row().assert_eq(out, digest.clone());
         }
     }
 }
