@@ -190,9 +190,8 @@ pub fn checkpoints(
     options: &ExecutionOptions,
     shard_cycles: u64,
 ) -> Result<(Vec<Checkpoint>, ExecutionSummary), ExecutionError> {
-    let mut checkpoints = Vec::new();
-    let summary = run_sharded::<false>(program, input, options, shard_cycles, |s| checkpoints.push(s.start))?;
-    Ok((checkpoints, summary))
+    let (outlines, summary) = shard_outlines(program, input, options, shard_cycles)?;
+    Ok((outlines.into_iter().map(|s| s.start).collect(), summary))
 }
 
 /// Runs without recording events, returning each shard's record without its events: where it

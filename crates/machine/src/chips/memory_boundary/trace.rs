@@ -1,11 +1,8 @@
 use core::borrow::BorrowMut;
 
 use hearth_stark::Val;
-use hearth_verifier::chips::poseidon2::{
-    HALF_FULL_ROUNDS, NUM_ROUND_COLS, PARTIAL_ROUNDS, SBOX_DEGREE, SBOX_REGISTERS, WIDTH, round_constants,
-};
+use hearth_verifier::chips::poseidon2::{NUM_ROUND_COLS, round_rows};
 use p3_field::{BasedVectorSpace, PrimeCharacteristicRing};
-use p3_koala_bear::GenericPoseidon2LinearLayersKoalaBear;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::air::{MemoryBoundaryChip, WORD_TOP_BYTE};
@@ -60,15 +57,7 @@ pub fn generate_trace(
         r.sum = core::array::from_fn(|i| sum.as_basis_coefficients_slice()[i]);
     }
     let (inputs, _) = list_sponge(words, &context.prev, height);
-    let rounds = p3_poseidon2_air::generate_trace_rows::<
-        Val,
-        GenericPoseidon2LinearLayersKoalaBear,
-        WIDTH,
-        SBOX_DEGREE,
-        SBOX_REGISTERS,
-        HALF_FULL_ROUNDS,
-        PARTIAL_ROUNDS,
-    >(inputs, &round_constants(), 0);
+    let rounds = round_rows(inputs);
     let sponge = NUM_MEMORY_BOUNDARY_COLS - NUM_ROUND_COLS;
     for (cells, round) in
         values.chunks_exact_mut(NUM_MEMORY_BOUNDARY_COLS).zip(rounds.values.chunks_exact(NUM_ROUND_COLS))

@@ -2,14 +2,12 @@ use std::collections::HashMap;
 
 use hearth_stark::Val;
 use p3_field::PrimeCharacteristicRing;
-use p3_koala_bear::{
-    GenericPoseidon2LinearLayersKoalaBear, Poseidon2KoalaBear, default_koalabear_poseidon2_24,
-};
+use p3_koala_bear::{Poseidon2KoalaBear, default_koalabear_poseidon2_24};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_symmetric::Permutation;
 
 use super::*;
-use hearth_verifier::chips::poseidon2::round_constants;
+use hearth_verifier::chips::poseidon2::round_rows;
 
 /// The permutations other tables look up while their traces are generated: each distinct input
 /// once, with how many times it was asked for.
@@ -59,15 +57,7 @@ pub fn generate_padded_trace(requests: &Poseidon2Requests, height: usize) -> Row
     assert!(height.is_power_of_two() && height >= requests.len(), "Poseidon2 table height {height}");
     let mut inputs = requests.order.clone();
     inputs.resize(height, [Val::ZERO; WIDTH]);
-    let rounds = p3_poseidon2_air::generate_trace_rows::<
-        Val,
-        GenericPoseidon2LinearLayersKoalaBear,
-        WIDTH,
-        SBOX_DEGREE,
-        SBOX_REGISTERS,
-        HALF_FULL_ROUNDS,
-        PARTIAL_ROUNDS,
-    >(inputs, &round_constants(), 0);
+    let rounds = round_rows(inputs);
     let mut values = Vec::with_capacity(height * NUM_POSEIDON2_COLS);
     for (row, input) in rounds
         .values

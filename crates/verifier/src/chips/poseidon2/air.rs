@@ -35,6 +35,21 @@ pub fn round_constants() -> RoundConstants<Val, WIDTH, HALF_FULL_ROUNDS, PARTIAL
     )
 }
 
+/// The round columns of the permutation of each of `inputs`, one row each (`p3-poseidon2-air`'s
+/// trace generation with Hearth's constants): the tables that embed permutations fill their
+/// round columns from it.
+pub fn round_rows(inputs: Vec<[Val; WIDTH]>) -> p3_matrix::dense::RowMajorMatrix<Val> {
+    p3_poseidon2_air::generate_trace_rows::<
+        Val,
+        GenericPoseidon2LinearLayersKoalaBear,
+        WIDTH,
+        SBOX_DEGREE,
+        SBOX_REGISTERS,
+        HALF_FULL_ROUNDS,
+        PARTIAL_ROUNDS,
+    >(inputs, &round_constants(), 0)
+}
+
 /// The Poseidon2 table.
 ///
 /// # Soundness

@@ -6,5 +6,5 @@
 mod air;
 mod columns;
 
-pub use air::{Poseidon2Chip, RoundAir, round_constants};
+pub use air::{Poseidon2Chip, RoundAir, round_constants, round_rows};
 pub use columns::*;
