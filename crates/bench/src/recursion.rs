@@ -50,9 +50,9 @@ pub(crate) struct Args {
     #[arg(long, value_name = "INDEX")]
     leaf_shard: Option<usize>,
     /// After the levels, prove one more step on the last one's proof with size-tuned
-    /// parameters at each of these `log2` blowups (queries for 128 Johnson-bound bits with 20
-    /// bits of query grinding): the last layer's proof size, time and memory. Blowup 32 on a
-    /// level-2 proof peaks at ~21 GiB.
+    /// parameters at each of these `log2` blowups (queries for 128 Johnson-bound bits with
+    /// `--final-query-pow-bits` of query grinding): the last layer's proof size, time and
+    /// memory. Blowup 32 on a level-2 proof peaks at ~21 GiB.
     #[arg(long, value_delimiter = ',', value_name = "LOG_BLOWUPS")]
     final_log_blowups: Vec<u8>,
     /// Merkle cap height of the last layer's commitments (shorter paths per query for a few
@@ -65,6 +65,15 @@ pub(crate) struct Args {
     /// `log2` of the last layer's largest FRI folding factor.
     #[arg(long)]
     final_max_log_arity: Option<u8>,
+    /// After each last layer, more size-tuned steps at these `log2` blowups, each verifying
+    /// the one before (reported as `wraps`): whether a layer verifying a small proof is
+    /// smaller still.
+    #[arg(long, value_delimiter = ',', value_name = "LOG_BLOWUPS")]
+    wrap_log_blowups: Vec<u8>,
+    /// Query grinding bits of the last layer (each bit at blowup 16 is worth about half a
+    /// query; every bit doubles the grinding time, ~9 s at 28 bits on 2 cores).
+    #[arg(long, default_value_t = hearth_recursion::aggregate::FINAL_QUERY_POW_BITS)]
+    final_query_pow_bits: u8,
     #[command(flatten)]
     output: Output,
 }
@@ -77,6 +86,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         Some(path) => count_work(path)?,
         None => serde_json::Value::Null,
     };
+    // Recursion proofs pack their lookups as the aggregation does.
+    let params = params.for_recursion();
     let (steps, last) = recursion_steps(args.levels, &params)?;
     let final_layers = match last {
         Some((program, proof, statement)) => args
@@ -87,9 +98,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
                     cap_height: args.final_cap_height,
                     log_final_poly_len: args.final_log_final_poly_len.unwrap_or(params.log_final_poly_len),
                     max_log_arity: args.final_max_log_arity.unwrap_or(params.max_log_arity),
+                    query_pow_bits: args.final_query_pow_bits,
                     ..params.clone()
                 };
-                final_layer(&program, &proof, &statement, log_blowup, &last)
+                let (mut report, wrapped) = final_layer(&program, &proof, &statement, log_blowup, &last)?;
+                let mut inner = wrapped;
+                let mut wraps = Vec::new();
+                for &wrap_log_blowup in &args.wrap_log_blowups {
+                    let (program, proof, statement) = &inner;
+                    let (wrap, next) = final_layer(program, proof, statement, wrap_log_blowup, &last)?;
+                    wraps.push(wrap);
+                    inner = next;
+                }
+                report["wraps"] = json!(wraps);
+                Ok(report)
             })
             .collect::<anyhow::Result<Vec<_>>>()?,
         None if !args.final_log_blowups.is_empty() => {
@@ -173,23 +195,25 @@ fn recursion_steps(
     Ok((steps, Some((program, proof, statement))))
 }
 
-/// Size-tuned last-layer parameters (the aggregation's own choice).
+/// Size-tuned last-layer parameters (the aggregation's own choice) with `params`' query
+/// grinding.
 fn size_tuned(circuit: &Circuit, log_blowup: u8, params: &ProofParams) -> Option<ProofParams> {
-    hearth_recursion::aggregate::size_tuned(circuit, log_blowup, params)
+    hearth_recursion::aggregate::size_tuned_with(circuit, log_blowup, params.query_pow_bits, params)
 }
 
-/// One more recursion step on `proof`, proven with size-tuned parameters at `log_blowup`.
+/// One more recursion step on `proof`, proven with size-tuned parameters at `log_blowup`;
+/// its report and its proof.
 fn final_layer(
     program: &Circuit,
     proof: &StarkProof,
     statement: &Statement,
     log_blowup: u8,
     params: &ProofParams,
-) -> anyhow::Result<serde_json::Value> {
+) -> anyhow::Result<(serde_json::Value, Proven)> {
     let shape = InnerShape::of(program.chips(), proof)?;
     let step = ProofVerifierProgram::build(program.chips(), shape)?;
     let tuned = size_tuned(&step.circuit, log_blowup, params).context("no query count reaches 128 bits")?;
-    let (mut report, _, _) = measure_step(&step, proof, statement, &tuned)?;
+    let (mut report, proven, key) = measure_step(&step, proof, statement, &tuned)?;
     report["log_blowup"] = json!(log_blowup);
     report["num_queries"] = json!(tuned.num_queries);
     report["query_pow_bits"] = json!(tuned.query_pow_bits);
@@ -197,7 +221,9 @@ fn final_layer(
     report["log_final_poly_len"] = json!(tuned.log_final_poly_len);
     report["max_log_arity"] = json!(tuned.max_log_arity);
     eprintln!("last layer at blowup {}: {report}", 1u32 << log_blowup);
-    Ok(report)
+    let statement =
+        Statement::of(step.circuit.chips(), key, step.circuit.table_public_values(&proven.public_values));
+    Ok((report, (step.circuit, proven.proof, statement)))
 }
 
 /// Proves one recursion step on `proof` of `statement` and measures it: rows, time, memory,
@@ -217,10 +243,11 @@ fn measure_step(
     let verify_s = start.elapsed().as_secs_f64();
     let jbr_bits = security_bits(&step.circuit, params)?;
     // Queries a size-tuned last layer of this shape would need for 128 Johnson-bound bits
-    // with 20 bits of query grinding, by blowup.
+    // with the last layer's query grinding, by blowup.
     let final_layer: Vec<serde_json::Value> = (3..=5u8)
         .map(|log_blowup| {
-            let queries = size_tuned(&step.circuit, log_blowup, params).map(|p| p.num_queries);
+            let queries = hearth_recursion::aggregate::size_tuned(&step.circuit, log_blowup, params)
+                .map(|p| p.num_queries);
             json!({ "log_blowup": log_blowup, "queries_for_128_bits": queries })
         })
         .collect();
@@ -250,10 +277,56 @@ fn measure_step(
         "proof_bytes": postcard::to_allocvec(&proven.proof)?.len(),
         "jbr_bits": jbr_bits,
         "opened_columns_per_table": opened,
+        "proof_bytes_by_part": bytes_by_part(&proven.proof)?,
         "final_layer_candidates": final_layer,
         "peak_rss_bytes": peak_rss_bytes(),
     });
     Ok((report, proven, step_key))
+}
+
+/// Where a proof's bytes go: the values opened at the out-of-domain point, each input
+/// commitment's opened rows and shared Merkle multi-proof, the FRI rounds' sibling values and
+/// proofs, and the rest (commitments, final polynomial, grinding witnesses).
+fn bytes_by_part(proof: &StarkProof) -> anyhow::Result<serde_json::Value> {
+    let batch = &proof.batch;
+    let fri = &batch.opening_proof;
+    let inputs: Vec<serde_json::Value> = fri
+        .input_openings
+        .iter()
+        .map(|opening| {
+            let per_query: usize = opening.opened_values.first().map_or(0, |q| q.iter().map(Vec::len).sum());
+            Ok(json!({
+                "values_per_query": per_query,
+                "values_bytes": encoded_len(&opening.opened_values)?,
+                "proof_digests": opening.opening_proof.sibling_hashes.len(),
+                "proof_bytes": encoded_len(&opening.opening_proof)?,
+            }))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let rounds: Vec<serde_json::Value> = fri
+        .commit_phase_openings
+        .iter()
+        .map(|round| {
+            Ok(json!({
+                "values_bytes": encoded_len(&round.sibling_values)?,
+                "proof_digests": round.opening_proof.sibling_hashes.len(),
+                "proof_bytes": encoded_len(&round.opening_proof)?,
+            }))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(json!({
+        "total": encoded_len(proof)?,
+        "out_of_domain_values": encoded_len(&batch.opened_values)?,
+        "commitments": encoded_len(&batch.commitments)? + encoded_len(&fri.commit_phase_commits)?,
+        "input_openings": inputs,
+        "fri_rounds": rounds,
+        "final_poly": encoded_len(&fri.final_poly)?,
+    }))
+}
+
+/// Serialized length of a proof part.
+fn encoded_len<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<usize> {
+    Ok(postcard::to_allocvec(value)?.len())
 }
 
 /// One recursion step on shard `index` of a run proof: the shard's STARK verified inside a

@@ -36,7 +36,7 @@ pub(crate) struct ProveArgs {
     /// proven with the same parameter set as the shards.
     #[arg(long)]
     aggregate: bool,
-    /// With --aggregate: prove the last step at this blowup (2 to 32) with 20 bits of query
+    /// With --aggregate: prove the last step at this blowup (2 to 32) with 28 bits of query
     /// grinding and as few queries as 128 provable bits allow, for a smaller final proof.
     /// Larger blowups give smaller proofs for more time and memory.
     #[arg(long, value_name = "N", requires = "aggregate", value_parser = parse_blowup)]

@@ -167,14 +167,6 @@ pub fn preprocessed_commitment<A: ProvableAir>(
     Ok(prover_data(&config, params, airs, log_heights)?.common.preprocessed.map(|p| p.commitment))
 }
 
-/// Lookups of one bus share an auxiliary column while the column's constraint stays within this
-/// degree. Plonky3 alone packs only within a table's existing quotient degree, so a degree-2
-/// table (one quotient chunk) would give every lookup a column of its own: 8 base-field columns
-/// each in the degree-8 extension, committed and opened at every query. Degree 3 (two quotient
-/// chunks, within both parameter sets' blowup) packs lookups in pairs: fewer columns and a
-/// smaller proof for one more quotient chunk on those tables.
-const LOOKUP_PACKING_DEGREE: usize = 3;
-
 /// Layouts, packed lookups and (for AIRs that have them) committed preprocessed tables, the
 /// same way for prover and verifier.
 fn prover_data<A>(
@@ -186,7 +178,17 @@ fn prover_data<A>(
 where
     A: p3_air::Air<p3_lookup::InteractionSymbolicBuilder<Val, Challenge>> + p3_air::BaseAir<Val>,
 {
-    let budgets = vec![LOOKUP_PACKING_DEGREE; airs.len()];
+    // A degree past the rate budget would make Plonky3 panic: refused (the parameters may come
+    // from an untrusted proof).
+    let degree = u32::from(params.lookup_packing_degree);
+    if degree > params.max_lookup_packing_degree() {
+        return Err(StarkError::Shape(format!(
+            "lookup packing degree {degree} exceeds {} at blowup {}",
+            params.max_lookup_packing_degree(),
+            1u64 << params.log_blowup.min(63)
+        )));
+    }
+    let budgets = vec![degree as usize; airs.len()];
     ProverData::<HearthConfig>::from_airs_and_degrees_with_lookup_budgets(
         config,
         airs,
@@ -245,6 +247,24 @@ mod tests {
         fn periodic_columns(&self) -> Cow<'_, [Vec<Val>]> {
             Cow::Owned(vec![vec![Val::ZERO; 64]])
         }
+    }
+
+    impl<AB: AirBuilder<F = Val>> Air<AB> for Periodic {
+        fn eval(&self, _builder: &mut AB) {}
+    }
+
+    #[test]
+    fn a_lookup_packing_degree_past_the_rate_budget_is_refused() {
+        let at = |log_blowup, lookup_packing_degree| {
+            let params = ProofParams { log_blowup, lookup_packing_degree, ..ProofParams::default_128() };
+            prover_data(&make_config(&params), &params, &[Periodic], &[6])
+        };
+        // Blowup 4 allows a quotient of 4 chunks: degree 5; blowup 16 allows degree 17.
+        assert!(at(2, 5).is_ok());
+        assert!(matches!(at(2, 6), Err(StarkError::Shape(_))));
+        assert!(at(4, 17).is_ok());
+        assert!(matches!(at(4, 255), Err(StarkError::Shape(_))));
+        assert!(matches!(at(1, 4), Err(StarkError::Shape(_))));
     }
 
     #[test]

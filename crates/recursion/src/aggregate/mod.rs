@@ -13,8 +13,8 @@ pub mod tokens;
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
 pub use leaf::LeafInputs;
 pub use run::{
-    AggregationReport, AggregationSetup, RangeProof, RunAggregation, aggregate_run, check_run_statement,
-    size_tuned,
+    AggregationReport, AggregationSetup, FINAL_QUERY_POW_BITS, RangeProof, RunAggregation, aggregate_run,
+    check_run_statement, size_tuned, size_tuned_with,
 };
 pub use statement::{RangeStatement, RunStatement};
 

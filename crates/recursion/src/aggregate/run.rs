@@ -98,7 +98,8 @@ pub struct AggregationSetup {
 }
 
 impl AggregationSetup {
-    /// The setup for `run`, a proof of `program`, with `params` at every recursion step.
+    /// The setup for `run`, a proof of `program`, with `params` at every recursion step (their
+    /// lookups packed for recursion tables: [`ProofParams::for_recursion`]).
     pub fn new(
         run: &RunProof,
         program: ProgramSource<'_>,
@@ -117,6 +118,7 @@ impl AggregationSetup {
         params: &ProofParams,
         memory: RunMemory,
     ) -> Result<Self, AggregationError> {
+        let params = &params.for_recursion();
         let first = run.shards.first().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
         let descriptor = &first.descriptor;
         let image = descriptor.image_lo..descriptor.image_hi;
@@ -423,16 +425,32 @@ fn first_descriptor(run: &RunProof) -> Result<ProgramDescriptor, AggregationErro
         .ok_or_else(|| AggregationError::Statement("no shards".into()))
 }
 
-/// Parameters for a proof of `circuit` tuned for size at blowup `2^log_blowup`: 20 bits of
-/// query grinding and the fewest queries that reach 128 provable bits (Johnson bound) for the
-/// program's table heights; the rest as in `base`. `None` when no count up to 200 does.
+/// Query grinding of a size-tuned last layer: bits bought with the prover's time instead of
+/// queries, each worth ~2 bits at blowup 16. Measured on a level-2 recursion proof at blowup
+/// 16 (2 cores): 20 bits 55 queries, 526 KB; 24 bits 53, 505 KB, no measurable time; 28 bits
+/// 51, 486 KB, ~9 s more (2^28 permutations, split across however many cores prove).
+pub const FINAL_QUERY_POW_BITS: u8 = 28;
+
+/// Parameters for a proof of `circuit` tuned for size at blowup `2^log_blowup`:
+/// [`FINAL_QUERY_POW_BITS`] of query grinding and the fewest queries that reach 128 provable
+/// bits (Johnson bound) for the program's table heights; the rest as in `base`. `None` when no
+/// count up to 200 does.
 pub fn size_tuned(circuit: &Circuit, log_blowup: u8, base: &ProofParams) -> Option<ProofParams> {
+    size_tuned_with(circuit, log_blowup, FINAL_QUERY_POW_BITS, base)
+}
+
+/// [`size_tuned`] with `query_pow_bits` of query grinding.
+pub fn size_tuned_with(
+    circuit: &Circuit,
+    log_blowup: u8,
+    query_pow_bits: u8,
+    base: &ProofParams,
+) -> Option<ProofParams> {
+    let base = ProofParams { log_blowup, query_pow_bits, ..base.clone() }.for_recursion();
     (20..=200u16)
         .map(|num_queries| ProofParams {
             name: format!("final-blowup-{}", 1u32 << log_blowup),
-            log_blowup,
             num_queries,
-            query_pow_bits: 20,
             ..base.clone()
         })
         .find(|candidate| {
