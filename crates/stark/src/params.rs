@@ -85,8 +85,7 @@ impl ProofParams {
     /// smaller at the same proving time; the machine's wide tables stay at degree 3, where
     /// more quotient chunks would slow the shard proofs.
     pub fn for_recursion(&self) -> Self {
-        let budget = (1u32 << self.log_blowup.min(8)) + 1;
-        Self { lookup_packing_degree: budget.min(5) as u8, ..self.clone() }
+        Self { lookup_packing_degree: self.max_lookup_packing_degree().min(5) as u8, ..self.clone() }
     }
 
     /// The largest lookup packing degree the blowup allows: a quotient of more than
