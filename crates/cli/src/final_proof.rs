@@ -5,7 +5,7 @@ use std::{path::Path, process::ExitCode, time::Instant};
 
 use anyhow::Context as _;
 use hearth_machine::{ProgramSource, RunProof};
-use hearth_recursion::aggregate::{RunAggregation, aggregate_run};
+use hearth_recursion::aggregate::{LastLayer, RunAggregation, aggregate_run};
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
@@ -30,21 +30,22 @@ pub(crate) fn aggregate_and_write(
     run: &RunProof,
     program: &hearth_executor::Program,
     params: &ProofParams,
-    final_log_blowup: Option<u8>,
+    last_layers: &[LastLayer],
     output: &Path,
 ) -> anyhow::Result<RunAggregation> {
     eprintln!("aggregating {} shard proofs into one ...", run.shards.len());
     let start = Instant::now();
-    let aggregated = aggregate_run(run, ProgramSource::Elf(program), params, final_log_blowup)
-        .context("aggregation failed")?;
+    let aggregated =
+        aggregate_run(run, ProgramSource::Elf(program), params, last_layers).context("aggregation failed")?;
     let seconds = start.elapsed().as_secs_f64();
     let bytes = aggregated.final_proof.to_bytes()?;
     write_file(output, &bytes)?;
     let key = key_path(output);
     write_file(&key, &aggregated.key.to_bytes()?)?;
     let r = &aggregated.report;
+    let wraps: String = r.wrap_seconds.iter().map(|s| format!(", wrap {s:.2} s")).collect();
     println!(
-        "aggregation   {seconds:.2} s (setup {:.2} s, {} leaves {:.2} s, {} nodes {:.2} s, final {:.2} s)",
+        "aggregation   {seconds:.2} s (setup {:.2} s, {} leaves {:.2} s, {} nodes {:.2} s, final {:.2} s{wraps})",
         r.setup_seconds,
         run.shards.len(),
         r.leaf_seconds,
@@ -76,6 +77,7 @@ pub(crate) fn report_json(aggregated: &RunAggregation) -> serde_json::Value {
             "leaves": r.leaf_seconds,
             "nodes": r.node_seconds,
             "final": r.final_seconds,
+            "wraps": r.wrap_seconds,
         },
         "leaf_programs": r.leaf_programs,
         "nodes": r.nodes,

@@ -11,6 +11,7 @@ use hearth_executor::Program;
 use hearth_machine::{
     ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
 };
+use hearth_recursion::aggregate::LastLayer;
 use hearth_stark::security::{Regime, RegimeReport};
 use hearth_stark::{CpuBackend, ProofParams};
 use sha2::{Digest, Sha256};
@@ -41,6 +42,19 @@ pub(crate) struct ProveArgs {
     /// Larger blowups give smaller proofs for more time and memory.
     #[arg(long, value_name = "N", requires = "aggregate", value_parser = parse_blowup)]
     final_blowup: Option<u8>,
+    /// With --final-blowup: wrap the final proof in more recursion steps, one per blowup given
+    /// (comma-separated, each 2 to 128, e.g. `32,64,128`), each verifying the proof below and
+    /// size-tuned like the last step. Each wrap's tables are shorter than the last, so a larger
+    /// blowup fits: the proof shrinks for more time (tens of seconds to minutes per wrap on 2
+    /// cores; a wrap at 128 peaks near 20 GiB).
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        requires = "final_blowup",
+        value_delimiter = ',',
+        value_parser = parse_wrap_blowup
+    )]
+    wrap_blowups: Vec<u8>,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -76,6 +90,19 @@ fn parse_blowup(text: &str) -> Result<u8, String> {
     match text.trim().parse::<u32>() {
         Ok(b) if b.is_power_of_two() && (2..=32).contains(&b) => Ok(b.trailing_zeros() as u8),
         _ => Err(format!("{text:?} is not a blowup of 2, 4, 8, 16 or 32")),
+    }
+}
+
+/// The layers above the aggregation tree: the final step size-tuned at `final_blowup`, then
+/// one wrap per `wrap_blowups` (all `log2`).
+fn last_layers(final_blowup: Option<u8>, wrap_blowups: &[u8]) -> Vec<LastLayer> {
+    final_blowup.into_iter().chain(wrap_blowups.iter().copied()).map(LastLayer::SizeTuned).collect()
+}
+
+fn parse_wrap_blowup(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u32>() {
+        Ok(b) if b.is_power_of_two() && (2..=128).contains(&b) => Ok(b.trailing_zeros() as u8),
+        _ => Err(format!("{text:?} is not a blowup of 2, 4, 8, 16, 32, 64 or 128")),
     }
 }
 
@@ -195,7 +222,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
             &proven.proof,
             &program,
             &params,
-            args.final_blowup,
+            &last_layers(args.final_blowup, &args.wrap_blowups),
             &args.output,
         )?;
         (aggregated.final_proof.to_bytes()?, Some(aggregated))

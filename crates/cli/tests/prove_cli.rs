@@ -140,6 +140,11 @@ fn bad_run_options_and_guest_faults_fail_clearly() {
     let size = prove(&["--max-memory", "lots"]);
     assert_eq!(size.status.code(), Some(2), "a bad size is a command-line error");
     assert!(String::from_utf8_lossy(&size.stderr).contains("not a size"));
+    let blowup = prove(&["--aggregate", "--final-blowup", "16", "--wrap-blowups", "32,256"]);
+    assert_eq!(blowup.status.code(), Some(2), "a wrap blowup past 128 is a command-line error");
+    assert!(String::from_utf8_lossy(&blowup.stderr).contains("not a blowup"));
+    let no_final_blowup = prove(&["--aggregate", "--wrap-blowups", "32"]);
+    assert_eq!(no_final_blowup.status.code(), Some(2), "wraps need a size-tuned final step");
     // A guest that faults (a load from address 0) is reported as a fault, with no proof file.
     let faulty = assemble(dir.path(), "ld a0, 0(zero)\nli a7, 93\necall");
     let out = hearth().arg("prove").arg(&faulty).arg("-o").arg(dir.path().join("p.bin")).output().unwrap();

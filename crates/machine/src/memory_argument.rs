@@ -16,11 +16,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use hearth_stark::config::{Compress, DIGEST_ELEMS, EXTENSION_DEGREE, Hash, POSEIDON2_WIDTH};
+use hearth_stark::config::{Compress, DIGEST_ELEMS, EXTENSION_DEGREE, POSEIDON2_WIDTH};
 use hearth_stark::{Challenge, Val};
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
 use p3_koala_bear::default_koalabear_poseidon2_24;
-use p3_symmetric::{CryptographicHasher, Permutation, PseudoCompressionFunction};
+use p3_symmetric::{Permutation, PseudoCompressionFunction};
 
 use crate::boundary::BoundaryWord;
 
@@ -77,10 +77,7 @@ pub fn join(left: [Val; DIGEST_ELEMS], right: [Val; DIGEST_ELEMS]) -> [Val; DIGE
     Compress::new(default_koalabear_poseidon2_24()).compress([left, right])
 }
 
-/// The sponge hash of `values`.
-pub fn hash_values(values: impl IntoIterator<Item = Val>) -> [Val; DIGEST_ELEMS] {
-    Hash::new(default_koalabear_poseidon2_24()).hash_iter(values)
-}
+pub use hearth_stark::config::hash_values;
 
 /// The list digests joined as the aggregation tree joins the shards: adjacent pairs level by
 /// level, an odd last one carried up.

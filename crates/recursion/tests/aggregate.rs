@@ -5,7 +5,7 @@
 
 use hearth_executor::Program;
 use hearth_machine::ProgramSource;
-use hearth_recursion::aggregate::{aggregate_run, check_run_statement};
+use hearth_recursion::aggregate::{LastLayer, aggregate_run, check_run_statement};
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
@@ -36,7 +36,10 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let output = run.output();
     assert_eq!(output, 60u64.to_le_bytes());
 
-    let aggregated = aggregate_run(&run, ProgramSource::Elf(&program), &params, None).expect("aggregates");
+    // The final step at the tree's parameters, then one wrap around it.
+    let wrapped = [LastLayer::Given(params.clone()), LastLayer::Given(params.clone())];
+    let aggregated =
+        aggregate_run(&run, ProgramSource::Elf(&program), &params, &wrapped).expect("aggregates");
     let descriptor = &run.shards[0].descriptor;
     let hash = descriptor.hash();
     let rebuilt = hearth_machine::program_descriptor(&program, &params).expect("descriptor");
@@ -49,7 +52,9 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     assert_eq!(verified.exit_code, 60);
     assert_eq!(verified.input_len, 1);
     let layers: Vec<&str> = verified.security.iter().map(|l| l.layer.as_str()).collect();
-    assert_eq!(layers, ["shards", "aggregation", "final"]);
+    assert_eq!(layers, ["shards", "aggregation", "final step", "final"]);
+    assert!(aggregated.key.digested_statement);
+    assert_eq!(aggregated.report.wrap_seconds.len(), 1);
     assert_eq!(Some(verified.min_bits), verified.security.iter().map(|l| l.bits).min());
 
     // The final statement names this program, this output and these keys only.
@@ -95,6 +100,21 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     proof.public_values[hearth_stark::config::DIGEST_ELEMS * 2] += hearth_stark::Val::new(1);
     assert!(matches!(refused(&proof, &key, &hash), VerifyError::Rejected(_)), "a changed public value");
     let mut proof = read();
+    proof.public_values.push(hearth_stark::Val::new(1));
+    assert!(matches!(refused(&proof, &key, &hash), VerifyError::Shape(_)), "a longer statement");
+    let mut proof = read();
+    proof.security[2].bits += 1;
+    assert!(
+        matches!(refused(&proof, &key, &hash), VerifyError::Security { .. }),
+        "the wrapped layer's record"
+    );
+    let mut undigested = AggregationKey::from_bytes(&key_bytes).expect("key file");
+    undigested.digested_statement = false;
+    assert!(
+        matches!(refused(&read(), &undigested, &hash), VerifyError::Rejected(_) | VerifyError::Shape(_)),
+        "the statement undigested"
+    );
+    let mut proof = read();
     proof.security[0].bits += 1;
     assert!(matches!(refused(&proof, &key, &hash), VerifyError::Security { .. }), "a security record");
     let mut proof = read();
@@ -131,17 +151,28 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     let copy = || hearth_machine::RunProof::from_bytes(&run.to_bytes()).expect("round trip");
     let mut swapped = copy();
     swapped.shards.swap(1, 2);
-    assert!(aggregate_run(&swapped, ProgramSource::Elf(&program), &params, None).is_err(), "swapped shards");
+    assert!(aggregate_run(&swapped, ProgramSource::Elf(&program), &params, &[]).is_err(), "swapped shards");
     let mut gap = copy();
     gap.shards.remove(1);
-    assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params, None).is_err(), "a missing shard");
+    assert!(aggregate_run(&gap, ProgramSource::Elf(&program), &params, &[]).is_err(), "a missing shard");
+}
+
+/// A proof and its public values, copied through their encoding.
+fn copy(proof: &hearth_recursion::CircuitProof) -> hearth_recursion::CircuitProof {
+    hearth_recursion::CircuitProof {
+        proof: postcard::from_bytes(&postcard::to_allocvec(&proof.proof).expect("ser")).expect("de"),
+        public_values: proof.public_values.clone(),
+    }
 }
 
 /// Tampering with each layer's inputs: a shard's memory history or challenges, a node's
 /// children, the final list, a proof claimed for another program.
 #[test]
 fn tampering_at_every_layer_is_refused() {
-    use hearth_recursion::aggregate::{AggregationSetup, RangeProof};
+    use hearth_recursion::aggregate::{AggregationSetup, RangeProof, WrapProgram};
+    use hearth_recursion::verifier::InnerShape;
+    use hearth_stark::config::DIGEST_ELEMS;
+    use p3_field::PrimeCharacteristicRing;
     let params = ProofParams::insecure_test();
     let program = assemble(COUNT_AND_WRITE);
     let run =
@@ -158,7 +189,32 @@ fn tampering_at_every_layer_is_refused() {
     for leaf in &leaves[2..] {
         top = setup.prove_node(&top, leaf).expect("node");
     }
-    setup.prove_final(&top).expect("final");
+    let final_proof = setup.prove_final(&top).expect("final");
+
+    // A wrap: it proves only an honest proof of the program whose key it holds, with the
+    // statement that proof was made for.
+    let final_circuit = &setup.final_program().circuit;
+    let final_key = final_circuit.verifying_key(setup.final_params()).expect("key");
+    let shape = InnerShape::of(final_circuit.chips(), &final_proof.proof).expect("shape");
+    let root = final_key.roots()[0];
+    let wrap = WrapProgram::build(final_circuit.chips(), shape.clone(), &root, true).expect("wrap");
+    let wrapped = wrap.prove(&params, &final_proof, &final_key).expect("the honest wrap proves");
+    let statement_digest = hearth_verifier::statement_digest(&final_proof.public_values);
+    assert_eq!(wrapped.public_values, statement_digest, "it exposes the statement's digest");
+    let mut other_root = root;
+    other_root[0] += hearth_stark::Val::new(1);
+    let elsewhere = WrapProgram::build(final_circuit.chips(), shape, &other_root, true).expect("wrap");
+    assert!(elsewhere.prove(&params, &final_proof, &final_key).is_err(), "a proof of another program");
+    let mut changed = copy(&final_proof);
+    changed.public_values[DIGEST_ELEMS * 2] += hearth_stark::Val::new(1);
+    assert!(wrap.prove(&params, &changed, &final_key).is_err(), "a changed statement");
+    let mut forged = copy(&final_proof);
+    let opened = &mut forged.proof.batch.opened_values.instances[0].base_opened_values.trace_local[0];
+    *opened += hearth_stark::Challenge::ONE;
+    assert!(wrap.prove(&params, &forged, &final_key).is_err(), "a forged opening");
+    let mut other_shards = copy(&final_proof);
+    other_shards.proof.batch.commitments.main = top.proof.proof.batch.commitments.main.clone();
+    assert!(wrap.prove(&params, &other_shards, &final_key).is_err(), "another main commitment");
 
     // Nodes: children out of order, or not adjacent.
     assert!(setup.prove_node(&leaves[1], &leaves[0]).is_err(), "swapped children");

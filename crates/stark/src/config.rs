@@ -55,8 +55,13 @@ pub type HearthConfig = StarkConfig<Pcs, Challenge, Challenger>;
 /// data into the transcript before any challenge, in a form a recursive verifier, which gets
 /// the values as inputs, can recompute.
 pub fn periodic_digest(columns: &[Vec<Val>]) -> [Val; DIGEST_ELEMS] {
+    hash_values(columns.iter().flatten().copied())
+}
+
+/// The sponge hash of `values`: what a recursion program's `hash_cells` computes in-circuit.
+pub fn hash_values(values: impl IntoIterator<Item = Val>) -> [Val; DIGEST_ELEMS] {
     use p3_symmetric::CryptographicHasher;
-    Hash::new(default_koalabear_poseidon2_24()).hash_iter(columns.iter().flatten().copied())
+    Hash::new(default_koalabear_poseidon2_24()).hash_iter(values)
 }
 
 /// Builds the configuration for a parameter set. Prover and verifier call this with the

@@ -2,11 +2,11 @@
 //! (guest -> executor -> shard proofs -> aggregation -> **verifier**).
 //!
 //! A final proof ([`FinalProof`]) is one STARK proof of the recursion program that verified
-//! the aggregation tree's top proof, with the run's statement as its public values
-//! ([`RunStatement`]) and the program's output beside it. [`verify_final`] checks it against
-//! what the verifier knows beforehand: the aggregation's keys ([`AggregationKey`]: the allowed
-//! leaf and node programs, the final program) and the program that ran (its hash, over the
-//! [`ProgramDescriptor`] the proof carries).
+//! the aggregation tree's top proof (or of the last wrap around it), with the run's statement
+//! ([`RunStatement`]: its public values, or what they digest) and the program's output beside
+//! it. [`verify_final`] checks it against what the verifier knows beforehand: the aggregation's
+//! keys ([`AggregationKey`]: the allowed leaf and node programs, the outermost program) and the
+//! program that ran (its hash, over the [`ProgramDescriptor`] the proof carries).
 //!
 //! This crate holds the recursion tables' constraints ([`chips`]) because a verifier needs
 //! them; their trace generation, the recursion programs and the aggregation are the prover's
@@ -28,7 +28,9 @@ pub mod statement;
 
 pub use chips::RecursionChip;
 pub use descriptor::{ProgramDescriptor, ProgramId};
-pub use proof::{AggregationKey, FinalProof, Key, LayerSecurity, Verified, VerifyError, verify_final};
+pub use proof::{
+    AggregationKey, FinalProof, Key, LayerSecurity, Verified, VerifyError, statement_digest, verify_final,
+};
 pub use statement::{RUN_STATEMENT_LEN, RunStatement};
 
 use hearth_stark::config::EXTENSION_DEGREE;

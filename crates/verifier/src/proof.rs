@@ -30,22 +30,36 @@ pub struct LayerSecurity {
 }
 
 /// What a verifier must know before it sees a proof: the recursion programs allowed in the
-/// tree and the final program, all fixed by their keys.
+/// tree and the outermost program, all fixed by their keys.
+///
+/// The outermost program is the final step (which closes the run and states it) or, when the
+/// final step's proof is wrapped, the last wrap: each wrap verifies a proof of the program
+/// below it, whose key is a constant of the wrap (so the outermost key fixes every layer), and
+/// the first wrap exposes only the digest of the run's statement.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AggregationKey {
     /// Root of the allowed leaf and node keys.
     pub keys_root: Key,
-    /// The final program's verifying key.
+    /// The outermost program's verifying key.
     pub final_key: Commitment,
     /// The parameters the final proof must be made with (the key is a commitment at them).
     pub final_params: ProofParams,
     /// The parameters of the shard proofs the tree verifies (a program's descriptor, and so
     /// its hash, depends on them).
     pub shard_params: ProofParams,
-    /// `log2` of the final program's table heights (fixed by the program).
+    /// `log2` of the outermost program's table heights (fixed by the program).
     pub final_log_heights: Vec<usize>,
-    /// Security of the layers below the final one (their parameters are fixed by the keys).
+    /// Whether the outermost proof's public values are the digest of the run's statement
+    /// ([`statement_digest`]) rather than the statement: true when the final step is wrapped.
+    pub digested_statement: bool,
+    /// Security of the layers below the outermost one (their parameters are fixed by the keys).
     pub layers: Vec<LayerSecurity>,
+}
+
+/// The digest a wrapped final proof exposes for the run's statement: the sponge hash of its
+/// values in exposure order.
+pub fn statement_digest(statement: &[Val]) -> Key {
+    hearth_stark::config::hash_values(statement.iter().copied())
 }
 
 /// Bytes that open an aggregation key file.
@@ -77,15 +91,16 @@ impl AggregationKey {
 /// Bytes that open a final proof file.
 pub const FINAL_PROOF_MAGIC: &[u8; 8] = b"HEARTHFP";
 /// Version of the final proof's encoding.
-pub const FINAL_PROOF_VERSION: u32 = 1;
+pub const FINAL_PROOF_VERSION: u32 = 2;
 
-/// A run's final proof: one STARK proof of the final recursion program, its public values (the
-/// [`RunStatement`]), the run's output and the security of every layer.
+/// A run's final proof: one STARK proof of the outermost recursion program, the run's statement
+/// ([`RunStatement`]: the proof's public values, or what they are the digest of), the run's
+/// output and the security of every layer.
 #[derive(Serialize, Deserialize)]
 pub struct FinalProof {
-    /// The final program's proof.
+    /// The outermost program's proof.
     pub proof: StarkProof,
-    /// Its public values.
+    /// The run's statement, in exposure order.
     pub public_values: Vec<Val>,
     /// The run's public output.
     pub output: Vec<u8>,
@@ -290,10 +305,16 @@ pub fn verify_final(
     if proof.proof.log_heights() != key.final_log_heights {
         return Err(VerifyError::Shape("table heights are not the final program's".into()));
     }
-    let airs = program_airs(RUN_STATEMENT_LEN);
+    let exposed = if key.digested_statement {
+        statement_digest(&proof.public_values).to_vec()
+    } else {
+        proof.public_values.clone()
+    };
+    let airs = program_airs(exposed.len());
+    let num_exposed = exposed.len();
     let mut public_values = vec![Vec::new(); airs.len()];
     if let Some(slot) = public_values.get_mut(table::PUBLIC) {
-        *slot = proof.public_values.clone();
+        *slot = exposed;
     }
     hearth_stark::verify(&airs, &proof.proof, &public_values, Some(key.final_key.clone()))
         .map_err(|e| VerifyError::Rejected(e.to_string()))?;
@@ -302,7 +323,7 @@ pub fn verify_final(
     let mut security = key.layers.clone();
     security.push(LayerSecurity {
         layer: "final".into(),
-        bits: recursion_proof_bits(&proof.proof, RUN_STATEMENT_LEN)?,
+        bits: recursion_proof_bits(&proof.proof, num_exposed)?,
     });
     if security != proof.security {
         return Err(VerifyError::Security { recorded: proof.security.clone(), computed: security });

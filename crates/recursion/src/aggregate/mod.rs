@@ -1,6 +1,7 @@
 //! Folding a run's shard proofs into one proof (see `docs/recursion.md`, "Aggregation tree"):
 //! leaf programs verify shard proofs, node programs join adjacent ranges, the final program
-//! closes the run-wide memory argument; the allowed-keys tree names the programs.
+//! closes the run-wide memory argument, wraps shrink its proof; the allowed-keys tree names the
+//! tree's programs.
 
 pub mod keys;
 pub mod leaf;
@@ -9,14 +10,16 @@ pub mod root;
 pub mod run;
 pub mod statement;
 pub mod tokens;
+pub mod wrap;
 
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
 pub use leaf::LeafInputs;
 pub use run::{
-    AggregationReport, AggregationSetup, FINAL_QUERY_POW_BITS, RangeProof, RunAggregation, aggregate_run,
-    check_run_statement, size_tuned, size_tuned_with,
+    AggregationReport, AggregationSetup, FINAL_QUERY_POW_BITS, LastLayer, RangeProof, RunAggregation,
+    aggregate_run, check_run_statement, size_tuned, size_tuned_with,
 };
 pub use statement::{RangeStatement, RunStatement};
+pub use wrap::WrapProgram;
 
 /// Why a run could not be aggregated, or a final statement is not the expected one.
 #[derive(Debug, thiserror::Error)]

@@ -17,8 +17,9 @@ use super::keys::{Key, KeyList, KeyPath};
 use super::leaf::{LeafInputs, LeafProgram};
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
-use super::statement::{RANGE_STATEMENT_LEN, RUN_STATEMENT_LEN, RunStatement};
+use super::statement::{RANGE_STATEMENT_LEN, RunStatement};
 use super::tokens::{Challenges, FinalWord, final_list_rows};
+use super::wrap::WrapProgram;
 use crate::chips::RecursionChip;
 use crate::circuit::{Circuit, CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
@@ -58,6 +59,8 @@ pub struct AggregationReport {
     pub node_seconds: f64,
     /// Seconds proving the final step.
     pub final_seconds: f64,
+    /// Seconds building and proving each wrap, innermost first.
+    pub wrap_seconds: Vec<f64>,
 }
 
 fn padded_heights(rows: [usize; 6]) -> [usize; 5] {
@@ -218,14 +221,18 @@ impl AggregationSetup {
     /// Proves the final step with size-tuned parameters at blowup `2^log_blowup`
     /// ([`size_tuned`]) instead of the tree's.
     pub fn tune_final(&mut self, log_blowup: u8) -> Result<&ProofParams, AggregationError> {
-        self.final_params =
-            size_tuned(&self.final_program.circuit, log_blowup, &self.params).ok_or_else(|| {
-                AggregationError::Shape(format!(
-                    "no query count reaches 128 bits at blowup {}",
-                    1u32 << log_blowup
-                ))
-            })?;
+        self.set_final(&LastLayer::SizeTuned(log_blowup))
+    }
+
+    /// Proves the final step as `layer` says instead of with the tree's parameters.
+    pub fn set_final(&mut self, layer: &LastLayer) -> Result<&ProofParams, AggregationError> {
+        self.final_params = layer.params(&self.final_program.circuit, &self.params)?;
         Ok(&self.final_params)
+    }
+
+    /// The tree's parameters (every leaf and node proof's).
+    pub fn params(&self) -> &ProofParams {
+        &self.params
     }
 
     /// The final step's parameters.
@@ -333,20 +340,55 @@ impl AggregationSetup {
     }
 }
 
+/// How one of the layers above the tree (the final step, a wrap) is proven.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LastLayer {
+    /// With parameters tuned for size at blowup `2^log_blowup` ([`size_tuned`]).
+    SizeTuned(u8),
+    /// With the given parameters (their lookups packed for recursion tables).
+    Given(ProofParams),
+}
+
+impl LastLayer {
+    /// The parameters a proof of `circuit` is made with; `base` gives what size tuning keeps.
+    pub fn params(&self, circuit: &Circuit, base: &ProofParams) -> Result<ProofParams, AggregationError> {
+        match self {
+            Self::Given(params) => Ok(params.for_recursion()),
+            &Self::SizeTuned(log_blowup) => size_tuned(circuit, log_blowup, base).ok_or_else(|| {
+                let tallest = circuit.log_heights().into_iter().max().unwrap_or(0);
+                let blowup = 1u64 << log_blowup;
+                if tallest + usize::from(log_blowup) > TWO_ADICITY {
+                    AggregationError::Shape(format!(
+                        "a program of 2^{tallest} rows cannot be proven at blowup {blowup}: its \
+                         extension would pass the field's 2^{TWO_ADICITY} limit (wrap at a smaller \
+                         blowup first)"
+                    ))
+                } else {
+                    AggregationError::Shape(format!("no query count reaches 128 bits at blowup {blowup}"))
+                }
+            }),
+        }
+    }
+}
+
+/// `log2` of the largest power-of-two subgroup of the field: tables times blowup must fit it.
+const TWO_ADICITY: usize = <Val as p3_field::TwoAdicField>::TWO_ADICITY;
+
 /// Aggregates `run`, a proof of `program`, into one final proof with `params` at every
 /// recursion step: a leaf per shard, nodes joining adjacent pairs level by level (an odd last
-/// range carried up), then the final step, proven at `params` too or, given
-/// `final_log_blowup`, with parameters tuned for size at that blowup ([`size_tuned`]).
+/// range carried up), then the final step. `last_layers` says how the layers above the tree
+/// are proven: none, and the final step is proven at `params` too; the first is the final
+/// step's, each further one a wrap ([`WrapProgram`]) around the layer below.
 pub fn aggregate_run(
     run: &RunProof,
     program: ProgramSource<'_>,
     params: &ProofParams,
-    final_log_blowup: Option<u8>,
+    last_layers: &[LastLayer],
 ) -> Result<RunAggregation, AggregationError> {
     let started = Instant::now();
     let mut setup = AggregationSetup::new(run, program, params)?;
-    if let Some(log_blowup) = final_log_blowup {
-        setup.tune_final(log_blowup)?;
+    if let Some(layer) = last_layers.first() {
+        setup.set_final(layer)?;
     }
     let setup_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
@@ -373,34 +415,57 @@ pub fn aggregate_run(
     let started = Instant::now();
     let proof = setup.prove_final(&top)?;
     let final_seconds = started.elapsed().as_secs_f64();
-    let final_key = setup.final_program.circuit.verifying_key(&setup.final_params)?;
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
-    let layers = vec![
+    let bits = |proof: &CircuitProof| {
+        recursion_proof_bits(&proof.proof, proof.public_values.len())
+            .map_err(|e| AggregationError::Shape(e.to_string()))
+    };
+    let mut layers = vec![
         LayerSecurity { layer: "shards".into(), bits: shard_bits(run)? },
-        LayerSecurity {
-            layer: "aggregation".into(),
-            bits: recursion_proof_bits(&top.proof.proof, RANGE_STATEMENT_LEN)
-                .map_err(|e| AggregationError::Shape(e.to_string()))?,
-        },
+        LayerSecurity { layer: "aggregation".into(), bits: bits(&top.proof)? },
     ];
+    debug_assert_eq!(top.proof.public_values.len(), RANGE_STATEMENT_LEN);
+
+    // The wraps, each around the layer below: the outermost layer's program, key, parameters
+    // and proof.
+    let final_key = setup.final_program.circuit.verifying_key(&setup.final_params)?;
+    let statement_values = proof.public_values.clone();
+    let mut outer_airs = setup.final_program.circuit.chips().to_vec();
+    let mut outer = (final_key, setup.final_params.clone(), setup.final_program.circuit.log_heights(), proof);
+    let mut wrap_seconds = Vec::new();
+    for (i, layer) in last_layers.iter().skip(1).enumerate() {
+        let started = Instant::now();
+        let (inner_key, _, _, inner) = &outer;
+        layers.push(LayerSecurity {
+            layer: if i == 0 { "final step".into() } else { format!("wrap {i}") },
+            bits: bits(inner)?,
+        });
+        let shape = InnerShape::of(&outer_airs, &inner.proof)?;
+        let inner_root = key_of(inner_key);
+        let wrap = WrapProgram::build(&outer_airs, shape, &inner_root, i == 0)?;
+        let wrap_params = layer.params(&wrap.circuit, &setup.params)?;
+        let proven = wrap.prove(&wrap_params, inner, inner_key)?;
+        let wrap_key = wrap.circuit.verifying_key(&wrap_params)?;
+        outer_airs = wrap.circuit.chips().to_vec();
+        outer = (wrap_key, wrap_params, wrap.circuit.log_heights(), proven);
+        wrap_seconds.push(started.elapsed().as_secs_f64());
+    }
+    let (outer_key, outer_params, outer_log_heights, outer_proof) = outer;
     let mut security = layers.clone();
-    security.push(LayerSecurity {
-        layer: "final".into(),
-        bits: recursion_proof_bits(&proof.proof, RUN_STATEMENT_LEN)
-            .map_err(|e| AggregationError::Shape(e.to_string()))?,
-    });
+    security.push(LayerSecurity { layer: "final".into(), bits: bits(&outer_proof)? });
     let key = AggregationKey {
         keys_root: setup.key_list.root(),
-        final_key,
-        final_params: setup.final_params.clone(),
+        final_key: outer_key,
+        final_params: outer_params,
         shard_params: run.shards[0].stark.params.clone(),
-        final_log_heights: setup.final_program.circuit.log_heights(),
+        final_log_heights: outer_log_heights,
+        digested_statement: last_layers.len() > 1,
         layers,
     };
     let final_proof = FinalProof {
-        proof: proof.proof,
-        public_values: proof.public_values,
+        proof: outer_proof.proof,
+        public_values: statement_values,
         output: run.output(),
         descriptor: first_descriptor(run)?,
         security,
@@ -413,6 +478,7 @@ pub fn aggregate_run(
         leaf_seconds,
         node_seconds,
         final_seconds,
+        wrap_seconds,
     };
     let AggregationSetup { key_list, final_program, .. } = setup;
     Ok(RunAggregation { final_proof, key, statement, keys: key_list, final_program, report })
@@ -434,7 +500,7 @@ pub const FINAL_QUERY_POW_BITS: u8 = 28;
 /// Parameters for a proof of `circuit` tuned for size at blowup `2^log_blowup`:
 /// [`FINAL_QUERY_POW_BITS`] of query grinding and the fewest queries that reach 128 provable
 /// bits (Johnson bound) for the program's table heights; the rest as in `base`. `None` when no
-/// count up to 200 does.
+/// count up to 200 does, or the tables at that blowup would pass the field's two-adicity.
 pub fn size_tuned(circuit: &Circuit, log_blowup: u8, base: &ProofParams) -> Option<ProofParams> {
     size_tuned_with(circuit, log_blowup, FINAL_QUERY_POW_BITS, base)
 }
@@ -446,6 +512,10 @@ pub fn size_tuned_with(
     query_pow_bits: u8,
     base: &ProofParams,
 ) -> Option<ProofParams> {
+    let tallest = circuit.log_heights().into_iter().max().unwrap_or(0);
+    if tallest + usize::from(log_blowup) > TWO_ADICITY {
+        return None;
+    }
     let base = ProofParams { log_blowup, query_pow_bits, ..base.clone() }.for_recursion();
     (20..=200u16)
         .map(|num_queries| ProofParams {
