@@ -45,10 +45,17 @@ pub(crate) struct Args {
     /// proof inside a recursion program and proves that (0 to skip).
     #[arg(long, default_value_t = 2)]
     levels: usize,
-    /// With `--proof`: also prove the leaf step on this shard of it (its STARK verified inside
-    /// a recursion program). Needs memory: several GiB for a block's shard.
+    /// With `--proof` or `--block`: also prove the leaf step on this shard (its STARK verified
+    /// inside a recursion program). Needs memory: several GiB for a block's shard.
     #[arg(long, value_name = "INDEX")]
     leaf_shard: Option<usize>,
+    /// A block file (as `hearth prove-block` takes): plan its run with the input private (as
+    /// shards proven for aggregation are), prove only the `--leaf-shard` shard and its leaf step.
+    #[arg(long, value_name = "FILE", conflicts_with = "proof", requires = "leaf_shard")]
+    block: Option<PathBuf>,
+    /// Cycles per shard of `--block`'s run.
+    #[arg(long, default_value_t = hearth_machine::DEFAULT_SHARD_CYCLES)]
+    shard_cycles: u64,
     /// After the levels, prove one more step on the last one's proof with size-tuned
     /// parameters at each of these `log2` blowups (queries for 128 Johnson-bound bits with
     /// `--final-query-pow-bits` of query grinding): the last layer's proof size, time and
@@ -119,9 +126,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
-    let leaf = match (&args.proof, args.leaf_shard) {
-        (Some(path), Some(index)) => leaf_step(path, index, &params)?,
-        (None, Some(_)) => anyhow::bail!("--leaf-shard needs --proof"),
+    let leaf = match (&args.proof, &args.block, args.leaf_shard) {
+        (Some(path), _, Some(index)) => leaf_of_proof(path, index, &params)?,
+        (None, Some(block), Some(index)) => leaf_of_block(block, index, args.shard_cycles, &params)?,
+        (None, None, Some(_)) => anyhow::bail!("--leaf-shard needs --proof or --block"),
         _ => serde_json::Value::Null,
     };
     args.output.write(&json!({
@@ -329,20 +337,53 @@ fn encoded_len<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<usize>
     Ok(postcard::to_allocvec(value)?.len())
 }
 
-/// One recursion step on shard `index` of a run proof: the shard's STARK verified inside a
-/// recursion program (the leaf of the aggregation tree) and proven.
-fn leaf_step(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::Result<serde_json::Value> {
+/// The leaf step on shard `index` of a run proof file.
+fn leaf_of_proof(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::Result<serde_json::Value> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let run = RunProof::from_bytes(&bytes)?;
     let shard =
         run.shards.get(index).with_context(|| format!("the proof has {} shards", run.shards.len()))?;
     let memory = hearth_machine::run_memory(&run)?;
-    let statement = shard_statement(
-        shard,
-        &run.input,
-        ProgramSource::Hash(shard.descriptor.hash()),
-        &memory.contexts[index],
-    )?;
+    leaf_step(shard, &run.input, &memory.contexts[index], params)
+}
+
+/// The leaf step on shard `index` of a block's run, proven alone with the input private.
+fn leaf_of_block(
+    path: &PathBuf,
+    index: usize,
+    shard_cycles: u64,
+    params: &ProofParams,
+) -> anyhow::Result<serde_json::Value> {
+    let file = hearth_ethereum::formats::load_block_file(path)
+        .with_context(|| format!("cannot load {}", path.display()))?;
+    let input = file.input().encode();
+    let elf = hearth_guest_builder::bundled::stateless()
+        .map_err(|e| anyhow::anyhow!("cannot build the validation guest: {e}"))?;
+    let program = hearth_executor::Program::from_elf(&std::fs::read(elf)?)?;
+    let shard_params = ProofParams::default();
+    let prover =
+        hearth_machine::RunProver::new(&CpuBackend, &program, &input, &shard_params)?.with_private_input();
+    let plan = prover.plan(shard_cycles, hearth_executor::DEFAULT_MAX_CYCLES)?;
+    let task = plan.tasks.get(index).with_context(|| format!("the run has {} shards", plan.tasks.len()))?;
+    let start = Instant::now();
+    let (shard, _) = prover.prove_task(task)?;
+    eprintln!("shard {index} of {} proven in {:.1} s", plan.tasks.len(), start.elapsed().as_secs_f64());
+    let mut report = leaf_step(&shard, &input, &task.memory, params)?;
+    report["shards"] = json!(plan.tasks.len());
+    report["shard_tables"] = json!(shard.tables);
+    Ok(report)
+}
+
+/// One recursion step on a shard proof of a run: the shard's STARK verified inside a
+/// recursion program (the leaf of the aggregation tree) and proven.
+fn leaf_step(
+    shard: &hearth_machine::ShardProof,
+    input: &[u8],
+    context: &hearth_machine::memory_argument::MemoryContext,
+    params: &ProofParams,
+) -> anyhow::Result<serde_json::Value> {
+    let index = context.stamp - 1;
+    let statement = shard_statement(shard, input, ProgramSource::Hash(shard.descriptor.hash()), context)?;
     let start = Instant::now();
     let shape = InnerShape::of(&statement.chips, &shard.stark)?;
     let step = ProofVerifierProgram::build(&statement.chips, shape)?;

@@ -64,7 +64,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         input.len(),
         params.name
     );
-    let proven = match prove_with_progress(&program, &input, &params, &options)? {
+    let proven = match prove_with_progress(&program, &input, &params, &options, false)? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };

@@ -5,7 +5,7 @@ use std::{path::Path, process::ExitCode, time::Instant};
 
 use anyhow::Context as _;
 use hearth_machine::{ProgramSource, RunProof};
-use hearth_recursion::aggregate::{LastLayer, RunAggregation, aggregate_run};
+use hearth_recursion::aggregate::{AggregationObserver, LastLayer, RunAggregation, aggregate_run_observed};
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
@@ -24,6 +24,15 @@ pub(crate) fn key_path(proof: &Path) -> std::path::PathBuf {
     name.into()
 }
 
+/// Prints each aggregation step as it ends.
+struct StepPrinter;
+
+impl AggregationObserver for StepPrinter {
+    fn step_done(&self, step: &str, done: usize, total: usize, seconds: f64) {
+        eprintln!("{step:>12} done ({done}/{total}) in {seconds:.2} s");
+    }
+}
+
 /// Aggregates a proven run and writes the final proof to `output` and its key beside it;
 /// prints sizes, times and each layer's security.
 pub(crate) fn aggregate_and_write(
@@ -36,7 +45,8 @@ pub(crate) fn aggregate_and_write(
     eprintln!("aggregating {} shard proofs into one ...", run.shards.len());
     let start = Instant::now();
     let aggregated =
-        aggregate_run(run, ProgramSource::Elf(program), params, last_layers).context("aggregation failed")?;
+        aggregate_run_observed(run, ProgramSource::Elf(program), params, last_layers, &StepPrinter)
+            .context("aggregation failed")?;
     let seconds = start.elapsed().as_secs_f64();
     let bytes = aggregated.final_proof.to_bytes()?;
     write_file(output, &bytes)?;

@@ -213,7 +213,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     eprintln!("proving {} with parameters {:?} ...", args.elf.display(), params.name);
-    let proven = match prove_with_progress(&program, &input, &params, &options)? {
+    let proven = match prove_with_progress(&program, &input, &params, &options, args.aggregate)? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
@@ -256,14 +256,20 @@ pub(crate) struct ProvenRun {
 }
 
 /// Proves a run with a progress bar; a guest fault is reported and becomes `Err(status)`.
+/// Shards proven `for_aggregation` keep the input private (the final proof states its length).
 pub(crate) fn prove_with_progress(
     program: &Program,
     input: &[u8],
     params: &ProofParams,
     options: &RunOptions,
+    for_aggregation: bool,
 ) -> anyhow::Result<Result<ProvenRun, ExitCode>> {
     let start = Instant::now();
-    let prover = RunProver::new(&CpuBackend, program, input, params).context("cannot set up the prover")?;
+    let mut prover =
+        RunProver::new(&CpuBackend, program, input, params).context("cannot set up the prover")?;
+    if for_aggregation {
+        prover = prover.with_private_input();
+    }
     let progress = crate::progress::ShardProgress::new(options);
     let result = prover.prove(options, &progress);
     progress.finish();

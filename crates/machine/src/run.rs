@@ -26,8 +26,8 @@ use crate::boundary::ShardBoundary;
 use crate::chips::{self, index};
 use crate::memory_argument::{MemoryContext, RunMemory};
 use crate::shard::{
-    Known, MAX_SHARD_CYCLES, ProgramSource, ProgramTables, ProveError, PublicValues, ShardProof, VerifyError,
-    prepare_shard, prove_prepared, shard_streams, stream_digest, streams_of, verify_statement,
+    Known, MAX_SHARD_CYCLES, ProgramSource, ProgramTables, ProveError, PublicValues, RunInput, ShardProof,
+    VerifyError, prepare_shard, prove_prepared, shard_streams, stream_digest, streams_of, verify_statement,
 };
 
 /// Cycles per shard unless told otherwise: at the default parameters, proving the validation
@@ -207,6 +207,7 @@ pub struct RunProver<'a, B> {
     params: &'a ProofParams,
     tables: ProgramTables,
     costs: TableCosts,
+    private_input: bool,
 }
 
 impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
@@ -224,7 +225,18 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             params,
             tables: ProgramTables::of(program),
             costs: TableCosts::of(params)?,
+            private_input: false,
         })
+    }
+
+    /// Proves shards for aggregation: the input bytes they read become the prover's witness
+    /// (the input table) instead of the verifier's data (the stream table's periodic columns),
+    /// so a recursive verifier does not pay for them; the aggregated statement names the
+    /// input's length only. [`verify_run`] refuses such proofs. A worker proving a task of such
+    /// a run must be set up the same way, as the task's memory context depends on it.
+    pub fn with_private_input(mut self) -> Self {
+        self.private_input = true;
+        self
     }
 
     /// Executes the run once and cuts it into tasks of `shard_cycles` cycles.
@@ -249,7 +261,8 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         for record in &outlines {
             let (boundary, _) = ShardBoundary::of(record, &self.tables.image, output_start as u64);
             let input_read = record.start.input_position as usize..record.end.input_position as usize;
-            let shard_streams = streams_of(self.input, input_read, &record.output, output_start)?;
+            let shard_streams =
+                streams_of(self.input, input_read, &record.output, output_start, self.private_input)?;
             streams.push(Some(stream_digest(&shard_streams)));
             heights.push(chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len()));
             lists.push(boundary.memory);
@@ -316,7 +329,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             self.program,
             &self.tables,
             record,
-            self.input,
+            RunInput { bytes: self.input, private: self.private_input },
             output_start,
             None,
             Some(&task.memory),
@@ -647,6 +660,12 @@ pub fn verify_run(proof: &RunProof, program: ProgramSource<'_>) -> Result<Public
         }
         if k + 1 < count && shard.exit_code != 0 {
             return Err(VerifyError::Malformed(format!("shard {k} claims an exit code but does not halt")));
+        }
+        if shard.tables.contains(&(chips::index::INPUT as u8)) {
+            return Err(VerifyError::Malformed(format!(
+                "shard {k} keeps the input it reads private (proven for aggregation): its run is \
+                 stated by the aggregated final proof, not by its shard proofs"
+            )));
         }
         let b = &shard.boundary;
         if !b.is_well_formed()

@@ -101,7 +101,8 @@ pub struct ShardProof {
     /// Cycles executed (informational; bound by the CPU table's height only).
     pub cycles: u64,
     /// The machine's tables this proof holds, by index, in order: every table but the
-    /// accelerators the run does not call ([`OPTIONAL_TABLES`]).
+    /// accelerators the run does not call and, unless its input is private, the input table
+    /// ([`OPTIONAL_TABLES`]).
     pub tables: Vec<u8>,
     /// Where the shard starts and ends (for a whole run: the entry point with zero registers,
     /// to `exit`).
@@ -135,20 +136,22 @@ impl ShardProof {
     }
 }
 
-/// Tables a proof leaves out when the run makes no call to them: the accelerators. Every
-/// interaction of theirs is gated by a row's `is_real` (or its first and last rows), so a
-/// table of padding rows adds nothing to any bus, exactly as an absent table. Each adds
-/// thousands of columns, all opened at every query.
-pub const OPTIONAL_TABLES: [usize; 5] = [
+/// Tables a proof leaves out when the run makes no call to them: the accelerators, and the
+/// input table unless the shard reads a private input. Every interaction of theirs is gated by
+/// a row's `is_real` or multiplicity (or its first and last rows), so a table of padding rows
+/// adds nothing to any bus, exactly as an absent table. The accelerators add thousands of
+/// columns, all opened at every query.
+pub const OPTIONAL_TABLES: [usize; 6] = [
     index::KECCAK_F,
     index::SHA256,
     index::SECP256K1_ADD,
     index::SECP256K1_DOUBLE,
     index::SECP256K1_DECOMPRESS,
+    index::INPUT,
 ];
 
 /// The tables a proof of `record`'s run holds: all but the accelerators it does not call.
-fn tables_used(record: &ShardRecord) -> Vec<usize> {
+fn tables_used(record: &ShardRecord, streams: &Streams) -> Vec<usize> {
     let p = &record.precompiles;
     let secp = |op: Secp256k1Op| p.secp256k1.iter().any(|e| e.op == op);
     let unused = |t: usize| match t {
@@ -157,6 +160,7 @@ fn tables_used(record: &ShardRecord) -> Vec<usize> {
         index::SECP256K1_ADD => !secp(Secp256k1Op::Add),
         index::SECP256K1_DOUBLE => !secp(Secp256k1Op::Double),
         index::SECP256K1_DECOMPRESS => !secp(Secp256k1Op::Decompress),
+        index::INPUT => streams.private_input_read().is_empty(),
         _ => false,
     };
     (0..chips::CHIP_NAMES.len()).filter(|&t| !unused(t)).collect()
@@ -239,6 +243,7 @@ pub fn machine_chips(
         Chip::Registers(chips::registers::RegistersChip { boundary: boundary.cloned() }),
         Chip::MemoryImage(chips::memory_image::MemoryImageChip { rows: image_rows }),
         Chip::MemoryBoundary(chips::memory_boundary::MemoryBoundaryChip::default()),
+        Chip::Input(chips::input::InputChip),
     ]
 }
 
@@ -301,17 +306,19 @@ fn single_shard_context(
 /// The longest input and output a proof holds: counts are proven below 2^30.
 pub const MAX_STREAM_BYTES: usize = (1 << 30) - 1;
 
-/// The input and output of a shard, checked against [`MAX_STREAM_BYTES`].
+/// The input and output of a shard, checked against [`MAX_STREAM_BYTES`] (the input bytes read
+/// in the input table when `private_input`).
 pub(crate) fn streams_of(
     input: &[u8],
     input_read: core::ops::Range<usize>,
     output: &[u8],
     output_start: usize,
+    private_input: bool,
 ) -> Result<Streams, ProveError> {
     if input.len() > MAX_STREAM_BYTES || output_start + output.len() > MAX_STREAM_BYTES {
         return Err(ProveError::Unsupported { pc: 0, what: "an input or output of 1 GiB or more".into() });
     }
-    Ok(Streams { input: input.into(), input_read, output: output.into(), output_start })
+    Ok(Streams { input: input.into(), input_read, output: output.into(), output_start, private_input })
 }
 
 fn commitment_bytes(c: &Commitment) -> Vec<u8> {
@@ -373,7 +380,7 @@ pub fn prove_leaving_out<B: ProverBackend>(
     tamper: impl FnOnce(&mut [RowMajorMatrix<Val>]),
     left_out: &[usize],
 ) -> Result<RunProof, ProveError> {
-    let (tables, mut prepared) = prepare_single(program, input, claimed_output)?;
+    let (tables, mut prepared) = prepare_single(program, input, claimed_output, false)?;
     prepared.used.retain(|t| !left_out.contains(t));
     tamper(&mut prepared.traces);
     let shard = prove_prepared(backend, params, &tables, prepared)?;
@@ -413,6 +420,14 @@ pub(crate) fn prove_prepared<B: ProverBackend>(
     })
 }
 
+/// The run's input, and whether its shards keep the bytes they read private
+/// ([`Streams::private_input`]).
+#[derive(Clone, Copy)]
+pub(crate) struct RunInput<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) private: bool,
+}
+
 /// A run executed and its traces generated, ready to prove.
 pub(crate) struct Prepared {
     /// The run's exit code if the shard halts (0 otherwise).
@@ -436,15 +451,16 @@ pub(crate) fn prepare_shard(
     program: &Program,
     tables: &ProgramTables,
     mut record: ShardRecord,
-    input: &[u8],
+    input: RunInput<'_>,
     output_start: usize,
     claimed_output: Option<Vec<u8>>,
     context: Option<&MemoryContext>,
 ) -> Result<Prepared, ProveError> {
+    let RunInput { bytes: input, private: private_input } = input;
     record.rebase_to_shard_start();
     let input_read = record.start.input_position as usize..record.end.input_position as usize;
     let output = claimed_output.as_deref().unwrap_or(&record.output);
-    let streams = streams_of(input, input_read, output, output_start)?;
+    let streams = streams_of(input, input_read, output, output_start, private_input)?;
     let (boundary, final_timestamps) = ShardBoundary::of(&record, &tables.image, output_start as u64);
     let context = match context {
         Some(context) => context.clone(),
@@ -457,7 +473,7 @@ pub(crate) fn prepare_shard(
         });
     }
     let traces = generate_traces(program, tables, &record, &streams, &boundary, &final_timestamps, &context)?;
-    let used = tables_used(&record);
+    let used = tables_used(&record, &streams);
     Ok(Prepared {
         exit_code: record.end.exit_code.unwrap_or(0),
         cycles: record.cycles(),
@@ -499,6 +515,7 @@ fn generate_traces(
             .map(|op| chips::secp256k1::generate_trace(op, record, &ecalls, &mut counts));
     let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
     let stream = chips::stream::generate_trace::<Val>(streams);
+    let input = chips::input::generate_trace::<Val>(streams, &mut counts);
     // Division first: it sends requests of its own to the add and comparison tables.
     let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, &mut counts);
     let mut alu_events = out.alu_events;
@@ -545,6 +562,7 @@ fn generate_traces(
         registers,
         image,
         memory_boundary,
+        input,
     ];
     Ok(traces)
 }
@@ -701,7 +719,16 @@ pub(crate) fn shard_streams(proof: &ShardProof, input: &[u8]) -> Result<Streams,
     if input_read.start > input_read.end || input_read.end > input.len() {
         return Err(VerifyError::Malformed("input positions outside the input".into()));
     }
-    Ok(Streams { input: input.into(), input_read, output: proof.output.as_slice().into(), output_start })
+    // A proof with an input table keeps its input private; without one, a shard proven so reads
+    // nothing, and its stream table is the same either way.
+    let private_input = proof.tables.contains(&(index::INPUT as u8));
+    Ok(Streams {
+        input: input.into(),
+        input_read,
+        output: proof.output.as_slice().into(),
+        output_start,
+        private_input,
+    })
 }
 
 fn statement(
@@ -802,9 +829,19 @@ pub struct ShardWitness {
 
 /// Executes `program` and builds the witness of its proof.
 pub fn shard_witness(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
+    witness_of(program, input, false)
+}
+
+/// [`shard_witness`] with the input private (in the input table, as shards proven for
+/// aggregation hold it).
+pub fn shard_witness_with_private_input(program: &Program, input: &[u8]) -> Result<ShardWitness, ProveError> {
+    witness_of(program, input, true)
+}
+
+fn witness_of(program: &Program, input: &[u8], private_input: bool) -> Result<ShardWitness, ProveError> {
     // Every table, the unused accelerators' padding included: the checks cover them too.
     let (tables, Prepared { exit_code, streams, traces, boundary, context, .. }) =
-        prepare_single(program, input, None)?;
+        prepare_single(program, input, None, private_input)?;
     let public_values = all_public_values(exit_code, &streams, &boundary, &context);
     Ok(ShardWitness { chips: chips_of(&tables, &streams, &boundary), traces, public_values })
 }
@@ -815,12 +852,21 @@ fn prepare_single(
     program: &Program,
     input: &[u8],
     claimed_output: Option<Vec<u8>>,
+    private_input: bool,
 ) -> Result<(ProgramTables, Prepared), ProveError> {
     let start = std::time::Instant::now();
     let record = trace_single_shard(program, input)?;
     debug!(cycles = record.cycles(), elapsed_ms = start.elapsed().as_millis() as u64, "executed");
     let tables = ProgramTables::of(program);
-    let prepared = prepare_shard(program, &tables, record, input, 0, claimed_output, None)?;
+    let prepared = prepare_shard(
+        program,
+        &tables,
+        record,
+        RunInput { bytes: input, private: private_input },
+        0,
+        claimed_output,
+        None,
+    )?;
     Ok((tables, prepared))
 }
 

@@ -535,9 +535,13 @@ fn honest_witness_satisfies_every_constraint_and_bus() {
     let programs = [common::MIXED, common::MULDIV, common::SYSCALLS, common::IO].map(common::assemble);
     let secp256k1 = common::assemble(common::SECP256K1);
     for program in programs.iter().chain([&bundled("sort"), &bundled("keccak"), &secp256k1]) {
-        let w = hearth_machine::shard_witness(program, b"some input").expect("witness");
-        hearth_machine::check::check_tables(&w.chips, &w.traces, &w.public_values, &[])
-            .unwrap_or_else(|e| panic!("{e}"));
+        for w in [
+            hearth_machine::shard_witness(program, b"some input").expect("witness"),
+            hearth_machine::shard_witness_with_private_input(program, b"some input").expect("witness"),
+        ] {
+            hearth_machine::check::check_tables(&w.chips, &w.traces, &w.public_values, &[])
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 }
 
@@ -802,4 +806,33 @@ fn a_shard_proven_for_another_memory_history_or_challenges_is_rejected() {
     assert!(forged(&with_prev(stamp)), "a previous writer from the future");
     assert!(forged(&|m| m.stamp += 1), "another stamp");
     assert!(forged(&|m| m.challenges.alpha[3] += Val::ONE), "another challenge");
+}
+
+#[test]
+fn shards_with_a_private_input_hold_it_in_the_input_table_and_are_not_a_run_proof() {
+    let program = bundled("sort");
+    let input: Vec<u8> = (0..300u32).flat_map(|i| i.wrapping_mul(0x9e37_79b9).to_le_bytes()).collect();
+    let params = params();
+    let prover = hearth_machine::RunProver::new(&CpuBackend, &program, &input, &params)
+        .expect("prover")
+        .with_private_input();
+    let plan = prover.plan(1 << 13, 1 << 24).expect("plans");
+    assert!(plan.tasks.len() >= 2, "{} shards", plan.tasks.len());
+    let shards: Vec<ShardProof> =
+        plan.tasks.iter().map(|t| prover.prove_task(t).expect("proves").0).collect();
+    // The first shard reads the whole input (the sort reads it before anything else); the
+    // others read nothing, and hold no input table.
+    let reads: Vec<bool> =
+        shards.iter().map(|s| s.boundary.registers_out[32] > s.boundary.registers_in[32]).collect();
+    assert!(reads[0], "the first shard reads the input");
+    for (shard, reads) in shards.iter().zip(reads) {
+        assert_eq!(shard.tables.contains(&(index::INPUT as u8)), reads);
+    }
+    let run = RunProof { input: input.clone(), shards };
+    // The verifier derives the memory contexts the prover planned (the stream digests leave the
+    // input out), but does not take such shards as a run's proof: they do not state the input.
+    let memory = hearth_machine::run_memory(&run).expect("memory");
+    assert!(plan.tasks.iter().zip(&memory.contexts).all(|(t, c)| &t.memory == c));
+    let refused = verify_run(&run, ProgramSource::Elf(&program)).expect_err("refused");
+    assert!(refused.to_string().contains("private"), "{refused}");
 }

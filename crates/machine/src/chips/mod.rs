@@ -5,6 +5,7 @@ pub mod bitwise;
 pub mod byte;
 pub mod cpu;
 pub mod divrem;
+pub mod input;
 pub mod io_word;
 pub mod keccak_f;
 pub mod lt;
@@ -64,10 +65,12 @@ pub enum Chip {
     MemoryImage(memory_image::MemoryImageChip),
     /// Memory outside the image.
     MemoryBoundary(memory_boundary::MemoryBoundaryChip),
+    /// Input bytes read, as private witness.
+    Input(input::InputChip),
 }
 
 /// Table order in a proof.
-pub const CHIP_NAMES: [&str; 20] = [
+pub const CHIP_NAMES: [&str; 21] = [
     "program",
     "byte",
     "cpu",
@@ -88,6 +91,7 @@ pub const CHIP_NAMES: [&str; 20] = [
     "registers",
     "memory_image",
     "memory_boundary",
+    "input",
 ];
 
 /// Index of each table in a proof.
@@ -120,6 +124,8 @@ pub mod index {
     pub const MEMORY_IMAGE: usize = 18;
     /// Memory boundary table.
     pub const MEMORY_BOUNDARY: usize = 19;
+    /// Input table (shards proven for aggregation).
+    pub const INPUT: usize = 20;
 }
 
 macro_rules! delegate {
@@ -143,6 +149,7 @@ macro_rules! delegate {
             Chip::Registers($chip) => $body,
             Chip::MemoryImage($chip) => $body,
             Chip::MemoryBoundary($chip) => $body,
+            Chip::Input($chip) => $body,
         }
     };
 }

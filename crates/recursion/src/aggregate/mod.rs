@@ -15,8 +15,8 @@ pub mod wrap;
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
 pub use leaf::LeafInputs;
 pub use run::{
-    AggregationReport, AggregationSetup, FINAL_QUERY_POW_BITS, LastLayer, RangeProof, RunAggregation,
-    aggregate_run, check_run_statement, size_tuned, size_tuned_with,
+    AggregationObserver, AggregationReport, AggregationSetup, FINAL_QUERY_POW_BITS, LastLayer, RangeProof,
+    RunAggregation, aggregate_run, aggregate_run_observed, check_run_statement, size_tuned, size_tuned_with,
 };
 pub use statement::{RangeStatement, RunStatement};
 pub use wrap::WrapProgram;

@@ -385,14 +385,48 @@ pub fn aggregate_run(
     params: &ProofParams,
     last_layers: &[LastLayer],
 ) -> Result<RunAggregation, AggregationError> {
+    aggregate_run_observed(run, program, params, last_layers, &())
+}
+
+/// Told of each step of an aggregation as it ends (progress output).
+pub trait AggregationObserver {
+    /// `step` (`setup`, `leaf 3`, `node 2`, `final step`, `wrap 1`) took `seconds`; it is the
+    /// `done`-th of `total` steps.
+    fn step_done(&self, _step: &str, _done: usize, _total: usize, _seconds: f64) {}
+}
+
+impl AggregationObserver for () {}
+
+/// [`aggregate_run`], telling `observer` of each step.
+pub fn aggregate_run_observed(
+    run: &RunProof,
+    program: ProgramSource<'_>,
+    params: &ProofParams,
+    last_layers: &[LastLayer],
+    observer: &dyn AggregationObserver,
+) -> Result<RunAggregation, AggregationError> {
+    let shards = run.shards.len();
+    // Setup, the leaves, the nodes, the final step and the wraps.
+    let total = 1 + shards + shards.saturating_sub(1) + 1 + last_layers.len().saturating_sub(1);
+    let mut done = 0;
+    let mut tell = |step: &str, started: Instant| {
+        done += 1;
+        observer.step_done(step, done, total, started.elapsed().as_secs_f64());
+    };
     let started = Instant::now();
     let mut setup = AggregationSetup::new(run, program, params)?;
     if let Some(layer) = last_layers.first() {
         setup.set_final(layer)?;
     }
     let setup_seconds = started.elapsed().as_secs_f64();
+    tell("setup", started);
     let started = Instant::now();
-    let mut level = (0..run.shards.len()).map(|k| setup.prove_leaf(run, k)).collect::<Result<Vec<_>, _>>()?;
+    let mut level = Vec::with_capacity(shards);
+    for k in 0..shards {
+        let step = Instant::now();
+        level.push(setup.prove_leaf(run, k)?);
+        tell(&format!("leaf {k}"), step);
+    }
     let leaf_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let mut nodes = 0;
@@ -402,8 +436,10 @@ pub fn aggregate_run(
         while let Some(left) = pairs.next() {
             match pairs.next() {
                 Some(right) => {
+                    let step = Instant::now();
                     above.push(setup.prove_node(&left, &right)?);
                     nodes += 1;
+                    tell(&format!("node {nodes}"), step);
                 }
                 None => above.push(left),
             }
@@ -415,6 +451,7 @@ pub fn aggregate_run(
     let started = Instant::now();
     let proof = setup.prove_final(&top)?;
     let final_seconds = started.elapsed().as_secs_f64();
+    tell("final step", started);
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
     let bits = |proof: &CircuitProof| {
@@ -450,6 +487,7 @@ pub fn aggregate_run(
         outer_airs = wrap.circuit.chips().to_vec();
         outer = (wrap_key, wrap_params, wrap.circuit.log_heights(), proven);
         wrap_seconds.push(started.elapsed().as_secs_f64());
+        tell(&format!("wrap {}", i + 1), started);
     }
     let (outer_key, outer_params, outer_log_heights, outer_proof) = outer;
     let mut security = layers.clone();

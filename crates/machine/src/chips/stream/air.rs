@@ -28,19 +28,38 @@ pub struct Streams {
     pub output: Arc<[u8]>,
     /// The output's position in the run's output: the bytes written by earlier shards.
     pub output_start: usize,
+    /// The input bytes read are the prover's witness, in the input table
+    /// ([`crate::chips::input`]), instead of the verifier's data in this table: for shards whose
+    /// proofs are aggregated, where the statement names the input's length only.
+    pub private_input: bool,
 }
 
 impl Streams {
     /// Rows of the stream table.
     pub fn height(&self) -> usize {
-        padded_height(self.input_read.len() + self.output.len())
+        padded_height(self.committed_input_read().len() + self.output.len())
     }
 
-    /// The table's rows in order: `(is_output, position, byte)` for each input byte read, then
-    /// each output byte (at `output_start` on). An input range beyond the input gives no rows
-    /// past its end (the verifier refuses such ranges first).
+    /// The input bytes the shard reads (none past the input's end: the verifier refuses such
+    /// ranges first).
+    pub fn input_read_bytes(&self) -> &[u8] {
+        self.input.get(self.input_read.clone()).unwrap_or_default()
+    }
+
+    /// The input bytes the stream table holds: those read, unless the input is private.
+    fn committed_input_read(&self) -> &[u8] {
+        if self.private_input { &[] } else { self.input_read_bytes() }
+    }
+
+    /// The input bytes the input table holds: those read, when the input is private.
+    pub fn private_input_read(&self) -> &[u8] {
+        if self.private_input { self.input_read_bytes() } else { &[] }
+    }
+
+    /// The table's rows in order: `(is_output, position, byte)` for each input byte read (unless
+    /// the input is private), then each output byte (at `output_start` on).
     pub fn rows(&self) -> impl Iterator<Item = (bool, usize, u8)> + '_ {
-        let read = self.input.get(self.input_read.clone()).unwrap_or_default();
+        let read = self.committed_input_read();
         let first = self.input_read.start;
         let input = read.iter().enumerate().map(move |(i, &b)| (false, first + i, b));
         let start = self.output_start;
@@ -52,8 +71,9 @@ impl Streams {
 ///
 /// # Soundness
 /// - `is_input`, `is_output`, `position` and `byte` equal the verifier's periodic columns: rows
-///   hold the input bytes the shard reads, each at its position, then its output bytes at
-///   theirs, the rest padding (both flags 0). The read range is the boundary's input positions
+///   hold the input bytes the shard reads, each at its position (none when the input is
+///   private: the input table holds them), then its output bytes at theirs, the rest padding
+///   (both flags 0). The read range is the boundary's input positions
 ///   at entry and exit, which the register table binds to the syscall table's first and last.
 /// - Each row provides `(is_output, position, byte)` `multiplicity` times, a boolean; output
 ///   rows exactly once and padding never. So the I/O word table's reads find only true input
