@@ -349,7 +349,7 @@ fn leaf_of_proof(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::
 
 /// The leaf step on shard `index` of a block's run, proven alone with the input private.
 fn leaf_of_block(
-    path: &PathBuf,
+    path: &std::path::Path,
     index: usize,
     shard_cycles: u64,
     params: &ProofParams,
