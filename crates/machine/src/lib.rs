@@ -31,6 +31,7 @@ pub mod boundary;
 pub mod bus;
 pub mod check;
 pub mod chips;
+pub mod final_list;
 pub mod lookups;
 pub mod memory_argument;
 pub mod modular;

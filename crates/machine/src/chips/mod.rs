@@ -5,6 +5,7 @@ pub mod bitwise;
 pub mod byte;
 pub mod cpu;
 pub mod divrem;
+pub mod final_list;
 pub mod input;
 pub mod io_word;
 pub mod keccak_f;
@@ -67,6 +68,8 @@ pub enum Chip {
     MemoryBoundary(memory_boundary::MemoryBoundaryChip),
     /// Input bytes read, as private witness.
     Input(input::InputChip),
+    /// A run's final memory list (in its own proof, not a shard's: no index).
+    FinalList(final_list::FinalListChip),
 }
 
 /// Table order in a proof.
@@ -150,6 +153,7 @@ macro_rules! delegate {
             Chip::MemoryImage($chip) => $body,
             Chip::MemoryBoundary($chip) => $body,
             Chip::Input($chip) => $body,
+            Chip::FinalList($chip) => $body,
         }
     };
 }

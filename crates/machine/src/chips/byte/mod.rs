@@ -7,6 +7,6 @@ mod columns;
 mod tests;
 mod trace;
 
-pub use air::ByteChip;
+pub use air::{BYTE_TABLE_HEIGHT, ByteChip};
 pub use columns::*;
 pub use trace::generate_trace;
