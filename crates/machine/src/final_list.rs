@@ -72,3 +72,13 @@ pub fn verify_final_list(proof: &FinalListProof) -> Result<(), StarkError> {
     let commitment = final_list_commitment(&proof.stark.params)?;
     hearth_stark::verify(&final_list_chips(), &proof.stark, &proof.table_public_values(), Some(commitment))
 }
+
+/// Provable bits of a final list proof (Johnson bound), by the calculator on its tables'
+/// shapes and parameters.
+pub fn final_list_security(proof: &FinalListProof) -> Result<u32, StarkError> {
+    let names = ["byte".to_string(), "final_list".to_string()];
+    let params = &proof.stark.params;
+    let shapes = hearth_stark::table_shapes(&names, &final_list_chips(), &proof.stark.log_heights(), params)?;
+    hearth_stark::security::proven_bits(&hearth_stark::security_inputs(&shapes, params))
+        .map_err(|e| StarkError::Shape(format!("security: {e}")))
+}

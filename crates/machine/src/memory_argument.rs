@@ -264,11 +264,6 @@ impl MemoryHistory {
     }
 }
 
-/// Rows of the final list for `words` words (a power of two, at least 16).
-pub fn final_list_rows(words: usize) -> usize {
-    words.next_power_of_two().max(16)
-}
-
 /// Elements of one final-list row: `is_real`, `addr`, the value packed, `last`, `in_image`,
 /// and which side of the image the word lies on when outside it (1: below).
 pub const FINAL_WORD_CELLS: usize = 8;
@@ -290,19 +285,10 @@ impl FinalWord {
     }
 }
 
-/// The final list's digest over its `rows` rows (padding rows all zero).
-pub fn final_list_digest(
-    words: &[FinalWord],
-    image: &core::ops::Range<u32>,
-    rows: usize,
-) -> [Val; DIGEST_ELEMS] {
-    hash_values(
-        words
-            .iter()
-            .flat_map(|w| w.cells(image))
-            .chain(core::iter::repeat(Val::ZERO))
-            .take(rows * FINAL_WORD_CELLS),
-    )
+/// The final list's digest: the list sponge of its table ([`crate::chips::final_list`]).
+pub fn final_list_digest(words: &[FinalWord], image: &core::ops::Range<u32>) -> [Val; DIGEST_ELEMS] {
+    let height = crate::chips::final_list::FinalListChip::height(words.len());
+    crate::chips::final_list::final_list_sponge(words, image, height).1
 }
 
 /// A shard's part of the challenges' seed: its stamp, its list sponge's digest and its stream
@@ -352,9 +338,8 @@ impl RunMemory {
                 shard_lists_digest(k as u32 + 1, &list, stream.as_ref().map(|s| s.as_slice()))
             })
             .collect();
-        let rows = final_list_rows(history.final_words.len());
         let challenges =
-            Challenges::draw(tree_digest(&digests), final_list_digest(&history.final_words, image, rows));
+            Challenges::draw(tree_digest(&digests), final_list_digest(&history.final_words, image));
         let contexts = history
             .prev
             .into_iter()

@@ -286,15 +286,38 @@ fn tampering_at_every_layer_is_refused() {
         "a stamp from the future"
     );
 
-    // The final list: a changed final value, or a word left out.
+    // The final list's proof: of a changed final value, a word left out or an image word
+    // claimed outside the image (each proven under the run's challenges), or the honest proof
+    // with another sum or digest claimed.
+    let list_of = |words: &[hearth_machine::memory_argument::FinalWord]| {
+        hearth_machine::final_list::prove_final_list(
+            &hearth_stark::CpuBackend,
+            &params,
+            words,
+            setup.image(),
+            setup.challenges(),
+        )
+    };
+    let refused = |list: Result<hearth_machine::final_list::FinalListProof, _>| {
+        list.is_err() || list.is_ok_and(|list| setup.prove_final_with(&top, &list).is_err())
+    };
     let mut words = setup.final_words().to_vec();
     words[0].value ^= 1;
-    assert!(setup.prove_final_with(&top, &words).is_err(), "a changed final value");
+    assert!(refused(list_of(&words)), "a changed final value");
     let mut words = setup.final_words().to_vec();
     words.remove(words.len() / 2);
-    assert!(setup.prove_final_with(&top, &words).is_err(), "a word left out");
+    assert!(refused(list_of(&words)), "a word left out");
     let mut words = setup.final_words().to_vec();
     let inside = words.iter().position(|w| w.in_image).expect("a word of the image");
     words[inside].in_image = false;
-    assert!(setup.prove_final_with(&top, &words).is_err(), "an image word claimed outside it");
+    assert!(refused(list_of(&words)), "an image word claimed outside it");
+    assert!(!refused(list_of(setup.final_words())), "the harness accepts the honest list");
+    use hearth_machine::chips::final_list::public as list_public;
+    for at in
+        [list_public::SUM.start, list_public::DIGEST.start, list_public::GAMMA.start, list_public::IMAGE_HI]
+    {
+        let mut list = list_of(setup.final_words()).expect("proves");
+        list.public_values[at] += hearth_stark::Val::new(1);
+        assert!(setup.prove_final_with(&top, &list).is_err(), "final list public value {at} changed");
+    }
 }

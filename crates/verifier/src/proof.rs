@@ -297,9 +297,10 @@ pub fn verify_final(
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or(VerifyError::Shape(format!("{RUN_STATEMENT_LEN} public values")))?;
     if proof.proof.params != key.final_params {
+        // Names alone may agree (size-tuned sets are named by their blowup): show both sets.
         return Err(VerifyError::Shape(format!(
-            "made with parameter set {:?}, the final program's is {:?}",
-            proof.proof.params.name, key.final_params.name
+            "made with parameters {:?}, the key's final program takes {:?}",
+            proof.proof.params, key.final_params
         )));
     }
     if proof.proof.log_heights() != key.final_log_heights {

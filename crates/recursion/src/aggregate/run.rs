@@ -18,11 +18,14 @@ use super::leaf::{LeafInputs, LeafProgram};
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
 use super::statement::{RANGE_STATEMENT_LEN, RunStatement};
-use super::tokens::{Challenges, FinalWord, final_list_rows};
+use super::tokens::{Challenges, FinalWord};
 use super::wrap::WrapProgram;
 use crate::chips::RecursionChip;
 use crate::circuit::{Circuit, CircuitProof, table_height};
 use crate::verifier::{InnerShape, Statement};
+use hearth_machine::final_list::{
+    FinalListProof, final_list_chips, final_list_commitment, final_list_security, prove_final_list,
+};
 use hearth_verifier::proof::recursion_proof_bits;
 use hearth_verifier::{AggregationKey, FinalProof, LayerSecurity, Verified, VerifyError, verify_final};
 
@@ -95,6 +98,7 @@ pub struct AggregationSetup {
     key_list: KeyList,
     heights: [usize; 5],
     final_words: Vec<FinalWord>,
+    final_list: FinalListProof,
     challenges: Challenges,
     image: core::ops::Range<u32>,
     input_len: u32,
@@ -142,7 +146,15 @@ impl AggregationSetup {
             })
             .collect::<Result<Vec<_>, hearth_machine::VerifyError>>()?;
         let (challenges, final_words) = (memory.challenges, memory.final_words);
-        let rows = final_list_rows(final_words.len());
+        // The final list's proof, at the shards' parameters: the final step verifies it.
+        let shard_params = &first.stark.params;
+        let final_list = {
+            let _span = info_span!("aggregation_final_list", words = final_words.len()).entered();
+            prove_final_list(&hearth_stark::CpuBackend, shard_params, &final_words, &image, &challenges)
+                .map_err(|e| AggregationError::Statement(format!("the final list cannot be proven: {e}")))?
+        };
+        let list_shape = InnerShape::of(&final_list_chips(), &final_list.stark)?;
+        let list_key = key_of(&final_list_commitment(shard_params)?);
 
         // Leaf programs, one per shard shape, and the heights every program is padded to.
         let mut shapes: HashMap<(Vec<u8>, Vec<usize>), usize> = HashMap::new();
@@ -199,7 +211,7 @@ impl AggregationSetup {
         if key_list.depth() != depth {
             return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
         }
-        let final_program = FinalProgram::build(&airs, &shape, depth, rows)?;
+        let final_program = FinalProgram::build(&airs, &shape, depth, list_shape, &list_key)?;
         Ok(Self {
             params: params.clone(),
             final_params: params.clone(),
@@ -212,6 +224,7 @@ impl AggregationSetup {
             key_list,
             heights,
             final_words,
+            final_list,
             challenges,
             image,
             input_len,
@@ -317,21 +330,32 @@ impl AggregationSetup {
         Ok(RangeProof { proof: self.node.circuit.prove(&self.params, &inputs)?, program: self.leaves.len() })
     }
 
-    /// Proves the final step over the whole run's range proof, with `words` as the final list.
+    /// Proves the final step over the whole run's range proof, with `list` as the final list's
+    /// proof.
     pub fn prove_final_with(
         &self,
         top: &RangeProof,
-        words: &[FinalWord],
+        list: &FinalListProof,
     ) -> Result<CircuitProof, AggregationError> {
         let _span = info_span!("aggregation_final").entered();
         let path = self.path(top)?;
-        let inputs = self.final_program.inputs(self.child(top, &path), &self.image, words)?;
+        let inputs = self.final_program.inputs(self.child(top, &path), &self.image, list)?;
         Ok(self.final_program.circuit.prove(&self.final_params, &inputs)?)
     }
 
     /// Proves the final step with the run's final list.
     pub fn prove_final(&self, top: &RangeProof) -> Result<CircuitProof, AggregationError> {
-        self.prove_final_with(top, &self.final_words)
+        self.prove_final_with(top, &self.final_list)
+    }
+
+    /// The final list's proof, made by the setup.
+    pub fn final_list(&self) -> &FinalListProof {
+        &self.final_list
+    }
+
+    /// Addresses the program image covers.
+    pub fn image(&self) -> &core::ops::Range<u32> {
+        &self.image
     }
 
     /// The final step's program.
@@ -459,7 +483,11 @@ pub fn aggregate_run_observed(
             .map_err(|e| AggregationError::Shape(e.to_string()))
     };
     let mut layers = vec![
-        LayerSecurity { layer: "shards".into(), bits: shard_bits(run)? },
+        // The machine's proofs: the shards and the final list.
+        LayerSecurity {
+            layer: "shards".into(),
+            bits: shard_bits(run)?.min(final_list_security(&setup.final_list)?),
+        },
         LayerSecurity { layer: "aggregation".into(), bits: bits(&top.proof)? },
     ];
     debug_assert_eq!(top.proof.public_values.len(), RANGE_STATEMENT_LEN);
@@ -535,10 +563,19 @@ fn first_descriptor(run: &RunProof) -> Result<ProgramDescriptor, AggregationErro
 /// 51, 486 KB, ~9 s more (2^28 permutations, split across however many cores prove).
 pub const FINAL_QUERY_POW_BITS: u8 = 28;
 
+/// Largest final FRI polynomial (`log2` of its coefficients) of a size-tuned layer. FRI stops
+/// folding there, so each proof saves its last rounds (sibling values and a Merkle path per
+/// query each) for `2^k` coefficients sent once. It must stay below the shortest table's
+/// height, which FRI folds into the running polynomial: a size-tuned layer takes one full
+/// folding round below that height.
+pub const MAX_SIZE_TUNED_LOG_FINAL_POLY_LEN: u8 = 6;
+
 /// Parameters for a proof of `circuit` tuned for size at blowup `2^log_blowup`:
-/// [`FINAL_QUERY_POW_BITS`] of query grinding and the fewest queries that reach 128 provable
-/// bits (Johnson bound) for the program's table heights; the rest as in `base`. `None` when no
-/// count up to 200 does, or the tables at that blowup would pass the field's two-adicity.
+/// [`FINAL_QUERY_POW_BITS`] of query grinding, a final polynomial as large as the shortest table
+/// allows (up to [`MAX_SIZE_TUNED_LOG_FINAL_POLY_LEN`]) and the fewest queries that reach 128
+/// provable bits (Johnson bound) for the program's table heights; the rest as in `base`. `None`
+/// when no count up to 200 does, or the tables at that blowup would pass the field's
+/// two-adicity.
 pub fn size_tuned(circuit: &Circuit, log_blowup: u8, base: &ProofParams) -> Option<ProofParams> {
     size_tuned_with(circuit, log_blowup, FINAL_QUERY_POW_BITS, base)
 }
@@ -554,7 +591,10 @@ pub fn size_tuned_with(
     if tallest + usize::from(log_blowup) > TWO_ADICITY {
         return None;
     }
-    let base = ProofParams { log_blowup, query_pow_bits, ..base.clone() }.for_recursion();
+    let shortest = circuit.log_heights().into_iter().min().unwrap_or(0) as u8;
+    let log_final_poly_len =
+        MAX_SIZE_TUNED_LOG_FINAL_POLY_LEN.min(shortest.saturating_sub(base.max_log_arity.max(1)));
+    let base = ProofParams { log_blowup, query_pow_bits, log_final_poly_len, ..base.clone() }.for_recursion();
     (20..=200u16)
         .map(|num_queries| ProofParams {
             name: format!("final-blowup-{}", 1u32 << log_blowup),

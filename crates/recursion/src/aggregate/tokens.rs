@@ -114,6 +114,6 @@ pub fn challenges_cells(
 }
 
 pub use hearth_machine::memory_argument::{
-    Challenges, FINAL_WORD_CELLS, FinalWord, MemoryHistory, final_list_digest, final_list_rows, hash_values,
-    join, shard_lists_digest, tree_digest,
+    Challenges, FINAL_WORD_CELLS, FinalWord, MemoryHistory, final_list_digest, hash_values, join,
+    shard_lists_digest, tree_digest,
 };

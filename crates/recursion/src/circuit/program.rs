@@ -196,10 +196,12 @@ impl Memory {
     }
 }
 
-/// Fewest rows of a recursion table: FRI rolls each committed height into its folding
-/// before the final polynomial, so every table must be taller than the final polynomial
-/// (4 coefficients at the default parameters).
-pub const MIN_TABLE_HEIGHT: usize = 8;
+/// Fewest rows of a recursion table. FRI rolls each committed height into its folding before
+/// the final polynomial, so every table must be taller than the final polynomial, and each
+/// distinct height it stops at can cost a folding round (sibling values and a Merkle path per
+/// query). 512 rows lifts the small tables (bits, public: a few dozen rows) to where a
+/// size-tuned layer's folding passes anyway, for a few thousand padding rows in all.
+pub const MIN_TABLE_HEIGHT: usize = 512;
 
 /// Rows of a table holding `instructions` rows: a power of two, at least [`MIN_TABLE_HEIGHT`].
 pub fn table_height(instructions: usize) -> usize {
