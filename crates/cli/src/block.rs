@@ -7,7 +7,8 @@ use hearth_ethereum::{PublicOutput, formats::load_block_file};
 use hearth_machine::{ProgramSource, verify_run};
 
 use crate::prove::{
-    RunArgs, print_run_summary, print_security, prove_with_progress, run_report_json, run_security,
+    AggregateArgs, RunArgs, print_run_summary, print_security, prove_with_progress, run_report_json,
+    run_security,
 };
 
 #[derive(clap::Args)]
@@ -28,6 +29,8 @@ pub(crate) struct ProveBlockArgs {
     /// Do not verify the proof after writing it.
     #[arg(long)]
     no_verify: bool,
+    #[command(flatten)]
+    aggregation: AggregateArgs,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -64,7 +67,8 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         input.len(),
         params.name
     );
-    let proven = match prove_with_progress(&program, &input, &params, &options, false)? {
+    let aggregate = args.aggregation.aggregate;
+    let proven = match prove_with_progress(&program, &input, &params, &options, aggregate)? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
@@ -73,13 +77,35 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
     let output = PublicOutput::decode(&public)
         .filter(|_| exit_code == 0)
         .with_context(|| format!("the guest exited with code {exit_code} without a validation output"))?;
-    let bytes = proven.proof.to_bytes();
-    crate::prove::write_file(&args.output, &bytes)?;
+    // The run proof, or the final proof that folds it (with its key beside it).
+    let (bytes, aggregated) = if aggregate {
+        let aggregated = crate::final_proof::aggregate_and_write(
+            &proven.proof,
+            &program,
+            &params,
+            &args.aggregation.last_layers(),
+            &args.output,
+        )?;
+        (aggregated.final_proof.to_bytes()?, Some(aggregated))
+    } else {
+        let bytes = proven.proof.to_bytes();
+        crate::prove::write_file(&args.output, &bytes)?;
+        (bytes, None)
+    };
     let verify_s = if args.no_verify {
         None
     } else {
         let start = Instant::now();
-        verify_run(&proven.proof, ProgramSource::Elf(&program)).context("the proof does not verify")?;
+        match &aggregated {
+            Some(aggregated) => {
+                let hash = proven.proof.shards[0].descriptor.hash();
+                aggregated.verify(&hash).context("the final proof does not verify")?;
+            }
+            None => {
+                verify_run(&proven.proof, ProgramSource::Elf(&program))
+                    .context("the proof does not verify")?;
+            }
+        }
         Some(start.elapsed().as_secs_f64())
     };
     print_block_output(&output);
@@ -88,7 +114,10 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = verify_s {
         println!("verify time   {:.0} ms", s * 1e3);
     }
-    if let Ok(reports) = run_security(&proven.proof) {
+    // A final proof's layers were printed with the aggregation.
+    if aggregated.is_none()
+        && let Ok(reports) = run_security(&proven.proof)
+    {
         print_security(&reports);
     }
     if let Some(path) = &args.report {
@@ -104,6 +133,9 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
             "gas_used": output.gas_used,
             "input_bytes": input.len(),
         });
+        if let Some(aggregated) = &aggregated {
+            report["aggregation"] = crate::final_proof::report_json(aggregated);
+        }
         report["cycles_per_gas"] =
             serde_json::json!(proven.report.cycles as f64 / output.gas_used.max(1) as f64);
         crate::prove::write_file(path, serde_json::to_string_pretty(&report)?.as_bytes())?;

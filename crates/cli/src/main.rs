@@ -83,7 +83,9 @@ enum Command {
     ///
     /// Builds the validation guest (guest/stateless) unless --elf is given, proves the run as
     /// `hearth prove` does, verifies the proof and prints the block, its state roots, the
-    /// verdict, times, memory, proof size and security; --report writes it all as JSON.
+    /// verdict, times, memory, proof size and security; --report writes it all as JSON. With
+    /// --aggregate the shard proofs are folded into one final proof (and its key), which
+    /// `hearth verify PROOF --key PROOF.key` checks in milliseconds.
     #[command(after_help = AFTER_HELP)]
     ProveBlock(block::ProveBlockArgs),
 

@@ -32,21 +32,31 @@ pub(crate) struct ProveArgs {
     /// prove), cycles, shards, proof size and peak memory.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    aggregation: AggregateArgs,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Whether and how shard proofs are folded into one final proof.
+#[derive(clap::Args)]
+pub(crate) struct AggregateArgs {
     /// Fold the shard proofs into one final proof (recursion) and write that instead of the
     /// run proof, with its aggregation key beside it (OUTPUT.key). Each recursion step is
-    /// proven with the same parameter set as the shards.
+    /// proven with the same parameter set as the shards. The shards keep the input private:
+    /// the final proof states the input's length and the output, not the input's bytes.
     #[arg(long)]
-    aggregate: bool,
+    pub(crate) aggregate: bool,
     /// With --aggregate: prove the last step at this blowup (2 to 32) with 28 bits of query
     /// grinding and as few queries as 128 provable bits allow, for a smaller final proof.
     /// Larger blowups give smaller proofs for more time and memory.
     #[arg(long, value_name = "N", requires = "aggregate", value_parser = parse_blowup)]
-    final_blowup: Option<u8>,
+    pub(crate) final_blowup: Option<u8>,
     /// With --final-blowup: wrap the final proof in more recursion steps, one per blowup given
-    /// (comma-separated, each 2 to 128, e.g. `32,64,128`), each verifying the proof below and
-    /// size-tuned like the last step. Each wrap's tables are shorter than the last, so a larger
-    /// blowup fits: the proof shrinks for more time (tens of seconds to minutes per wrap on 2
-    /// cores; a wrap at 128 peaks near 20 GiB).
+    /// (comma-separated, each 2 to 128, e.g. `32,64,128`, which gives the smallest proofs,
+    /// under 300 KiB), each verifying the proof below and size-tuned like the last step. Each
+    /// wrap's tables are shorter than the last, so a larger blowup fits: the proof shrinks for
+    /// more time (one to three minutes per wrap on 2 cores; a wrap at 128 peaks near 22 GiB).
     #[arg(
         long,
         value_name = "N,N,...",
@@ -54,9 +64,19 @@ pub(crate) struct ProveArgs {
         value_delimiter = ',',
         value_parser = parse_wrap_blowup
     )]
-    wrap_blowups: Vec<u8>,
-    #[command(flatten)]
-    run: RunArgs,
+    pub(crate) wrap_blowups: Vec<u8>,
+}
+
+impl AggregateArgs {
+    /// The layers above the aggregation tree: the final step size-tuned at `--final-blowup`,
+    /// then one wrap per `--wrap-blowups` (all `log2`).
+    pub(crate) fn last_layers(&self) -> Vec<LastLayer> {
+        self.final_blowup
+            .into_iter()
+            .chain(self.wrap_blowups.iter().copied())
+            .map(LastLayer::SizeTuned)
+            .collect()
+    }
 }
 
 /// How a run is proven: parameters, shard size, concurrency and memory.
@@ -91,12 +111,6 @@ fn parse_blowup(text: &str) -> Result<u8, String> {
         Ok(b) if b.is_power_of_two() && (2..=32).contains(&b) => Ok(b.trailing_zeros() as u8),
         _ => Err(format!("{text:?} is not a blowup of 2, 4, 8, 16 or 32")),
     }
-}
-
-/// The layers above the aggregation tree: the final step size-tuned at `final_blowup`, then
-/// one wrap per `wrap_blowups` (all `log2`).
-fn last_layers(final_blowup: Option<u8>, wrap_blowups: &[u8]) -> Vec<LastLayer> {
-    final_blowup.into_iter().chain(wrap_blowups.iter().copied()).map(LastLayer::SizeTuned).collect()
 }
 
 fn parse_wrap_blowup(text: &str) -> Result<u8, String> {
@@ -213,16 +227,16 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     eprintln!("proving {} with parameters {:?} ...", args.elf.display(), params.name);
-    let proven = match prove_with_progress(&program, &input, &params, &options, args.aggregate)? {
+    let proven = match prove_with_progress(&program, &input, &params, &options, args.aggregation.aggregate)? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
-    let (bytes, aggregated) = if args.aggregate {
+    let (bytes, aggregated) = if args.aggregation.aggregate {
         let aggregated = crate::final_proof::aggregate_and_write(
             &proven.proof,
             &program,
             &params,
-            &last_layers(args.final_blowup, &args.wrap_blowups),
+            &args.aggregation.last_layers(),
             &args.output,
         )?;
         (aggregated.final_proof.to_bytes()?, Some(aggregated))

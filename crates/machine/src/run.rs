@@ -104,6 +104,11 @@ pub struct RunPlan {
     pub output: Vec<u8>,
     /// Wall time of the planning execution, in seconds.
     pub execute_s: f64,
+    /// The run's memory argument: every word it touches once (the final list), and the
+    /// challenges every shard uses.
+    pub final_words: Vec<crate::memory_argument::FinalWord>,
+    /// The run's challenges.
+    pub challenges: crate::memory_argument::Challenges,
 }
 
 /// How a run is cut and scheduled.
@@ -270,6 +275,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
         }
         let refs: Vec<&[crate::boundary::BoundaryWord]> = lists.iter().map(|l| &l[..]).collect();
         let memory = RunMemory::of(&refs, &heights, &streams, &self.tables.image_range());
+        let (final_words, challenges) = (memory.final_words, memory.challenges);
         let tasks = outlines
             .into_iter()
             .zip(memory.contexts)
@@ -294,6 +300,8 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             exit_code: summary.exit_code,
             output: summary.output,
             execute_s,
+            final_words,
+            challenges,
         })
     }
 
