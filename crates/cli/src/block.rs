@@ -77,21 +77,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
     let output = PublicOutput::decode(&public)
         .filter(|_| exit_code == 0)
         .with_context(|| format!("the guest exited with code {exit_code} without a validation output"))?;
-    // The run proof, or the final proof that folds it (with its key beside it).
-    let (bytes, aggregated) = if aggregate {
-        let aggregated = crate::final_proof::aggregate_and_write(
-            &proven.proof,
-            &program,
-            &params,
-            &args.aggregation.last_layers(),
-            &args.output,
-        )?;
-        (aggregated.final_proof.to_bytes()?, Some(aggregated))
-    } else {
-        let bytes = proven.proof.to_bytes();
-        crate::prove::write_file(&args.output, &bytes)?;
-        (bytes, None)
-    };
+    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &params, &args.output)?;
     let verify_s = if args.no_verify {
         None
     } else {

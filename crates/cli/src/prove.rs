@@ -11,7 +11,7 @@ use hearth_executor::Program;
 use hearth_machine::{
     ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
 };
-use hearth_recursion::aggregate::LastLayer;
+use hearth_recursion::aggregate::{LastLayer, RunAggregation};
 use hearth_stark::security::{Regime, RegimeReport};
 use hearth_stark::{CpuBackend, ProofParams};
 use sha2::{Digest, Sha256};
@@ -68,6 +68,26 @@ pub(crate) struct AggregateArgs {
 }
 
 impl AggregateArgs {
+    /// Writes the run proof to `output`, or with --aggregate the final proof that folds it
+    /// (and its key beside it); returns the bytes written and the aggregation.
+    pub(crate) fn write(
+        &self,
+        run: &RunProof,
+        program: &Program,
+        params: &ProofParams,
+        output: &Path,
+    ) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
+        if self.aggregate {
+            let aggregated =
+                crate::final_proof::aggregate_and_write(run, program, params, &self.last_layers(), output)?;
+            Ok((aggregated.final_proof.to_bytes()?, Some(aggregated)))
+        } else {
+            let bytes = run.to_bytes();
+            write_file(output, &bytes)?;
+            Ok((bytes, None))
+        }
+    }
+
     /// The layers above the aggregation tree: the final step size-tuned at `--final-blowup`,
     /// then one wrap per `--wrap-blowups` (all `log2`).
     pub(crate) fn last_layers(&self) -> Vec<LastLayer> {
@@ -231,20 +251,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
-    let (bytes, aggregated) = if args.aggregation.aggregate {
-        let aggregated = crate::final_proof::aggregate_and_write(
-            &proven.proof,
-            &program,
-            &params,
-            &args.aggregation.last_layers(),
-            &args.output,
-        )?;
-        (aggregated.final_proof.to_bytes()?, Some(aggregated))
-    } else {
-        let bytes = proven.proof.to_bytes();
-        write_file(&args.output, &bytes)?;
-        (bytes, None)
-    };
+    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &params, &args.output)?;
     let shard = &proven.proof.shards[proven.proof.shards.len() - 1];
     println!("program hash  0x{}", hex::encode(shard.descriptor.hash()));
     println!("exit code     {}", shard.exit_code);

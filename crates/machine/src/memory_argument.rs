@@ -20,7 +20,7 @@ use hearth_stark::config::{Compress, DIGEST_ELEMS, EXTENSION_DEGREE, POSEIDON2_W
 use hearth_stark::{Challenge, Val};
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
 use p3_koala_bear::default_koalabear_poseidon2_24;
-use p3_symmetric::{Permutation, PseudoCompressionFunction};
+use p3_symmetric::PseudoCompressionFunction;
 
 use crate::boundary::BoundaryWord;
 
@@ -114,20 +114,9 @@ pub fn list_sponge(
     prev: &[u32],
     height: usize,
 ) -> (Vec<[Val; POSEIDON2_WIDTH]>, [Val; DIGEST_ELEMS]) {
-    let permutation = default_koalabear_poseidon2_24();
-    let mut state = [Val::ZERO; POSEIDON2_WIDTH];
-    let mut inputs = Vec::with_capacity(height);
-    for row in 0..height {
-        if let Some(word) = words.get(row) {
-            let data = absorbed(word, prev.get(row).copied().unwrap_or(0));
-            for (s, d) in state.iter_mut().zip(data) {
-                *s += d;
-            }
-        }
-        inputs.push(state);
-        permutation.permute_mut(&mut state);
-    }
-    (inputs, core::array::from_fn(|i| state[i]))
+    let data =
+        words.iter().enumerate().map(|(row, word)| absorbed(word, prev.get(row).copied().unwrap_or(0)));
+    crate::list_table::list_sponge_rows(data, height)
 }
 
 /// The token a listed word consumes: its value before the shard, written by shard `prev`.

@@ -1,17 +1,16 @@
 use core::borrow::Borrow;
-use std::sync::Arc;
 
 use hearth_stark::Val;
-use hearth_stark::config::EXTENSION_DEGREE;
-use hearth_verifier::chips::alu::ext_product;
-use hearth_verifier::chips::poseidon2::{NUM_ROUND_COLS, RoundAir, round_constants};
+use hearth_verifier::chips::poseidon2::NUM_ROUND_COLS;
 use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
-use p3_uni_stark::SubAirBuilder;
 
 use super::columns::*;
 use crate::chips::memory_boundary::WORD_TOP_BYTE;
+use crate::list_table::{
+    Ext, SpongeRounds, SpongeRow, eval_inverses, eval_list_sponge, eval_running_sum, fingerprint,
+};
 use crate::lookups::{byte_below, compose, padded_height, range_bytes};
 use crate::memory_argument::FINAL_WORD_CELLS;
 
@@ -61,20 +60,14 @@ const SPONGE: usize = NUM_FINAL_LIST_COLS - NUM_ROUND_COLS;
 ///   first row) with the row's cells (`is_real, addr, value, last, in_image, below`) added to
 ///   its first elements; the last output's first elements are the public digest, from which
 ///   the run's challenges are drawn, so the list is fixed before them.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct FinalListChip {
-    rounds: Arc<RoundAir>,
+    rounds: SpongeRounds,
 }
 
 impl core::fmt::Debug for FinalListChip {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("FinalListChip")
-    }
-}
-
-impl Default for FinalListChip {
-    fn default() -> Self {
-        Self { rounds: Arc::new(RoundAir::new(round_constants())) }
     }
 }
 
@@ -109,19 +102,6 @@ impl<F: p3_field::Field> BaseAir<F> for FinalListChip {
     }
 }
 
-/// An extension element as coordinates.
-type Ext<E> = [E; EXTENSION_DEGREE];
-
-/// `parts[0] + alpha parts[1] + alpha^2 parts[2] + ...` with base-field parts.
-fn fingerprint<E: PrimeCharacteristicRing + From<Val>>(alpha: &Ext<E>, parts: &[E]) -> Ext<E> {
-    let mut acc: Ext<E> = core::array::from_fn(|_| E::ZERO);
-    for part in parts.iter().rev() {
-        acc = ext_product(&acc, alpha);
-        acc[0] += part.clone();
-    }
-    acc
-}
-
 /// What a row absorbs into the list sponge (the order of `FinalWord::cells`).
 fn absorbed<AB: AirBuilder>(row: &FinalListCols<AB::Var>) -> [AB::Expr; FINAL_WORD_CELLS] {
     let [v0, v1, v2] = row.value.map(Into::into);
@@ -130,8 +110,7 @@ fn absorbed<AB: AirBuilder>(row: &FinalListCols<AB::Var>) -> [AB::Expr; FINAL_WO
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for FinalListChip {
     fn eval(&self, builder: &mut AB) {
-        self.rounds
-            .eval(&mut SubAirBuilder::<AB, RoundAir, AB::Var>::new(builder, SPONGE..NUM_FINAL_LIST_COLS));
+        self.rounds.eval(builder, SPONGE..NUM_FINAL_LIST_COLS);
         let public: Vec<AB::Expr> = builder.public_values().iter().map(|&v| v.into()).collect();
         let main = builder.main();
         let local: &FinalListCols<AB::Var> = main.current_slice().borrow();
@@ -202,33 +181,21 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for FinalListChip {
             &[e(local.addr), zero.clone(), zero.clone(), zero.clone(), zero.clone(), e(local.in_image)],
         );
         let consumed = fingerprint(&alpha, &[e(local.addr), v0, v1, v2, e(local.last), zero]);
-        for (inverse, fp) in [(local.produced_inverse, produced), (local.consumed_inverse, consumed)] {
-            let difference: Ext<AB::Expr> = core::array::from_fn(|i| gamma[i].clone() - fp[i].clone());
-            let product = ext_product(&inverse.map(e), &difference);
-            for (i, p) in product.into_iter().enumerate() {
-                let expected = if i == 0 { is_real.clone() } else { AB::Expr::ZERO };
-                builder.assert_eq(p, expected);
-            }
-        }
-        for i in 0..EXTENSION_DEGREE {
-            let term = |row: &FinalListCols<AB::Var>| e(row.produced_inverse[i]) - e(row.consumed_inverse[i]);
-            builder.when_first_row().assert_eq(local.sum[i], term(local));
-            builder.when_transition().assert_eq(next.sum[i], e(local.sum[i]) + term(next));
-            builder.when_last_row().assert_eq(local.sum[i], public[public::SUM.start + i].clone());
-        }
+        let inverses = [(local.produced_inverse, produced), (local.consumed_inverse, consumed)];
+        eval_inverses(builder, &gamma, &is_real, inverses);
+        let row = |r: &FinalListCols<AB::Var>| [r.produced_inverse, r.consumed_inverse, r.sum];
+        eval_running_sum(builder, (row(local), row(next)), &public[public::SUM]);
 
         // The list sponge.
-        let output = local.sponge_output();
-        let local_data = absorbed::<AB>(local);
-        let next_data = absorbed::<AB>(next);
-        for (i, &out) in output.iter().enumerate() {
-            let first = local_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
-            builder.when_first_row().assert_eq(local.sponge.inputs[i], first);
-            let chained = e(out) + next_data.get(i).cloned().unwrap_or(AB::Expr::ZERO);
-            builder.when_transition().assert_eq(next.sponge.inputs[i], chained);
-        }
-        for (&out, digest) in output.iter().zip(&public[public::DIGEST]) {
-            builder.when_last_row().assert_eq(out, digest.clone());
-        }
+        let (local_data, next_data) = (absorbed::<AB>(local), absorbed::<AB>(next));
+        eval_list_sponge(
+            builder,
+            (
+                SpongeRow { inputs: &local.sponge.inputs, output: local.sponge_output() },
+                SpongeRow { inputs: &next.sponge.inputs, output: next.sponge_output() },
+            ),
+            (&local_data, &next_data),
+            &public[public::DIGEST],
+        );
     }
 }

@@ -5,9 +5,7 @@ use hearth_stark::config::{DIGEST_ELEMS, EXTENSION_DEGREE, POSEIDON2_WIDTH};
 use hearth_stark::{Challenge, Val};
 use hearth_verifier::chips::poseidon2::{NUM_ROUND_COLS, round_rows};
 use p3_field::{BasedVectorSpace, PrimeCharacteristicRing};
-use p3_koala_bear::default_koalabear_poseidon2_24;
 use p3_matrix::dense::RowMajorMatrix;
-use p3_symmetric::Permutation;
 
 use super::air::FinalListChip;
 use super::columns::*;
@@ -22,19 +20,7 @@ pub fn final_list_sponge(
     image: &Range<u32>,
     height: usize,
 ) -> (Vec<[Val; POSEIDON2_WIDTH]>, [Val; DIGEST_ELEMS]) {
-    let permutation = default_koalabear_poseidon2_24();
-    let mut state = [Val::ZERO; POSEIDON2_WIDTH];
-    let mut inputs = Vec::with_capacity(height);
-    for row in 0..height {
-        if let Some(word) = words.get(row) {
-            for (s, d) in state.iter_mut().zip(word.cells(image)) {
-                *s += d;
-            }
-        }
-        inputs.push(state);
-        permutation.permute_mut(&mut state);
-    }
-    (inputs, core::array::from_fn(|i| state[i]))
+    crate::list_table::list_sponge_rows(words.iter().map(|w| w.cells(image)), height)
 }
 
 /// The table's public values for `words` (sorted, each once) of a program whose image covers
