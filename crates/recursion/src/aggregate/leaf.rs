@@ -90,12 +90,9 @@ impl LeafProgram {
                     b.assert_eq(*d, *pv);
                 }
             } else {
-                let constants: Vec<Val> =
-                    BaseAir::<Val>::periodic_columns(chip).iter().flatten().copied().collect();
-                for (&cell, value) in cells.iter().zip(constants) {
-                    let constant = b.constant(value);
-                    b.assert_eq(cell, constant);
-                }
+                let constants =
+                    BaseAir::<Val>::periodic_columns(chip).iter().flatten().copied().collect::<Vec<_>>();
+                b.assert_constants(&cells, constants);
             }
         }
 

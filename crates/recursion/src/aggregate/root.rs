@@ -67,28 +67,20 @@ impl FinalProgram {
         let one = b.constant(Val::ONE);
         b.assert_eq(t.first, one);
         b.assert_eq(t.halted, one);
-        for (cell, value) in t.entry_registers.iter().zip(zero_registers_digest()) {
-            let constant = b.constant(value);
-            b.assert_eq(*cell, constant);
-        }
+        b.assert_constants(&t.entry_registers, zero_registers_digest());
         let image_lo = b.input();
         let image_hi = b.input();
 
         // The final list, in a proof of its own: its byte table is the machine's (the key a
         // constant), its challenges and image the run's; its sum closes the run's memory sum.
         let list = verify_proof(&mut b, &final_list_chips(), list_shape)?;
-        for (&cell, &value) in list.key.iter().zip(list_key) {
-            let constant = b.constant(value);
-            b.assert_eq(cell, constant);
-        }
+        b.assert_constants(&list.key, list_key.iter().copied());
         let l = &list.public_values[FINAL_LIST_TABLE];
         if l.len() != list_public::LEN {
             return Err(AggregationError::Shape("a final list table of another layout".into()));
         }
-        for i in 0..EXTENSION_DEGREE {
-            b.assert_eq(l[list_public::GAMMA.start + i], t.gamma[i]);
-            b.assert_eq(l[list_public::ALPHA.start + i], t.alpha[i]);
-        }
+        assert_all_eq(&mut b, &l[list_public::GAMMA], &t.gamma);
+        assert_all_eq(&mut b, &l[list_public::ALPHA], &t.alpha);
         b.assert_eq(l[list_public::IMAGE_LO], image_lo);
         b.assert_eq(l[list_public::IMAGE_HI], image_hi);
         let list_sum: [Felt; EXTENSION_DEGREE] = core::array::from_fn(|i| l[list_public::SUM.start + i]);

@@ -12,15 +12,11 @@
 
 use hearth_stark::Val;
 use hearth_stark::config::EXTENSION_DEGREE;
-use p3_field::{Field, PrimeCharacteristicRing};
+use p3_field::PrimeCharacteristicRing;
 
 use crate::circuit::{CircuitBuilder, Ext, Felt};
 use crate::verifier::merkle::hash_cells;
 use crate::verifier::transcript::DigestCells;
-
-/// `log2` of the bound on word indices (`addr / 8`) and on the differences the programs
-/// range-check: every address lies below 2^31.
-pub const WORD_INDEX_BITS: usize = 28;
 
 /// `c[0] + alpha c[1] + alpha^2 c[2] + ...`, one row per part after the last.
 pub fn fingerprint(b: &mut CircuitBuilder, alpha: Ext, parts: &[Felt]) -> Ext {
@@ -38,61 +34,6 @@ pub fn token_term(b: &mut CircuitBuilder, gamma: Ext, fingerprint: Ext) -> Ext {
 pub fn assert_bool(b: &mut CircuitBuilder, x: Felt) {
     let square = b.mul(x, x);
     b.assert_eq(square, x);
-}
-
-/// `a` when `bit` is 0, `b` when it is 1, in the base field.
-pub fn select_felt(b: &mut CircuitBuilder, bit: Felt, a: Felt, c: Felt) -> Felt {
-    let difference = b.sub(c, a);
-    b.mul_add(bit, difference, a)
-}
-
-/// The word index `addr / 8` as a field element, required below 2^[`WORD_INDEX_BITS`]: the
-/// map from addresses to indices is then injective, and an index's order is its address's.
-pub fn word_index(b: &mut CircuitBuilder, addr: Felt) -> Felt {
-    let inverse_eight = b.constant(Val::from_u32(8).inverse());
-    let w = b.mul(addr, inverse_eight);
-    b.assert_below(w, WORD_INDEX_BITS);
-    w
-}
-
-/// One row of a list of words that must be strictly increasing, with its real rows first:
-/// checks the row's address against the previous row's (`previous`: its `is_real` and word
-/// index) and returns this row's, for the next.
-pub fn assert_sorted_row(
-    b: &mut CircuitBuilder,
-    previous: Option<(Felt, Felt)>,
-    is_real: Felt,
-    addr: Felt,
-) -> (Felt, Felt) {
-    let w = word_index(b, addr);
-    if let Some((previous_real, previous_w)) = previous {
-        let one = b.constant(Val::ONE);
-        let both = b.mul(is_real, previous_real);
-        b.assert_eq(both, is_real);
-        let step = b.sub(w, previous_w);
-        let gap = b.sub(step, one);
-        let gap = b.mul(is_real, gap);
-        b.assert_below(gap, WORD_INDEX_BITS);
-    }
-    (is_real, w)
-}
-
-/// `sum + weight (1/(gamma - fp(produced)) - 1/(gamma - fp(consumed)))`: a row producing one
-/// token and consuming another, counted when `weight` is one.
-pub fn add_token_pair(
-    b: &mut CircuitBuilder,
-    (gamma, alpha): (Ext, Ext),
-    produced: &[Felt],
-    consumed: &[Felt],
-    weight: Felt,
-    sum: Ext,
-) -> Ext {
-    let fp_produced = fingerprint(b, alpha, produced);
-    let fp_consumed = fingerprint(b, alpha, consumed);
-    let t_produced = token_term(b, gamma, fp_produced);
-    let t_consumed = token_term(b, gamma, fp_consumed);
-    let difference = b.ext_sub(t_produced, t_consumed);
-    b.ext_mul_add(weight, difference, sum)
 }
 
 /// The challenges `gamma` and `alpha` from the root of the shards' list digests and the

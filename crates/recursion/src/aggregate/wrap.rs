@@ -42,10 +42,7 @@ impl WrapProgram {
     ) -> Result<Self, AggregationError> {
         let mut b = CircuitBuilder::new();
         let verified = verify_proof(&mut b, airs, shape)?;
-        for (&cell, &value) in verified.key.iter().zip(inner_key) {
-            let constant = b.constant(value);
-            b.assert_eq(cell, constant);
-        }
+        b.assert_constants(&verified.key, inner_key.iter().copied());
         let values: Vec<Felt> = verified.public_values.iter().flatten().copied().collect();
         let exposed = if digest { hash_cells(&mut b, &values).to_vec() } else { values };
         for cell in exposed {

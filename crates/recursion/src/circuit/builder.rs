@@ -179,6 +179,14 @@ impl CircuitBuilder {
         self.alu(AluOp::AssertEq, a.into().0, b.into().0);
     }
 
+    /// Requires each of `cells` to equal the constant beside it in `values`.
+    pub fn assert_constants(&mut self, cells: &[Felt], values: impl IntoIterator<Item = Val>) {
+        for (&cell, value) in cells.iter().zip(values) {
+            let constant = self.constant(value);
+            self.assert_eq(cell, constant);
+        }
+    }
+
     /// The Poseidon2 permutation of `input`.
     pub fn poseidon2(&mut self, input: [Felt; POSEIDON2_WIDTH]) -> [Felt; POSEIDON2_WIDTH] {
         self.poseidon2_call(input, None)
