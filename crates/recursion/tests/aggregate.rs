@@ -175,7 +175,7 @@ fn copy(proof: &hearth_recursion::CircuitProof) -> hearth_recursion::CircuitProo
 /// children, the final list, a proof claimed for another program.
 #[test]
 fn tampering_at_every_layer_is_refused() {
-    use hearth_recursion::aggregate::{AggregationSetup, RangeProof, WrapProgram};
+    use hearth_recursion::aggregate::{AggregationSetup, AggregationTask, RangeProof, WrapProgram};
     use hearth_recursion::verifier::InnerShape;
     use hearth_stark::config::DIGEST_ELEMS;
     use p3_field::PrimeCharacteristicRing;
@@ -196,6 +196,27 @@ fn tampering_at_every_layer_is_refused() {
         top = setup.prove_node(&top, leaf).expect("node");
     }
     let final_proof = setup.prove_final(&top).expect("final");
+
+    // The same steps as tasks sent to a worker and proofs sent back, as bytes: the worker's
+    // node proof is the one proven here; cut bytes are refused, not misread.
+    let sent =
+        |task: AggregationTask| AggregationTask::from_bytes(&task.to_bytes()).expect("task round trip");
+    let returned = |proof: RangeProof| RangeProof::from_bytes(&proof.to_bytes()).expect("proof round trip");
+    let worker_leaf =
+        returned(setup.prove_task(&run, &sent(AggregationTask::Leaf { shard: 1 })).expect("leaf"));
+    assert_eq!(worker_leaf.proof.public_values, leaves[1].proof.public_values, "the leaf's statement");
+    let node_task = AggregationTask::Node {
+        left: Box::new(RangeProof::from_bytes(&leaves[0].to_bytes()).expect("copy")),
+        right: Box::new(worker_leaf),
+    };
+    let bytes = node_task.to_bytes();
+    let worker_node = returned(setup.prove_task(&run, &sent(node_task)).expect("node"));
+    let local_node = setup.prove_node(&leaves[0], &leaves[1]).expect("node");
+    assert_eq!(worker_node.to_bytes(), local_node.to_bytes(), "the same node proof");
+    for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+        assert!(AggregationTask::from_bytes(&bytes[..cut]).is_err(), "a task cut at {cut} bytes");
+    }
+    assert!(setup.prove_task(&run, &AggregationTask::Leaf { shard: n as u32 }).is_err(), "no such shard");
 
     // A wrap: it proves only an honest proof of the program whose key it holds, with the
     // statement that proof was made for.

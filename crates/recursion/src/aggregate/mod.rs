@@ -15,8 +15,9 @@ pub mod wrap;
 pub use keys::{KeyList, KeyPath, assert_key_allowed};
 pub use leaf::LeafInputs;
 pub use run::{
-    AggregationObserver, AggregationReport, AggregationSetup, FINAL_QUERY_POW_BITS, LastLayer, RangeProof,
-    RunAggregation, aggregate_run, aggregate_run_observed, check_run_statement, size_tuned, size_tuned_with,
+    AggregationObserver, AggregationReport, AggregationSetup, AggregationTask, FINAL_QUERY_POW_BITS,
+    LastLayer, RangeProof, RunAggregation, aggregate_run, aggregate_run_observed, check_run_statement,
+    size_tuned, size_tuned_with,
 };
 pub use statement::{RangeStatement, RunStatement};
 pub use wrap::WrapProgram;
@@ -37,6 +38,9 @@ pub enum AggregationError {
     /// The shards' or programs' shapes do not fit together.
     #[error("shape: {0}")]
     Shape(String),
+    /// A task or proof sent between machines is not one.
+    #[error("decoding: {0}")]
+    Decode(String),
     /// A final statement differs from what the verifier expects.
     #[error("statement: {0}")]
     Statement(String),

@@ -2,6 +2,7 @@
 //! padded to one shape, the allowed keys, the tree and the final step.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use hearth_machine::memory_argument::RunMemory;
@@ -74,7 +75,22 @@ fn key_of(commitment: &Commitment) -> Key {
     commitment.roots()[0]
 }
 
+/// What a leaf program is built from: the shard proofs' tables (and their machine indices)
+/// and shape.
+struct LeafShape {
+    chips: Vec<hearth_machine::chips::Chip>,
+    tables: Vec<u8>,
+    shape: InnerShape,
+}
+
+impl LeafShape {
+    fn build(&self, pad: Option<[usize; 5]>) -> Result<LeafProgram, AggregationError> {
+        LeafProgram::build(&self.chips, &self.tables, self.shape.clone(), pad)
+    }
+}
+
 /// An aggregation proof of a range of shards, and which program made it.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct RangeProof {
     /// The proof and its public values (a [`super::RangeStatement`]).
     pub proof: CircuitProof,
@@ -82,15 +98,69 @@ pub struct RangeProof {
     pub program: usize,
 }
 
-/// Everything the steps of a run's aggregation share: the leaf programs (one per shard shape)
-/// and the node program, padded to one shape; their keys; the shards' statements; the memory
+/// One step of the tree as a unit of work: what a worker holding the run's
+/// [`AggregationSetup`] is sent, to send back a [`RangeProof`]
+/// ([`AggregationSetup::prove_task`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub enum AggregationTask {
+    /// The leaf of one shard.
+    Leaf {
+        /// The shard's index in the run.
+        shard: u32,
+    },
+    /// The node joining two adjacent ranges, left first.
+    Node {
+        /// The proof of the range on the left.
+        left: Box<RangeProof>,
+        /// The proof of the range on the right.
+        right: Box<RangeProof>,
+    },
+}
+
+impl AggregationTask {
+    /// The task as bytes, to send to a worker.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("serializing to memory cannot fail")
+    }
+
+    /// A task from bytes; refuses anything [`AggregationTask::to_bytes`] did not write.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, AggregationError> {
+        postcard::from_bytes(bytes).map_err(|e| AggregationError::Decode(e.to_string()))
+    }
+
+    /// What the task is, for progress output.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Leaf { shard } => format!("leaf {shard}"),
+            Self::Node { .. } => "node".into(),
+        }
+    }
+}
+
+impl RangeProof {
+    /// The proof as bytes, to send back from a worker.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("serializing to memory cannot fail")
+    }
+
+    /// A proof from bytes; refuses anything [`RangeProof::to_bytes`] did not write.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, AggregationError> {
+        postcard::from_bytes(bytes).map_err(|e| AggregationError::Decode(e.to_string()))
+    }
+}
+
+/// Everything the steps of a run's aggregation share: what the leaf programs are built from (one
+/// per shard shape) and the node program, padded to one shape; their keys; the shards' statements; the memory
 /// history and the challenges it fixes; and the final program. Built from the run alone, so
 /// a worker on another machine rebuilds the same one.
 pub struct AggregationSetup {
     params: ProofParams,
     final_params: ProofParams,
     statements: Vec<(Vec<hearth_machine::chips::Chip>, Statement)>,
-    leaves: Vec<LeafProgram>,
+    leaf_shapes: Vec<LeafShape>,
+    /// The leaf program last built, by its index in `leaf_shapes`: consecutive shards often
+    /// share a shape.
+    built_leaf: Mutex<Option<(usize, Arc<LeafProgram>)>>,
     leaf_of: Vec<usize>,
     node: NodeProgram,
     final_program: FinalProgram,
@@ -156,7 +226,9 @@ impl AggregationSetup {
         let list_shape = InnerShape::of(&final_list_chips(), &final_list.stark)?;
         let list_key = key_of(&final_list_commitment(shard_params)?);
 
-        // Leaf programs, one per shard shape, and the heights every program is padded to.
+        // Leaf programs, one per shard shape, and the heights every program is padded to. A
+        // block shard's leaf is millions of instructions, so programs are built one at a time
+        // and only their heights and keys kept; a leaf is built again when its shard is proven.
         let mut shapes: HashMap<(Vec<u8>, Vec<usize>), usize> = HashMap::new();
         let mut leaf_of = Vec::with_capacity(run.shards.len());
         let mut leaf_shapes = Vec::new();
@@ -165,28 +237,23 @@ impl AggregationSetup {
             let next = shapes.len();
             let index = *shapes.entry(shape_key).or_insert(next);
             if index == next {
-                leaf_shapes.push((chips.clone(), shard.tables.clone(), InnerShape::of(chips, &shard.stark)?));
+                let shape = InnerShape::of(chips, &shard.stark)?;
+                leaf_shapes.push(LeafShape { chips: chips.clone(), tables: shard.tables.clone(), shape });
             }
             leaf_of.push(index);
         }
-        let build_leaves = |pad: Option<[usize; 5]>| -> Result<Vec<LeafProgram>, AggregationError> {
-            leaf_shapes
-                .iter()
-                .map(|(chips, tables, shape)| LeafProgram::build(chips, tables, shape.clone(), pad))
-                .collect()
-        };
         let mut heights = [0; 5];
-        for leaf in build_leaves(None)? {
-            let h = padded_heights(leaf.circuit.table_rows());
+        for leaf_shape in &leaf_shapes {
+            let _span = info_span!("aggregation_leaf_program").entered();
+            let h = padded_heights(leaf_shape.build(None)?.circuit.table_rows());
             heights = core::array::from_fn(|t| heights[t].max(h[t]));
         }
         let depth = (leaf_shapes.len() + 1).next_power_of_two().trailing_zeros() as usize;
         let setup_witness = LeafInputs { keys_root: [Val::ZERO; DIGEST_ELEMS], input_len };
         // A proof of a padded leaf gives the shape every program of the tree has; the node
         // verifying two such proofs must fit the same heights, or they grow and it repeats.
-        let (leaves, node, shape, airs) = loop {
-            let leaves = build_leaves(Some(heights))?;
-            let leaf = &leaves[leaf_of[0]];
+        let (first_leaf, node, shape, airs) = loop {
+            let leaf = leaf_shapes[leaf_of[0]].build(Some(heights))?;
             let probe = {
                 let _span = info_span!("aggregation_shape_probe").entered();
                 let inputs = leaf.inputs(&first.stark, &statements[0].1, &setup_witness)?;
@@ -198,13 +265,21 @@ impl AggregationSetup {
             let node_heights = padded_heights(node.circuit.table_rows());
             if (0..5).all(|t| node_heights[t] <= heights[t]) {
                 let node = NodeProgram::build(&airs, &shape, depth, Some(heights))?;
-                break (leaves, node, shape, airs);
+                break (leaf, node, shape, airs);
             }
             heights = core::array::from_fn(|t| heights[t].max(node_heights[t]));
         };
 
-        let mut keys: Vec<Commitment> =
-            leaves.iter().map(|l| l.circuit.verifying_key(params)).collect::<Result<_, _>>()?;
+        let mut keys = Vec::with_capacity(leaf_shapes.len() + 1);
+        for (index, leaf_shape) in leaf_shapes.iter().enumerate() {
+            let key = if index == leaf_of[0] {
+                first_leaf.circuit.verifying_key(params)?
+            } else {
+                let _span = info_span!("aggregation_leaf_program").entered();
+                leaf_shape.build(Some(heights))?.circuit.verifying_key(params)?
+            };
+            keys.push(key);
+        }
         keys.push(node.circuit.verifying_key(params)?);
         let key_list = KeyList::new(&keys.iter().map(key_of).collect::<Vec<_>>())
             .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
@@ -216,7 +291,8 @@ impl AggregationSetup {
             params: params.clone(),
             final_params: params.clone(),
             statements,
-            leaves,
+            leaf_shapes,
+            built_leaf: Mutex::new(Some((leaf_of[0], Arc::new(first_leaf)))),
             leaf_of,
             node,
             final_program,
@@ -260,7 +336,7 @@ impl AggregationSetup {
 
     /// Leaf programs (one per shard shape).
     pub fn leaf_programs(&self) -> usize {
-        self.leaves.len()
+        self.leaf_shapes.len()
     }
 
     /// `log2` of the heights every program of the tree is padded to.
@@ -301,9 +377,25 @@ impl AggregationSetup {
                 (Some(a), Some(b), Some(c)) => (a, b, c),
                 _ => return Err(AggregationError::Statement(format!("no shard {k}"))),
             };
-        let leaf = &self.leaves[program];
+        let leaf = self.leaf_program(program)?;
         let inputs = leaf.inputs(&shard.stark, statement, witness)?;
         Ok(RangeProof { proof: leaf.circuit.prove(&self.params, &inputs)?, program })
+    }
+
+    /// Leaf program `index`, padded to the tree's heights: the one last built, or built now.
+    fn leaf_program(&self, index: usize) -> Result<Arc<LeafProgram>, AggregationError> {
+        let mut built = self.built_leaf.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, leaf)) = built.as_ref()
+            && *at == index
+        {
+            return Ok(leaf.clone());
+        }
+        // Dropped before the next is built: one leaf program in memory at a time.
+        *built = None;
+        let _span = info_span!("aggregation_leaf_program").entered();
+        let leaf = Arc::new(self.leaf_shapes[index].build(Some(self.heights))?);
+        *built = Some((index, leaf.clone()));
+        Ok(leaf)
     }
 
     fn child<'a>(&'a self, proof: &'a RangeProof, path: &'a KeyPath) -> Child<'a> {
@@ -327,7 +419,18 @@ impl AggregationSetup {
         let _span = info_span!("aggregation_node").entered();
         let (lp, rp) = (self.path(left)?, self.path(right)?);
         let inputs = self.node.inputs(self.child(left, &lp), self.child(right, &rp))?;
-        Ok(RangeProof { proof: self.node.circuit.prove(&self.params, &inputs)?, program: self.leaves.len() })
+        Ok(RangeProof {
+            proof: self.node.circuit.prove(&self.params, &inputs)?,
+            program: self.leaf_shapes.len(),
+        })
+    }
+
+    /// Does `task` for `run` (the run the setup was built from).
+    pub fn prove_task(&self, run: &RunProof, task: &AggregationTask) -> Result<RangeProof, AggregationError> {
+        match task {
+            AggregationTask::Leaf { shard } => self.prove_leaf(run, *shard as usize),
+            AggregationTask::Node { left, right } => self.prove_node(left, right),
+        }
     }
 
     /// Proves the final step over the whole run's range proof, with `list` as the final list's
@@ -448,7 +551,7 @@ pub fn aggregate_run_observed(
     let mut level = Vec::with_capacity(shards);
     for k in 0..shards {
         let step = Instant::now();
-        level.push(setup.prove_leaf(run, k)?);
+        level.push(setup.prove_task(run, &AggregationTask::Leaf { shard: k as u32 })?);
         tell(&format!("leaf {k}"), step);
     }
     let leaf_seconds = started.elapsed().as_secs_f64();
@@ -461,7 +564,10 @@ pub fn aggregate_run_observed(
             match pairs.next() {
                 Some(right) => {
                     let step = Instant::now();
-                    above.push(setup.prove_node(&left, &right)?);
+                    above.push(setup.prove_task(
+                        run,
+                        &AggregationTask::Node { left: Box::new(left), right: Box::new(right) },
+                    )?);
                     nodes += 1;
                     tell(&format!("node {nodes}"), step);
                 }
@@ -537,7 +643,7 @@ pub fn aggregate_run_observed(
         security,
     };
     let report = AggregationReport {
-        leaf_programs: setup.leaves.len(),
+        leaf_programs: setup.leaf_programs(),
         nodes,
         log_heights: setup.heights.to_vec(),
         setup_seconds,

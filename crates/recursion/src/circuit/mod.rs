@@ -101,6 +101,7 @@ impl Run {
 }
 
 /// A proof that a program ran to completion (every check held) with the public values.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CircuitProof {
     /// The STARK proof of the program's tables.
     pub proof: StarkProof,
