@@ -24,6 +24,48 @@ pub(crate) fn key_path(proof: &Path) -> std::path::PathBuf {
     name.into()
 }
 
+/// Where `--aggregate` keeps a run's shard proofs until its final proof is written.
+pub(crate) fn run_path(proof: &Path) -> std::path::PathBuf {
+    let mut name = proof.as_os_str().to_owned();
+    name.push(".run");
+    name.into()
+}
+
+#[derive(clap::Args)]
+pub(crate) struct AggregateRunArgs {
+    /// A run proof made for aggregation: the OUTPUT.run file `--aggregate` leaves when it
+    /// stops, or a run proof of `hearth prove` (whose input then stays public).
+    run: std::path::PathBuf,
+    /// Where to write the final proof (its key goes beside it, OUTPUT.key).
+    #[arg(short, long, value_name = "FILE")]
+    output: std::path::PathBuf,
+    /// The program's ELF (default: build the Ethereum validation guest, guest/stateless).
+    #[arg(long, value_name = "FILE")]
+    elf: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    layers: crate::prove::LastLayerArgs,
+}
+
+/// `hearth aggregate`: folds a saved run proof into one final proof, with the shards'
+/// parameter set at every recursion step, and verifies it.
+pub(crate) fn aggregate(args: AggregateRunArgs) -> anyhow::Result<ExitCode> {
+    let program = match &args.elf {
+        Some(elf) => crate::prove::load_program(elf)?,
+        None => crate::validate::guest(None)?,
+    };
+    let run = RunProof::from_bytes(&read_file(&args.run)?)
+        .with_context(|| format!("{} is not a run proof", args.run.display()))?;
+    let first = run.shards.first().with_context(|| format!("{} holds no shard", args.run.display()))?;
+    let hash = first.descriptor.hash();
+    eprintln!("{}: {} shards of program 0x{}", args.run.display(), run.shards.len(), hex::encode(hash));
+    let params = first.stark.params.clone();
+    let aggregated = aggregate_and_write(&run, &program, &params, &args.layers.last_layers(), &args.output)?;
+    let start = Instant::now();
+    aggregated.verify(&hash).context("the final proof does not verify")?;
+    println!("verify time   {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Prints each aggregation step as it ends.
 struct StepPrinter;
 

@@ -89,6 +89,14 @@ enum Command {
     #[command(after_help = AFTER_HELP)]
     ProveBlock(block::ProveBlockArgs),
 
+    /// Fold a saved run proof into one final proof (and its key), as `--aggregate` does.
+    ///
+    /// Resumes an aggregation that stopped: `--aggregate` keeps the shard proofs in
+    /// OUTPUT.run until the final proof is written. The recursion steps use the shards'
+    /// parameter set; the final proof is verified before the command ends.
+    #[command(after_help = AFTER_HELP)]
+    Aggregate(final_proof::AggregateRunArgs),
+
     /// Verify a proof file against a program (its ELF or its hash, by default the block
     /// validation guest) and print what it proves and its provable security.
     #[command(after_help = AFTER_HELP)]
@@ -166,6 +174,7 @@ fn main() -> ExitCode {
         Command::BuildGuest(args) => build_guest_command(args).map(|()| ExitCode::SUCCESS),
         Command::Prove(args) => prove::prove(args),
         Command::ProveBlock(args) => block::prove_block(args),
+        Command::Aggregate(args) => final_proof::aggregate(args),
         Command::Verify(args) => prove::verify(args),
         Command::Security(args) => prove::security(args),
     };

@@ -45,12 +45,21 @@ pub(crate) struct AggregateArgs {
     /// run proof, with its aggregation key beside it (OUTPUT.key). Each recursion step is
     /// proven with the same parameter set as the shards. The shards keep the input private:
     /// the final proof states the input's length and the output, not the input's bytes.
+    /// Until the final proof is written the shard proofs wait in OUTPUT.run, from which
+    /// `hearth aggregate` resumes should aggregation stop.
     #[arg(long)]
     pub(crate) aggregate: bool,
-    /// With --aggregate: prove the last step at this blowup (2 to 32) with 28 bits of query
-    /// grinding and as few queries as 128 provable bits allow, for a smaller final proof.
-    /// Larger blowups give smaller proofs for more time and memory.
-    #[arg(long, value_name = "N", requires = "aggregate", value_parser = parse_blowup)]
+    #[command(flatten)]
+    pub(crate) layers: LastLayerArgs,
+}
+
+/// How the layers above the aggregation tree are proven.
+#[derive(clap::Args)]
+pub(crate) struct LastLayerArgs {
+    /// Prove the last step at this blowup (2 to 32) with 28 bits of query grinding and as few
+    /// queries as 128 provable bits allow, for a smaller final proof. Larger blowups give
+    /// smaller proofs for more time and memory.
+    #[arg(long, value_name = "N", value_parser = parse_blowup)]
     pub(crate) final_blowup: Option<u8>,
     /// With --final-blowup: wrap the final proof in more recursion steps, one per blowup given
     /// (comma-separated, each 2 to 128, e.g. `32,64,128`, which gives the smallest proofs,
@@ -67,6 +76,18 @@ pub(crate) struct AggregateArgs {
     pub(crate) wrap_blowups: Vec<u8>,
 }
 
+impl LastLayerArgs {
+    /// The layers above the aggregation tree: the final step size-tuned at `--final-blowup`,
+    /// then one wrap per `--wrap-blowups` (all `log2`).
+    pub(crate) fn last_layers(&self) -> Vec<LastLayer> {
+        self.final_blowup
+            .into_iter()
+            .chain(self.wrap_blowups.iter().copied())
+            .map(LastLayer::SizeTuned)
+            .collect()
+    }
+}
+
 impl AggregateArgs {
     /// Writes the run proof to `output`, or with --aggregate the final proof that folds it
     /// (and its key beside it); returns the bytes written and the aggregation.
@@ -78,24 +99,32 @@ impl AggregateArgs {
         output: &Path,
     ) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
         if self.aggregate {
-            let aggregated =
-                crate::final_proof::aggregate_and_write(run, program, params, &self.last_layers(), output)?;
+            // The shard proofs are kept on disk until the final proof is written: aggregation
+            // is long and memory-hungry, and stopping it must not cost the shards' proving.
+            let saved = crate::final_proof::run_path(output);
+            write_file(&saved, &run.to_bytes())?;
+            eprintln!(
+                "shard proofs saved to {} (should aggregation stop, `hearth aggregate {}` resumes it)",
+                saved.display(),
+                saved.display()
+            );
+            let aggregated = crate::final_proof::aggregate_and_write(
+                run,
+                program,
+                params,
+                &self.layers.last_layers(),
+                output,
+            )?;
+            std::fs::remove_file(&saved).with_context(|| format!("cannot remove {}", saved.display()))?;
             Ok((aggregated.final_proof.to_bytes()?, Some(aggregated)))
         } else {
+            if self.layers.final_blowup.is_some() {
+                bail!("--final-blowup and --wrap-blowups need --aggregate");
+            }
             let bytes = run.to_bytes();
             write_file(output, &bytes)?;
             Ok((bytes, None))
         }
-    }
-
-    /// The layers above the aggregation tree: the final step size-tuned at `--final-blowup`,
-    /// then one wrap per `--wrap-blowups` (all `log2`).
-    pub(crate) fn last_layers(&self) -> Vec<LastLayer> {
-        self.final_blowup
-            .into_iter()
-            .chain(self.wrap_blowups.iter().copied())
-            .map(LastLayer::SizeTuned)
-            .collect()
     }
 }
 

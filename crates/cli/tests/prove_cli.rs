@@ -234,6 +234,10 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
     assert!(stdout.contains("final layer   blowup 8, "), "{stdout}");
     let key = dir.path().join("final.bin.key");
     assert!(key.exists());
+    assert!(
+        !dir.path().join("final.bin.run").exists(),
+        "the saved shard proofs go once the final proof is written"
+    );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     let layers = json["aggregation"]["security_bits"].as_array().unwrap().clone();
     assert_eq!(layers.len(), 3, "{json}");
@@ -274,4 +278,64 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
     bytes[middle] ^= 1;
     std::fs::write(&proof, bytes).unwrap();
     assert_eq!(verify(&["--elf", elf_arg, "--key", key_arg]).status.code(), Some(5));
+}
+
+#[test]
+fn a_saved_run_proof_is_aggregated_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let elf = assemble(dir.path(), COUNT_AND_WRITE);
+    let run = dir.path().join("run.bin");
+    let proven =
+        hearth().arg("prove").arg(&elf).arg("-o").arg(&run).args(["--shard-cycles", "64"]).output().unwrap();
+    assert!(proven.status.success(), "{}", String::from_utf8_lossy(&proven.stderr));
+    // The final-step flags without --aggregate are an error, not silently ignored.
+    let ignored = hearth()
+        .arg("prove")
+        .arg(&elf)
+        .arg("-o")
+        .arg(dir.path().join("other.bin"))
+        .args(["--shard-cycles", "64", "--final-blowup", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(ignored.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&ignored.stderr).contains("need --aggregate"));
+
+    let aggregate = |run: &std::path::Path, output: &std::path::Path| {
+        hearth()
+            .arg("aggregate")
+            .arg(run)
+            .arg("-o")
+            .arg(output)
+            .arg("--elf")
+            .arg(&elf)
+            .args(["--final-blowup", "8"])
+            .output()
+            .unwrap()
+    };
+    let proof = dir.path().join("final.bin");
+    let out = aggregate(&run, &proof);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("verify time"));
+    let key = dir.path().join("final.bin.key");
+    let verify = hearth()
+        .arg("verify")
+        .arg(&proof)
+        .arg("--elf")
+        .arg(&elf)
+        .arg("--key")
+        .arg(&key)
+        .args(["--exit-code", "40"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+
+    // A run proof cut short is refused with the reason and no final proof.
+    let bytes = std::fs::read(&run).unwrap();
+    let cut = dir.path().join("cut.bin");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let refused = dir.path().join("refused.bin");
+    let out = aggregate(&cut, &refused);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a run proof"));
+    assert!(!refused.exists());
 }

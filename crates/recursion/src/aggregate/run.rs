@@ -546,7 +546,12 @@ pub fn aggregate_run_observed(
         setup.set_final(layer)?;
     }
     let setup_seconds = started.elapsed().as_secs_f64();
-    tell("setup", started);
+    let setup_step = format!(
+        "setup ({} leaf programs, tables of 2^{:?} rows)",
+        setup.leaf_programs(),
+        setup.log_heights()
+    );
+    tell(&setup_step, started);
     let started = Instant::now();
     let mut level = Vec::with_capacity(shards);
     for k in 0..shards {
