@@ -132,6 +132,7 @@ pub(crate) fn report_json(aggregated: &RunAggregation) -> serde_json::Value {
             "wraps": r.wrap_seconds,
         },
         "leaf_programs": r.leaf_programs,
+        "lifted_leaf_programs": r.lifted_leaf_programs,
         "nodes": r.nodes,
         "log_heights": r.log_heights,
         "security_bits": aggregated.final_proof.security.iter()

@@ -342,3 +342,54 @@ fn tampering_at_every_layer_is_refused() {
         assert!(setup.prove_final_with(&top, &list).is_err(), "final list public value {at} changed");
     }
 }
+
+/// Leaves proven at their own heights and lifted to the tree's shape (what a block's tallest
+/// shards go through) aggregate into a final proof that verifies; a lift refuses a leaf proof
+/// with a changed statement, a forged opening, or presented as another leaf program's, and
+/// refuses to lift a proof that is already in the tree's shape.
+#[test]
+fn lifted_leaves_aggregate_and_a_lift_refuses_tampered_leaves() {
+    use hearth_recursion::aggregate::{AggregationSetup, RangeProof, aggregate_with_setup};
+    use p3_field::PrimeCharacteristicRing;
+    let params = ProofParams::insecure_test();
+    let program = assemble(COUNT_AND_WRITE);
+    let run =
+        hearth_machine::prove_run(&hearth_stark::CpuBackend, &program, &[40], &params, 64).expect("proves");
+    let setup =
+        AggregationSetup::lifting_every_leaf(&run, ProgramSource::Elf(&program), &params).expect("setup");
+    assert_eq!(setup.lifted_leaf_programs(), setup.leaf_programs());
+    assert!(setup.leaf_programs() >= 2, "{} leaf programs", setup.leaf_programs());
+
+    let leaf = setup.prove_unlifted_leaf_with(&run, 0, &setup.leaf_inputs()).expect("leaf");
+    let lifted = setup.prove_lift(&leaf).expect("the honest lift proves");
+    assert_eq!(lifted.proof.public_values, leaf.proof.public_values, "the lift restates the leaf's range");
+    assert_ne!(lifted.program, leaf.program);
+    assert!(setup.prove_lift(&lifted).is_err(), "a proof already in the tree's shape");
+
+    let tampered = |edit: &dyn Fn(&mut hearth_recursion::CircuitProof)| {
+        let mut proof = copy(&leaf.proof);
+        edit(&mut proof);
+        RangeProof { proof, program: leaf.program }
+    };
+    let last = leaf.proof.public_values.len() - 1;
+    for (what, at) in [("the keys' root", 0), ("the first stamp", 16), ("the last public value", last)] {
+        let changed = tampered(&|p| p.public_values[at] += hearth_stark::Val::ONE);
+        assert!(setup.prove_lift(&changed).is_err(), "a changed statement: {what}");
+    }
+    let forged = tampered(&|p| {
+        p.proof.batch.opened_values.instances[1].base_opened_values.trace_local[0] +=
+            hearth_stark::Challenge::ONE
+    });
+    assert!(setup.prove_lift(&forged).is_err(), "a forged opening");
+    let mut elsewhere = tampered(&|_| {});
+    elsewhere.program =
+        (0..setup.leaf_programs()).find(|&p| p != leaf.program).expect("another leaf program");
+    assert!(setup.prove_lift(&elsewhere).is_err(), "a proof presented as another leaf program's");
+
+    let hash = run.shards[0].descriptor.hash();
+    let aggregated = aggregate_with_setup(&run, setup, &[], &()).expect("aggregates");
+    assert_eq!(aggregated.report.lifted_leaf_programs, aggregated.report.leaf_programs);
+    let verified = aggregated.verify(&hash).expect("the final proof verifies");
+    assert_eq!(verified.shards, run.shards.len() as u64);
+    assert_eq!(verified.exit_code, 40);
+}

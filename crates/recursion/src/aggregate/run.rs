@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use hearth_machine::memory_argument::RunMemory;
 use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, run_memory, shard_statement};
-use hearth_stark::config::DIGEST_ELEMS;
 use hearth_stark::prover::Commitment;
 use hearth_stark::{ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
@@ -16,13 +15,14 @@ use tracing::info_span;
 use super::AggregationError;
 use super::keys::{Key, KeyList, KeyPath};
 use super::leaf::{LeafInputs, LeafProgram};
+use super::lift::LiftProgram;
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
 use super::statement::{RANGE_STATEMENT_LEN, RunStatement};
 use super::tokens::{Challenges, FinalWord};
 use super::wrap::WrapProgram;
 use crate::chips::RecursionChip;
-use crate::circuit::{Circuit, CircuitProof, table_height};
+use crate::circuit::{Circuit, CircuitProof, table, table_height};
 use crate::verifier::{InnerShape, Statement};
 use hearth_machine::final_list::{
     FinalListProof, final_list_chips, final_list_commitment, final_list_security, prove_final_list,
@@ -51,6 +51,8 @@ pub struct RunAggregation {
 pub struct AggregationReport {
     /// Leaf programs built (one per shard shape).
     pub leaf_programs: usize,
+    /// Of those, the ones proven at their own heights and lifted.
+    pub lifted_leaf_programs: usize,
     /// Node proofs made.
     pub nodes: usize,
     /// `log2` of the shared tables' heights.
@@ -158,12 +160,26 @@ pub struct AggregationSetup {
     final_params: ProofParams,
     statements: Vec<(Vec<hearth_machine::chips::Chip>, Statement)>,
     leaf_shapes: Vec<LeafShape>,
-    /// The leaf program last built, by its index in `leaf_shapes`: consecutive shards often
-    /// share a shape.
-    built_leaf: Mutex<Option<(usize, Arc<LeafProgram>)>>,
+    /// Per leaf program: the tree's heights it is padded to, or none for a leaf proven at its
+    /// own heights and lifted.
+    leaf_pads: Vec<Option<[usize; 5]>>,
+    /// The leaf program last built: consecutive shards often share a shape.
+    built_leaf: LastBuilt<LeafProgram>,
     leaf_of: Vec<usize>,
+    /// Each leaf program's rows per table before padding.
+    leaf_rows: Vec<[usize; 6]>,
+    /// Per leaf program: the lift its proofs go through, if any.
+    lift_of: Vec<Option<usize>>,
+    /// Per lift: the shape of the leaf proofs it verifies.
+    lift_shapes: Vec<InnerShape>,
+    built_lift: LastBuilt<LiftProgram>,
+    /// The recursion tables, as the programs verifying recursion proofs see them.
+    airs: Vec<RecursionChip>,
+    /// Levels of the allowed-keys tree.
+    depth: usize,
     node: NodeProgram,
     final_program: FinalProgram,
+    /// The leaves' keys, the node's, then the lifts'.
     keys: Vec<Commitment>,
     key_list: KeyList,
     heights: [usize; 5],
@@ -172,6 +188,85 @@ pub struct AggregationSetup {
     challenges: Challenges,
     image: core::ops::Range<u32>,
     input_len: u32,
+    /// Seconds building it.
+    setup_seconds: f64,
+}
+
+/// The program last built of a kind, by its index: programs are rebuilt on demand rather than
+/// all held, and one is kept for the next proof of the same program.
+struct LastBuilt<T>(Mutex<Option<(usize, Arc<T>)>>);
+
+impl<T> Default for LastBuilt<T> {
+    fn default() -> Self {
+        Self(Mutex::new(None))
+    }
+}
+
+impl<T> LastBuilt<T> {
+    fn get_or_build(
+        &self,
+        index: usize,
+        build: impl FnOnce() -> Result<T, AggregationError>,
+    ) -> Result<Arc<T>, AggregationError> {
+        let mut built = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, program)) = built.as_ref()
+            && *at == index
+        {
+            return Ok(program.clone());
+        }
+        // Dropped before the next is built: one program of the kind in memory at a time.
+        *built = None;
+        let program = Arc::new(build()?);
+        *built = Some((index, program.clone()));
+        Ok(program)
+    }
+}
+
+/// Smallest table height (`log2`) of a recursion program.
+const MIN_LOG_HEIGHT: usize = crate::circuit::MIN_TABLE_HEIGHT.trailing_zeros() as usize;
+
+/// Whether a program of tables `2^natural` rows tall fits tables of `2^heights`.
+fn fits(natural: [usize; 5], heights: [usize; 5]) -> bool {
+    natural.iter().zip(&heights).all(|(n, h)| n <= h)
+}
+
+/// Levels of an allowed-keys tree of `keys` keys.
+fn keys_depth(keys: usize) -> usize {
+    keys.next_power_of_two().trailing_zeros() as usize
+}
+
+/// The shape of aggregation proofs at any heights, from one small proof: a program exposing a
+/// range statement, padded to the smallest tables (so no table is empty) and proven. Nothing
+/// but the heights differs between its shape and a leaf's or a node's.
+struct ShapeProbe {
+    airs: Vec<RecursionChip>,
+    shape: InnerShape,
+}
+
+impl ShapeProbe {
+    fn new(params: &ProofParams) -> Result<Self, AggregationError> {
+        let _span = info_span!("aggregation_shape_probe").entered();
+        let mut b = crate::circuit::CircuitBuilder::new();
+        let zero = b.constant(Val::ZERO);
+        for _ in 0..RANGE_STATEMENT_LEN {
+            b.expose(zero);
+        }
+        super::pad(&mut b, Some([MIN_LOG_HEIGHT; 5]), "the shape probe")?;
+        let circuit = b.build();
+        let proof = circuit.prove(params, &[])?;
+        let airs = circuit.chips().to_vec();
+        let shape = InnerShape::of(&airs, &proof.proof)?;
+        Ok(Self { airs, shape })
+    }
+
+    /// The shape of an aggregation proof whose padded tables are `2^heights` rows.
+    fn at(&self, heights: [usize; 5]) -> Result<InnerShape, AggregationError> {
+        let public = self.shape.degree_bits[table::PUBLIC];
+        let [var, alu, pack, poseidon2, bits] = heights;
+        // The Poseidon2 table (last) is as tall as the Poseidon2 call table.
+        let degree_bits = vec![var, alu, pack, poseidon2, bits, public, poseidon2];
+        Ok(self.shape.at_heights(&self.airs, degree_bits)?)
+    }
 }
 
 impl AggregationSetup {
@@ -182,7 +277,18 @@ impl AggregationSetup {
         program: ProgramSource<'_>,
         params: &ProofParams,
     ) -> Result<Self, AggregationError> {
-        Self::with_memory(run, program, params, run_memory(run)?)
+        Self::build(run, program, params, run_memory(run)?, false)
+    }
+
+    /// [`AggregationSetup::new`] with every leaf proven at its own heights and lifted, whether
+    /// or not it fits the tree's shape: the way tests cover lifting on runs too small to need it.
+    #[doc(hidden)]
+    pub fn lifting_every_leaf(
+        run: &RunProof,
+        program: ProgramSource<'_>,
+        params: &ProofParams,
+    ) -> Result<Self, AggregationError> {
+        Self::build(run, program, params, run_memory(run)?, true)
     }
 
     /// [`AggregationSetup::new`] with the shards' places in the memory argument given instead of
@@ -195,6 +301,17 @@ impl AggregationSetup {
         params: &ProofParams,
         memory: RunMemory,
     ) -> Result<Self, AggregationError> {
+        Self::build(run, program, params, memory, false)
+    }
+
+    fn build(
+        run: &RunProof,
+        program: ProgramSource<'_>,
+        params: &ProofParams,
+        memory: RunMemory,
+        lift_all: bool,
+    ) -> Result<Self, AggregationError> {
+        let started = Instant::now();
         let params = &params.for_recursion();
         let first = run.shards.first().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
         let descriptor = &first.descriptor;
@@ -226,9 +343,9 @@ impl AggregationSetup {
         let list_shape = InnerShape::of(&final_list_chips(), &final_list.stark)?;
         let list_key = key_of(&final_list_commitment(shard_params)?);
 
-        // Leaf programs, one per shard shape, and the heights every program is padded to. A
-        // block shard's leaf is millions of instructions, so programs are built one at a time
-        // and only their heights and keys kept; a leaf is built again when its shard is proven.
+        // Leaf programs, one per shard shape. A block shard's leaf is millions of
+        // instructions, so programs are built one at a time and only their heights and keys
+        // kept; a leaf is built again when its shard is proven.
         let mut shapes: HashMap<(Vec<u8>, Vec<usize>), usize> = HashMap::new();
         let mut leaf_of = Vec::with_capacity(run.shards.len());
         let mut leaf_shapes = Vec::new();
@@ -242,58 +359,88 @@ impl AggregationSetup {
             }
             leaf_of.push(index);
         }
-        let mut heights = [0; 5];
+        let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
         for leaf_shape in &leaf_shapes {
             let _span = info_span!("aggregation_leaf_program").entered();
-            let h = padded_heights(leaf_shape.build(None)?.circuit.table_rows());
-            heights = core::array::from_fn(|t| heights[t].max(h[t]));
+            leaf_rows.push(leaf_shape.build(None)?.circuit.table_rows());
         }
-        let depth = (leaf_shapes.len() + 1).next_power_of_two().trailing_zeros() as usize;
-        let setup_witness = LeafInputs { keys_root: [Val::ZERO; DIGEST_ELEMS], input_len };
-        // A proof of a padded leaf gives the shape every program of the tree has; the node
-        // verifying two such proofs must fit the same heights, or they grow and it repeats.
-        let (first_leaf, node, shape, airs) = loop {
-            let leaf = leaf_shapes[leaf_of[0]].build(Some(heights))?;
-            let probe = {
-                let _span = info_span!("aggregation_shape_probe").entered();
-                let inputs = leaf.inputs(&first.stark, &statements[0].1, &setup_witness)?;
-                leaf.circuit.prove(params, &inputs)?
-            };
-            let airs: Vec<RecursionChip> = leaf.circuit.chips().to_vec();
-            let shape = InnerShape::of(&airs, &probe.proof)?;
-            let node = NodeProgram::build(&airs, &shape, depth, None)?;
-            let node_heights = padded_heights(node.circuit.table_rows());
-            if (0..5).all(|t| node_heights[t] <= heights[t]) {
-                let node = NodeProgram::build(&airs, &shape, depth, Some(heights))?;
-                break (leaf, node, shape, airs);
-            }
-            heights = core::array::from_fn(|t| heights[t].max(node_heights[t]));
-        };
+        let natural: Vec<[usize; 5]> = leaf_rows.iter().map(|&rows| padded_heights(rows)).collect();
 
-        let mut keys = Vec::with_capacity(leaf_shapes.len() + 1);
-        for (index, leaf_shape) in leaf_shapes.iter().enumerate() {
-            let key = if index == leaf_of[0] {
-                first_leaf.circuit.verifying_key(params)?
-            } else {
-                let _span = info_span!("aggregation_leaf_program").entered();
-                leaf_shape.build(Some(heights))?.circuit.verifying_key(params)?
-            };
-            keys.push(key);
+        // The tree's shape: the heights a node verifying two proofs of that shape needs (and
+        // every lift), grown until they hold their own proofs. Leaves that fit are padded to
+        // it; taller ones are proven at their own heights and lifted.
+        let probe = ShapeProbe::new(params)?;
+        let airs = probe.airs.clone();
+        let n = leaf_shapes.len();
+        let mut heights = [MIN_LOG_HEIGHT; 5];
+        let mut lift_heights: HashMap<(usize, usize), [usize; 5]> = HashMap::new();
+        let mut settled = None;
+        let (lifted, depth) = loop {
+            let lifted: Vec<usize> = (0..n).filter(|&i| lift_all || !fits(natural[i], heights)).collect();
+            let depth = keys_depth(n + 1 + lifted.len());
+            if settled == Some((heights, depth)) {
+                break (lifted, depth);
+            }
+            let _span = info_span!("aggregation_tree_shape", heights = ?heights).entered();
+            let node = NodeProgram::build(&airs, &probe.at(heights)?, depth, None)?;
+            let mut needed = padded_heights(node.circuit.table_rows());
+            drop(node);
+            for &i in &lifted {
+                let h = match lift_heights.get(&(i, depth)) {
+                    Some(&h) => h,
+                    None => {
+                        let lift = LiftProgram::build(&airs, &probe.at(natural[i])?, depth, None)?;
+                        let h = padded_heights(lift.circuit.table_rows());
+                        lift_heights.insert((i, depth), h);
+                        h
+                    }
+                };
+                needed = core::array::from_fn(|t| needed[t].max(h[t]));
+            }
+            settled = Some((heights, depth));
+            heights = core::array::from_fn(|t| heights[t].max(needed[t]));
+        };
+        let tree_shape = probe.at(heights)?;
+        let mut leaf_pads: Vec<Option<[usize; 5]>> = vec![Some(heights); n];
+        let mut lift_of = vec![None; n];
+        let mut lift_shapes = Vec::with_capacity(lifted.len());
+        for (j, &i) in lifted.iter().enumerate() {
+            leaf_pads[i] = None;
+            lift_of[i] = Some(j);
+            lift_shapes.push(probe.at(natural[i])?);
+        }
+        let node = NodeProgram::build(&airs, &tree_shape, depth, Some(heights))?;
+
+        // Keys: the leaves (each at its heights), the node, the lifts.
+        let mut keys = Vec::with_capacity(n + 1 + lifted.len());
+        for (leaf_shape, pad) in leaf_shapes.iter().zip(&leaf_pads) {
+            let _span = info_span!("aggregation_leaf_program").entered();
+            keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
         }
         keys.push(node.circuit.verifying_key(params)?);
+        for shape in &lift_shapes {
+            keys.push(LiftProgram::build(&airs, shape, depth, Some(heights))?.circuit.verifying_key(params)?);
+        }
         let key_list = KeyList::new(&keys.iter().map(key_of).collect::<Vec<_>>())
             .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
         if key_list.depth() != depth {
             return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
         }
-        let final_program = FinalProgram::build(&airs, &shape, depth, list_shape, &list_key)?;
+        let final_program = FinalProgram::build(&airs, &tree_shape, depth, list_shape, &list_key)?;
         Ok(Self {
             params: params.clone(),
             final_params: params.clone(),
             statements,
             leaf_shapes,
-            built_leaf: Mutex::new(Some((leaf_of[0], Arc::new(first_leaf)))),
+            leaf_pads,
+            built_leaf: LastBuilt::default(),
             leaf_of,
+            leaf_rows,
+            lift_of,
+            lift_shapes,
+            built_lift: LastBuilt::default(),
+            airs,
+            depth,
             node,
             final_program,
             keys,
@@ -304,6 +451,7 @@ impl AggregationSetup {
             challenges,
             image,
             input_len,
+            setup_seconds: started.elapsed().as_secs_f64(),
         })
     }
 
@@ -339,6 +487,12 @@ impl AggregationSetup {
         self.leaf_shapes.len()
     }
 
+    /// Each leaf program's rows per table (var, arithmetic, pack, Poseidon2, bits, public)
+    /// before padding, by leaf program.
+    pub fn leaf_rows(&self) -> &[[usize; 6]] {
+        &self.leaf_rows
+    }
+
     /// `log2` of the heights every program of the tree is padded to.
     pub fn log_heights(&self) -> [usize; 5] {
         self.heights
@@ -364,8 +518,23 @@ impl AggregationSetup {
         self.prove_leaf_with(run, k, &self.leaf_inputs())
     }
 
-    /// Proves the leaf of shard `k` with the given inputs.
+    /// Proves the leaf of shard `k` with the given inputs: the leaf proof itself, lifted to
+    /// the tree's shape when its leaf program is taller.
     pub fn prove_leaf_with(
+        &self,
+        run: &RunProof,
+        k: usize,
+        witness: &LeafInputs,
+    ) -> Result<RangeProof, AggregationError> {
+        let leaf = self.prove_unlifted_leaf_with(run, k, witness)?;
+        match self.lift_of[leaf.program] {
+            Some(_) => self.prove_lift(&leaf),
+            None => Ok(leaf),
+        }
+    }
+
+    /// Proves the leaf of shard `k` at its leaf program's heights, without lifting it.
+    pub fn prove_unlifted_leaf_with(
         &self,
         run: &RunProof,
         k: usize,
@@ -377,25 +546,34 @@ impl AggregationSetup {
                 (Some(a), Some(b), Some(c)) => (a, b, c),
                 _ => return Err(AggregationError::Statement(format!("no shard {k}"))),
             };
-        let leaf = self.leaf_program(program)?;
+        let leaf = self.built_leaf.get_or_build(program, || {
+            let _span = info_span!("aggregation_leaf_program").entered();
+            self.leaf_shapes[program].build(self.leaf_pads[program])
+        })?;
         let inputs = leaf.inputs(&shard.stark, statement, witness)?;
         Ok(RangeProof { proof: leaf.circuit.prove(&self.params, &inputs)?, program })
     }
 
-    /// Leaf program `index`, padded to the tree's heights: the one last built, or built now.
-    fn leaf_program(&self, index: usize) -> Result<Arc<LeafProgram>, AggregationError> {
-        let mut built = self.built_leaf.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((at, leaf)) = built.as_ref()
-            && *at == index
-        {
-            return Ok(leaf.clone());
-        }
-        // Dropped before the next is built: one leaf program in memory at a time.
-        *built = None;
-        let _span = info_span!("aggregation_leaf_program").entered();
-        let leaf = Arc::new(self.leaf_shapes[index].build(Some(self.heights))?);
-        *built = Some((index, leaf.clone()));
-        Ok(leaf)
+    /// Proves the lift of `leaf`, a proof of a leaf program taller than the tree's shape.
+    pub fn prove_lift(&self, leaf: &RangeProof) -> Result<RangeProof, AggregationError> {
+        let _span = info_span!("aggregation_lift").entered();
+        let lift = self.lift_of.get(leaf.program).copied().flatten().ok_or_else(|| {
+            AggregationError::Shape("only proofs of a lifted leaf program are lifted".into())
+        })?;
+        let program = self.built_lift.get_or_build(lift, || {
+            LiftProgram::build(&self.airs, &self.lift_shapes[lift], self.depth, Some(self.heights))
+        })?;
+        let path = self.path(leaf)?;
+        let inputs = program.inputs(self.child(leaf, &path))?;
+        Ok(RangeProof {
+            proof: program.circuit.prove(&self.params, &inputs)?,
+            program: self.leaf_shapes.len() + 1 + lift,
+        })
+    }
+
+    /// Leaf programs proven at their own heights and lifted.
+    pub fn lifted_leaf_programs(&self) -> usize {
+        self.lift_shapes.len()
     }
 
     fn child<'a>(&'a self, proof: &'a RangeProof, path: &'a KeyPath) -> Child<'a> {
@@ -532,32 +710,47 @@ pub fn aggregate_run_observed(
     last_layers: &[LastLayer],
     observer: &dyn AggregationObserver,
 ) -> Result<RunAggregation, AggregationError> {
+    let setup = AggregationSetup::new(run, program, params)?;
+    aggregate_with_setup(run, setup, last_layers, observer)
+}
+
+/// [`aggregate_run_observed`] with the setup given: built for `run`, as a test builds it with
+/// other options.
+pub fn aggregate_with_setup(
+    run: &RunProof,
+    mut setup: AggregationSetup,
+    last_layers: &[LastLayer],
+    observer: &dyn AggregationObserver,
+) -> Result<RunAggregation, AggregationError> {
     let shards = run.shards.len();
     // Setup, the leaves, the nodes, the final step and the wraps.
     let total = 1 + shards + shards.saturating_sub(1) + 1 + last_layers.len().saturating_sub(1);
     let mut done = 0;
-    let mut tell = |step: &str, started: Instant| {
+    let mut tell = |step: &str, seconds: f64| {
         done += 1;
-        observer.step_done(step, done, total, started.elapsed().as_secs_f64());
+        observer.step_done(step, done, total, seconds);
     };
-    let started = Instant::now();
-    let mut setup = AggregationSetup::new(run, program, params)?;
     if let Some(layer) = last_layers.first() {
         setup.set_final(layer)?;
     }
-    let setup_seconds = started.elapsed().as_secs_f64();
+    let setup_seconds = setup.setup_seconds;
+    // The tallest leaf (by arithmetic rows) is named for diagnosis: the tallest set the lifts'
+    // heights, the others the tree's.
+    let tallest_leaf = setup.leaf_rows().iter().max_by_key(|rows| rows[1]).copied().unwrap_or_default();
     let setup_step = format!(
-        "setup ({} leaf programs, tables of 2^{:?} rows)",
+        "setup ({} leaf programs, {} lifted, the tallest with {:?} rows; tree tables of 2^{:?} rows)",
         setup.leaf_programs(),
+        setup.lifted_leaf_programs(),
+        &tallest_leaf[..5],
         setup.log_heights()
     );
-    tell(&setup_step, started);
+    tell(&setup_step, setup_seconds);
     let started = Instant::now();
     let mut level = Vec::with_capacity(shards);
     for k in 0..shards {
         let step = Instant::now();
         level.push(setup.prove_task(run, &AggregationTask::Leaf { shard: k as u32 })?);
-        tell(&format!("leaf {k}"), step);
+        tell(&format!("leaf {k}"), step.elapsed().as_secs_f64());
     }
     let leaf_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
@@ -574,7 +767,7 @@ pub fn aggregate_run_observed(
                         &AggregationTask::Node { left: Box::new(left), right: Box::new(right) },
                     )?);
                     nodes += 1;
-                    tell(&format!("node {nodes}"), step);
+                    tell(&format!("node {nodes}"), step.elapsed().as_secs_f64());
                 }
                 None => above.push(left),
             }
@@ -586,7 +779,7 @@ pub fn aggregate_run_observed(
     let started = Instant::now();
     let proof = setup.prove_final(&top)?;
     let final_seconds = started.elapsed().as_secs_f64();
-    tell("final step", started);
+    tell("final step", final_seconds);
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
     let bits = |proof: &CircuitProof| {
@@ -625,8 +818,9 @@ pub fn aggregate_run_observed(
         let wrap_key = wrap.circuit.verifying_key(&wrap_params)?;
         outer_airs = wrap.circuit.chips().to_vec();
         outer = (wrap_key, wrap_params, wrap.circuit.log_heights(), proven);
-        wrap_seconds.push(started.elapsed().as_secs_f64());
-        tell(&format!("wrap {}", i + 1), started);
+        let seconds = started.elapsed().as_secs_f64();
+        wrap_seconds.push(seconds);
+        tell(&format!("wrap {}", i + 1), seconds);
     }
     let (outer_key, outer_params, outer_log_heights, outer_proof) = outer;
     let mut security = layers.clone();
@@ -649,6 +843,7 @@ pub fn aggregate_run_observed(
     };
     let report = AggregationReport {
         leaf_programs: setup.leaf_programs(),
+        lifted_leaf_programs: setup.lifted_leaf_programs(),
         nodes,
         log_heights: setup.heights.to_vec(),
         setup_seconds,

@@ -73,6 +73,21 @@ impl InnerShape {
         })
     }
 
+    /// The shape of proofs of the same tables at the same parameters but of heights
+    /// `2^degree_bits`: nothing else in a shape depends on the heights, so a program verifying
+    /// tall proofs is built from a small proof's shape without proving a tall one.
+    pub fn at_heights<A: ProvableAir>(
+        &self,
+        airs: &[A],
+        degree_bits: Vec<usize>,
+    ) -> Result<Self, StarkError> {
+        if degree_bits.len() != self.tables() {
+            return Err(StarkError::Shape("one height per table expected".into()));
+        }
+        let lookups = hearth_stark::table_lookups(&self.params, airs, &degree_bits)?;
+        Ok(Self { degree_bits, lookups, ..self.clone() })
+    }
+
     fn tables(&self) -> usize {
         self.degree_bits.len()
     }
