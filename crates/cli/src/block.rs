@@ -77,7 +77,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
     let output = PublicOutput::decode(&public)
         .filter(|_| exit_code == 0)
         .with_context(|| format!("the guest exited with code {exit_code} without a validation output"))?;
-    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &params, &args.output)?;
+    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &args.output)?;
     let verify_s = if args.no_verify {
         None
     } else {

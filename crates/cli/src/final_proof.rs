@@ -46,8 +46,7 @@ pub(crate) struct AggregateRunArgs {
     layers: crate::prove::LastLayerArgs,
 }
 
-/// `hearth aggregate`: folds a saved run proof into one final proof, with the shards'
-/// parameter set at every recursion step, and verifies it.
+/// `hearth aggregate`: folds a saved run proof into one final proof and verifies it.
 pub(crate) fn aggregate(args: AggregateRunArgs) -> anyhow::Result<ExitCode> {
     let program = match &args.elf {
         Some(elf) => crate::prove::load_program(elf)?,
@@ -58,8 +57,13 @@ pub(crate) fn aggregate(args: AggregateRunArgs) -> anyhow::Result<ExitCode> {
     let first = run.shards.first().with_context(|| format!("{} holds no shard", args.run.display()))?;
     let hash = first.descriptor.hash();
     eprintln!("{}: {} shards of program 0x{}", args.run.display(), run.shards.len(), hex::encode(hash));
-    let params = first.stark.params.clone();
-    let aggregated = aggregate_and_write(&run, &program, &params, &args.layers.last_layers(), &args.output)?;
+    let aggregated = aggregate_and_write(
+        &run,
+        &program,
+        &args.layers.tree_params,
+        &args.layers.last_layers(),
+        &args.output,
+    )?;
     let start = Instant::now();
     aggregated.verify(&hash).context("the final proof does not verify")?;
     println!("verify time   {:.0} ms", start.elapsed().as_secs_f64() * 1e3);

@@ -92,8 +92,8 @@ enum Command {
     /// Fold a saved run proof into one final proof (and its key), as `--aggregate` does.
     ///
     /// Resumes an aggregation that stopped: `--aggregate` keeps the shard proofs in
-    /// OUTPUT.run until the final proof is written. The recursion steps use the shards'
-    /// parameter set; the final proof is verified before the command ends.
+    /// OUTPUT.run until the final proof is written. The aggregation tree is proven with
+    /// --tree-params; the final proof is verified before the command ends.
     #[command(after_help = AFTER_HELP)]
     Aggregate(final_proof::AggregateRunArgs),
 

@@ -42,8 +42,8 @@ pub(crate) struct ProveArgs {
 #[derive(clap::Args)]
 pub(crate) struct AggregateArgs {
     /// Fold the shard proofs into one final proof (recursion) and write that instead of the
-    /// run proof, with its aggregation key beside it (OUTPUT.key). Each recursion step is
-    /// proven with the same parameter set as the shards. The shards keep the input private:
+    /// run proof, with its aggregation key beside it (OUTPUT.key). The aggregation tree is
+    /// proven with --tree-params, the last layers as --final-blowup says. The shards keep the input private:
     /// the final proof states the input's length and the output, not the input's bytes.
     /// Until the final proof is written the shard proofs wait in OUTPUT.run, from which
     /// `hearth aggregate` resumes should aggregation stop.
@@ -74,6 +74,17 @@ pub(crate) struct LastLayerArgs {
         value_parser = parse_wrap_blowup
     )]
     pub(crate) wrap_blowups: Vec<u8>,
+    /// Parameter set of the aggregation tree's proofs (leaves, lifts, nodes): `half-rate-128`
+    /// (rate 1/2 with 231 queries, >= 128 provable bits: half the memory per row, which the
+    /// tallest leaves of a block need within 24 GiB), `default` (rate 1/4, 114 queries) or
+    /// `fast-100` (>= 100 bits). The final proof records the weakest layer's bits.
+    #[arg(long, value_name = "NAME", default_value = "half-rate-128", value_parser = parse_params)]
+    pub(crate) tree_params: ProofParams,
+}
+
+/// A parameter set named on the command line.
+fn parse_params(name: &str) -> Result<ProofParams, String> {
+    params_named(name).map_err(|e| e.to_string())
 }
 
 impl LastLayerArgs {
@@ -95,7 +106,6 @@ impl AggregateArgs {
         &self,
         run: &RunProof,
         program: &Program,
-        params: &ProofParams,
         output: &Path,
     ) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
         if self.aggregate {
@@ -111,7 +121,7 @@ impl AggregateArgs {
             let aggregated = crate::final_proof::aggregate_and_write(
                 run,
                 program,
-                params,
+                &self.layers.tree_params,
                 &self.layers.last_layers(),
                 output,
             )?;
@@ -131,8 +141,9 @@ impl AggregateArgs {
 /// How a run is proven: parameters, shard size, concurrency and memory.
 #[derive(clap::Args)]
 pub(crate) struct RunArgs {
-    /// Parameter set: `default` (>= 128 provable bits) or `fast-100` (>= 100 bits, about half
-    /// the proving work).
+    /// Parameter set: `default` (>= 128 provable bits), `half-rate-128` (>= 128 bits at rate
+    /// 1/2: less memory, twice the queries, larger proofs) or `fast-100` (>= 100 bits, about
+    /// half the proving work).
     #[arg(long, value_name = "NAME", default_value = "default")]
     params: String,
     /// Cycles per shard (1 to 4194302). The run is cut into shards of this many cycles, each
@@ -259,7 +270,8 @@ pub(crate) struct SecurityArgs {
 }
 
 pub(crate) fn params_named(name: &str) -> anyhow::Result<ProofParams> {
-    ProofParams::by_name(name).with_context(|| format!("no parameter set named {name:?} (default, fast-100)"))
+    ProofParams::by_name(name)
+        .with_context(|| format!("no parameter set named {name:?} (default, fast-100, half-rate-128)"))
 }
 
 pub(crate) fn load_program(path: &Path) -> anyhow::Result<Program> {
@@ -280,7 +292,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
-    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &params, &args.output)?;
+    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &args.output)?;
     let shard = &proven.proof.shards[proven.proof.shards.len() - 1];
     println!("program hash  0x{}", hex::encode(shard.descriptor.hash()));
     println!("exit code     {}", shard.exit_code);
@@ -476,7 +488,7 @@ pub(crate) fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let params = &first.stark.params;
     let known = ProofParams::by_name(&params.name);
     let acceptable = match known.as_ref() {
-        Some(p) if p == params && p.name == "default" => true,
+        Some(p) if p == params && (p.name == "default" || p.name == "half-rate-128") => true,
         Some(p) if p == params && p.name == "fast-100" => args.allow_fast,
         _ => false,
     };

@@ -299,6 +299,17 @@ fn a_saved_run_proof_is_aggregated_apart() {
         .unwrap();
     assert_eq!(ignored.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&ignored.stderr).contains("need --aggregate"));
+    // An unknown tree parameter set is a bad command line that names the known ones.
+    let unknown = hearth()
+        .arg("aggregate")
+        .arg(&run)
+        .arg("-o")
+        .arg(dir.path().join("x.bin"))
+        .args(["--tree-params", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("half-rate-128"));
 
     let aggregate = |run: &std::path::Path, output: &std::path::Path| {
         hearth()

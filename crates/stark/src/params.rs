@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Queries of [`ProofParams::half_rate_128`].
+const HALF_RATE_QUERIES: u16 = 231;
+
 /// FRI and grinding parameters of one proof.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProofParams {
@@ -65,6 +68,19 @@ impl ProofParams {
         Self { name: "fast-100".into(), log_blowup: 1, num_queries: 173, ..Self::default_128() }
     }
 
+    /// Rate 1/2 at 128 provable bits: twice the queries of [`Self::default_128`] for half the
+    /// low-degree extension. The aggregation tree's proofs use it: a leaf verifying a wide
+    /// shard has tables of 2^22 rows, and at rate 1/4 their extension alone outgrows a 24 GiB
+    /// machine, while the queries it adds cost the nodes above only rows of their own.
+    pub fn half_rate_128() -> Self {
+        Self {
+            name: "half-rate-128".into(),
+            log_blowup: 1,
+            num_queries: HALF_RATE_QUERIES,
+            ..Self::default_128()
+        }
+    }
+
     /// Tiny parameters for tests of constraint logic only: **no security**. Never accepted by
     /// the CLI verifier unless asked for by name.
     pub fn insecure_test() -> Self {
@@ -96,7 +112,9 @@ impl ProofParams {
 
     /// Looks a set up by name.
     pub fn by_name(name: &str) -> Option<Self> {
-        [Self::default_128(), Self::fast_100(), Self::insecure_test()].into_iter().find(|p| p.name == name)
+        [Self::default_128(), Self::fast_100(), Self::half_rate_128(), Self::insecure_test()]
+            .into_iter()
+            .find(|p| p.name == name)
     }
 
     /// FRI folding factors of a proof whose largest trace has `2^log_trace_length` rows.

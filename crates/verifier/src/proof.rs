@@ -341,3 +341,26 @@ pub fn verify_final(
         min_bits,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use hearth_stark::ProofParams;
+
+    use super::recursion_bits;
+
+    /// Recursion-table heights from 2^12 to 2^23 rows, the tallest rate 1/2 allows.
+    fn heights() -> impl Iterator<Item = Vec<usize>> {
+        (12..=23).map(|h| vec![h, h, h - 4, h - 2, 8, 4, h - 2])
+    }
+
+    #[test]
+    fn half_rate_recursion_proofs_reach_128_bits_with_no_query_to_spare() {
+        let params = ProofParams::half_rate_128().for_recursion();
+        let fewer = ProofParams { num_queries: params.num_queries - 1, ..params.clone() };
+        for log_heights in heights() {
+            assert!(recursion_bits(16, &log_heights, &params).unwrap() >= 128, "{log_heights:?}");
+        }
+        let weakest = heights().map(|h| recursion_bits(16, &h, &fewer).unwrap()).min();
+        assert!(weakest < Some(128), "a query fewer still reaches 128 bits");
+    }
+}

@@ -220,6 +220,12 @@ impl<T> LastBuilt<T> {
         *built = Some((index, program.clone()));
         Ok(program)
     }
+
+    /// Drops the kept program: a leaf program of a wide shard holds gigabytes the last
+    /// layers need.
+    fn forget(&self) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
 }
 
 /// Smallest table height (`log2`) of a recursion program.
@@ -753,6 +759,8 @@ pub fn aggregate_with_setup(
         tell(&format!("leaf {k}"), step.elapsed().as_secs_f64());
     }
     let leaf_seconds = started.elapsed().as_secs_f64();
+    setup.built_leaf.forget();
+    setup.built_lift.forget();
     let started = Instant::now();
     let mut nodes = 0;
     while level.len() > 1 {
