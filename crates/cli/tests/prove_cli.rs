@@ -223,7 +223,18 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
         .arg(&elf)
         .arg("-o")
         .arg(&proof)
-        .args(["--shard-cycles", "64", "--aggregate", "--final-blowup", "8", "--report"])
+        // The tree at rate 1/4: its final step is half as tall as at the default rate 1/2,
+        // so this and the other aggregation test fit in memory side by side.
+        .args([
+            "--shard-cycles",
+            "64",
+            "--aggregate",
+            "--tree-params",
+            "default",
+            "--final-blowup",
+            "8",
+            "--report",
+        ])
         .arg(&report)
         .output()
         .unwrap();
@@ -319,7 +330,7 @@ fn a_saved_run_proof_is_aggregated_apart() {
             .arg(output)
             .arg("--elf")
             .arg(&elf)
-            .args(["--final-blowup", "8"])
+            .args(["--tree-params", "default", "--final-blowup", "8"])
             .output()
             .unwrap()
     };
