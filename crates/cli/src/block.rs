@@ -7,9 +7,10 @@ use hearth_ethereum::{PublicOutput, formats::load_block_file};
 use hearth_machine::{ProgramSource, verify_run};
 
 use crate::prove::{
-    AggregateArgs, RunArgs, print_run_summary, print_security, prove_with_progress, run_report_json,
-    run_security,
+    LastLayerArgs, RunArgs, print_run_summary, print_security, prove_with_progress, run_report_json,
+    run_security, write_proof,
 };
+use hearth_recursion::aggregate::LastLayer;
 
 #[derive(clap::Args)]
 pub(crate) struct ProveBlockArgs {
@@ -30,9 +31,37 @@ pub(crate) struct ProveBlockArgs {
     #[arg(long)]
     no_verify: bool,
     #[command(flatten)]
-    aggregation: AggregateArgs,
+    aggregation: BlockAggregateArgs,
     #[command(flatten)]
     run: RunArgs,
+}
+
+/// Whether a block's shard proofs are folded into one final proof, and how.
+#[derive(clap::Args)]
+struct BlockAggregateArgs {
+    /// Write the shard proofs (a run proof, checked by `hearth verify` against the guest)
+    /// instead of folding them into one final proof: a quarter of the time, but a proof of
+    /// megabytes rather than kilobytes, which a validator would check shard by shard.
+    #[arg(long, conflicts_with_all = ["final_blowup", "wrap_blowups"])]
+    shards_only: bool,
+    #[command(flatten)]
+    layers: LastLayerArgs,
+}
+
+/// A block's last layers when none are given: the final step at blowup 8 and wraps at 16, 32,
+/// 64 and 128 (`log2`). Each layer's tables are short enough for its blowup to fit 24 GiB, and
+/// the last one's 29 queries make a final proof under 300 KiB.
+const BLOCK_LAST_LAYERS: [u8; 5] = [3, 4, 5, 6, 7];
+
+impl BlockAggregateArgs {
+    /// The last layers to prove: those given, or the block default.
+    fn last_layers(&self) -> Vec<LastLayer> {
+        if self.layers.final_blowup.is_some() {
+            self.layers.last_layers()
+        } else {
+            BLOCK_LAST_LAYERS.into_iter().map(LastLayer::SizeTuned).collect()
+        }
+    }
 }
 
 /// Prints the block a validation output is about and its verdict.
@@ -67,7 +96,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         input.len(),
         params.name
     );
-    let aggregate = args.aggregation.aggregate;
+    let aggregate = !args.aggregation.shards_only;
     let proven = match prove_with_progress(&program, &input, &params, &options, aggregate)? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
@@ -77,7 +106,9 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
     let output = PublicOutput::decode(&public)
         .filter(|_| exit_code == 0)
         .with_context(|| format!("the guest exited with code {exit_code} without a validation output"))?;
-    let (bytes, aggregated) = args.aggregation.write(&proven.proof, &program, &args.output)?;
+    let last_layers = args.aggregation.last_layers();
+    let aggregation = aggregate.then_some((&args.aggregation.layers.tree_params, last_layers.as_slice()));
+    let (bytes, aggregated) = write_proof(&proven.proof, &program, &args.output, aggregation)?;
     let verify_s = if args.no_verify {
         None
     } else {

@@ -5,7 +5,9 @@ use std::{path::Path, process::ExitCode, time::Instant};
 
 use anyhow::Context as _;
 use hearth_machine::{ProgramSource, RunProof};
-use hearth_recursion::aggregate::{AggregationObserver, LastLayer, RunAggregation, aggregate_run_observed};
+use hearth_recursion::aggregate::{
+    AggregationObserver, LastLayer, RunAggregation, TreeParams, aggregate_run_observed,
+};
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
@@ -24,7 +26,7 @@ pub(crate) fn key_path(proof: &Path) -> std::path::PathBuf {
     name.into()
 }
 
-/// Where `--aggregate` keeps a run's shard proofs until its final proof is written.
+/// Where aggregation keeps a run's shard proofs until its final proof is written.
 pub(crate) fn run_path(proof: &Path) -> std::path::PathBuf {
     let mut name = proof.as_os_str().to_owned();
     name.push(".run");
@@ -33,7 +35,7 @@ pub(crate) fn run_path(proof: &Path) -> std::path::PathBuf {
 
 #[derive(clap::Args)]
 pub(crate) struct AggregateRunArgs {
-    /// A run proof made for aggregation: the OUTPUT.run file `--aggregate` leaves when it
+    /// A run proof made for aggregation: the OUTPUT.run file aggregation leaves when it
     /// stops, or a run proof of `hearth prove` (whose input then stays public).
     run: std::path::PathBuf,
     /// Where to write the final proof (its key goes beside it, OUTPUT.key).
@@ -84,14 +86,14 @@ impl AggregationObserver for StepPrinter {
 pub(crate) fn aggregate_and_write(
     run: &RunProof,
     program: &hearth_executor::Program,
-    params: &ProofParams,
+    params: &TreeParams,
     last_layers: &[LastLayer],
     output: &Path,
 ) -> anyhow::Result<RunAggregation> {
     eprintln!("aggregating {} shard proofs into one ...", run.shards.len());
     let start = Instant::now();
     let aggregated =
-        aggregate_run_observed(run, ProgramSource::Elf(program), params, last_layers, &StepPrinter)
+        aggregate_run_observed(run, ProgramSource::Elf(program), params.clone(), last_layers, &StepPrinter)
             .context("aggregation failed")?;
     let seconds = start.elapsed().as_secs_f64();
     let bytes = aggregated.final_proof.to_bytes()?;
@@ -138,6 +140,7 @@ pub(crate) fn report_json(aggregated: &RunAggregation) -> serde_json::Value {
         "leaf_programs": r.leaf_programs,
         "lifted_leaf_programs": r.lifted_leaf_programs,
         "nodes": r.nodes,
+        "tree_params": r.tree_params,
         "log_heights": r.log_heights,
         "security_bits": aggregated.final_proof.security.iter()
             .map(|l| serde_json::json!({ "layer": l.layer, "johnson_bound": l.bits }))
@@ -153,8 +156,8 @@ pub(crate) fn verify(args: &VerifyArgs, bytes: &[u8]) -> anyhow::Result<ExitCode
     };
     let Some(key_file) = &args.key else {
         anyhow::bail!(
-            "{} is a final proof: give --key with the aggregation key you trust (`hearth prove \
-             --aggregate` writes it beside the proof as {})",
+            "{} is a final proof: give --key with the aggregation key you trust (`hearth \
+             prove-block` and `prove --aggregate` write it beside the proof as {})",
             args.proof.display(),
             key_path(&args.proof).display()
         );

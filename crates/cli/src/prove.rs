@@ -11,7 +11,7 @@ use hearth_executor::Program;
 use hearth_machine::{
     ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
 };
-use hearth_recursion::aggregate::{LastLayer, RunAggregation};
+use hearth_recursion::aggregate::{LastLayer, RunAggregation, TreeParams};
 use hearth_stark::security::{Regime, RegimeReport};
 use hearth_stark::{CpuBackend, ProofParams};
 use sha2::{Digest, Sha256};
@@ -58,7 +58,8 @@ pub(crate) struct AggregateArgs {
 pub(crate) struct LastLayerArgs {
     /// Prove the last step at this blowup (2 to 32) with 28 bits of query grinding and as few
     /// queries as 128 provable bits allow, for a smaller final proof. Larger blowups give
-    /// smaller proofs for more time and memory.
+    /// smaller proofs for more time and memory. Without it the last step uses --tree-params,
+    /// except in `prove-block`, which defaults to `--final-blowup 8 --wrap-blowups 16,32,64,128`.
     #[arg(long, value_name = "N", value_parser = parse_blowup)]
     pub(crate) final_blowup: Option<u8>,
     /// With --final-blowup: wrap the final proof in more recursion steps, one per blowup given
@@ -74,17 +75,22 @@ pub(crate) struct LastLayerArgs {
         value_parser = parse_wrap_blowup
     )]
     pub(crate) wrap_blowups: Vec<u8>,
-    /// Parameter set of the aggregation tree's proofs (leaves, lifts, nodes): `half-rate-128`
-    /// (rate 1/2 with 231 queries, >= 128 provable bits: half the memory per row, which the
-    /// tallest leaves of a block need within 24 GiB), `default` (rate 1/4, 114 queries) or
-    /// `fast-100` (>= 100 bits). The final proof records the weakest layer's bits.
-    #[arg(long, value_name = "NAME", default_value = "half-rate-128", value_parser = parse_params)]
-    pub(crate) tree_params: ProofParams,
+    /// Parameter set of the aggregation tree's proofs (leaves, lifts, nodes): `auto` (rate
+    /// 1/4 unless a leaf has a table taller than 2^21 rows, as a block's tallest leaves do,
+    /// then rate 1/2), `default` (rate 1/4, 114 queries, >= 128 provable bits),
+    /// `half-rate-128` (rate 1/2, 231 queries, >= 128 bits: half the memory per row, twice the
+    /// rows to verify) or `fast-100` (>= 100 bits). The final proof records the weakest
+    /// layer's bits.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_tree_params)]
+    pub(crate) tree_params: TreeParams,
 }
 
-/// A parameter set named on the command line.
-fn parse_params(name: &str) -> Result<ProofParams, String> {
-    params_named(name).map_err(|e| e.to_string())
+/// The tree's parameters named on the command line: `auto` or a parameter set.
+fn parse_tree_params(name: &str) -> Result<TreeParams, String> {
+    match name {
+        "auto" => Ok(TreeParams::ByTallestLeaf),
+        name => params_named(name).map(TreeParams::Fixed).map_err(|e| format!("{e}, or auto")),
+    }
 }
 
 impl LastLayerArgs {
@@ -108,34 +114,59 @@ impl AggregateArgs {
         program: &Program,
         output: &Path,
     ) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
-        if self.aggregate {
-            // The shard proofs are kept on disk until the final proof is written: aggregation
-            // is long and memory-hungry, and stopping it must not cost the shards' proving.
-            let saved = crate::final_proof::run_path(output);
-            write_file(&saved, &run.to_bytes())?;
-            eprintln!(
-                "shard proofs saved to {} (should aggregation stop, `hearth aggregate {}` resumes it)",
-                saved.display(),
-                saved.display()
-            );
-            let aggregated = crate::final_proof::aggregate_and_write(
-                run,
-                program,
-                &self.layers.tree_params,
-                &self.layers.last_layers(),
-                output,
-            )?;
-            std::fs::remove_file(&saved).with_context(|| format!("cannot remove {}", saved.display()))?;
-            Ok((aggregated.final_proof.to_bytes()?, Some(aggregated)))
-        } else {
-            if self.layers.final_blowup.is_some() {
-                bail!("--final-blowup and --wrap-blowups need --aggregate");
-            }
-            let bytes = run.to_bytes();
-            write_file(output, &bytes)?;
-            Ok((bytes, None))
+        if !self.aggregate && self.layers.final_blowup.is_some() {
+            bail!("--final-blowup and --wrap-blowups need --aggregate");
+        }
+        let last_layers = self.layers.last_layers();
+        let aggregation = self.aggregate.then_some((&self.layers.tree_params, last_layers.as_slice()));
+        write_proof(run, program, output, aggregation)
+    }
+}
+
+/// Writes `run` to `output`, or, given the tree's parameters and the last layers, the final
+/// proof that folds it (and its key beside it); returns the bytes written and the aggregation.
+pub(crate) fn write_proof(
+    run: &RunProof,
+    program: &Program,
+    output: &Path,
+    aggregation: Option<(&TreeParams, &[LastLayer])>,
+) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
+    let Some((tree_params, last_layers)) = aggregation else {
+        let bytes = run.to_bytes();
+        write_file(output, &bytes)?;
+        return Ok((bytes, None));
+    };
+    // The shard proofs are kept on disk until the final proof is written: aggregation is long
+    // and memory-hungry, and stopping it must not cost the shards' proving.
+    let saved = crate::final_proof::run_path(output);
+    write_file(&saved, &run.to_bytes())?;
+    eprintln!(
+        "shard proofs saved to {} (should aggregation stop, `hearth aggregate {} -o {}{}` resumes it)",
+        saved.display(),
+        saved.display(),
+        output.display(),
+        resume_flags(tree_params, last_layers)
+    );
+    let aggregated = crate::final_proof::aggregate_and_write(run, program, tree_params, last_layers, output)?;
+    std::fs::remove_file(&saved).with_context(|| format!("cannot remove {}", saved.display()))?;
+    Ok((aggregated.final_proof.to_bytes()?, Some(aggregated)))
+}
+
+/// The `hearth aggregate` options that prove the same layers (the ELF aside).
+fn resume_flags(tree_params: &TreeParams, last_layers: &[LastLayer]) -> String {
+    let mut blowups = last_layers.iter().filter_map(|layer| match layer {
+        LastLayer::SizeTuned(log) => Some((1u32 << log).to_string()),
+        LastLayer::Given(_) => None,
+    });
+    let mut flags = format!(" --tree-params {}", tree_params.name());
+    if let Some(first) = blowups.next() {
+        flags += &format!(" --final-blowup {first}");
+        let wraps: Vec<String> = blowups.collect();
+        if !wraps.is_empty() {
+            flags += &format!(" --wrap-blowups {}", wraps.join(","));
         }
     }
+    flags
 }
 
 /// How a run is proven: parameters, shard size, concurrency and memory.

@@ -159,16 +159,14 @@ fn an_eest_block_proves_across_shards_in_the_validation_guest() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot load"));
     assert!(!proof_path.exists());
-    // Its aggregation flags are checked as `prove`'s are: wraps need a size-tuned final step.
-    let out = hearth(&[
-        "prove-block",
-        not_a_block.to_str().expect("utf-8"),
-        "-o",
-        proof_path.to_str().expect("utf-8"),
-        "--aggregate",
-        "--wrap-blowups",
-        "32",
-    ]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!proof_path.exists());
+    // Its aggregation flags are checked as `prove`'s are: wraps need a size-tuned final step,
+    // and last layers contradict --shards-only.
+    for flags in [&["--wrap-blowups", "32"][..], &["--shards-only", "--final-blowup", "8"]] {
+        let mut args = vec!["prove-block", not_a_block.to_str().expect("utf-8"), "-o"];
+        args.push(proof_path.to_str().expect("utf-8"));
+        args.extend_from_slice(flags);
+        let out = hearth(&args);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!proof_path.exists());
+    }
 }

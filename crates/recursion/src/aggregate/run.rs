@@ -40,8 +40,6 @@ pub struct RunAggregation {
     pub statement: RunStatement<Val>,
     /// The allowed keys of the tree's programs.
     pub keys: KeyList,
-    /// The final step's program.
-    pub final_program: FinalProgram,
     /// Sizes and times.
     pub report: AggregationReport,
 }
@@ -55,6 +53,8 @@ pub struct AggregationReport {
     pub lifted_leaf_programs: usize,
     /// Node proofs made.
     pub nodes: usize,
+    /// The tree's parameter set.
+    pub tree_params: String,
     /// `log2` of the shared tables' heights.
     pub log_heights: Vec<usize>,
     /// Seconds building the programs and their keys.
@@ -281,9 +281,9 @@ impl AggregationSetup {
     pub fn new(
         run: &RunProof,
         program: ProgramSource<'_>,
-        params: &ProofParams,
+        params: impl Into<TreeParams>,
     ) -> Result<Self, AggregationError> {
-        Self::build(run, program, params, run_memory(run)?, false)
+        Self::build(run, program, params.into(), run_memory(run)?, false)
     }
 
     /// [`AggregationSetup::new`] with every leaf proven at its own heights and lifted, whether
@@ -292,9 +292,9 @@ impl AggregationSetup {
     pub fn lifting_every_leaf(
         run: &RunProof,
         program: ProgramSource<'_>,
-        params: &ProofParams,
+        params: impl Into<TreeParams>,
     ) -> Result<Self, AggregationError> {
-        Self::build(run, program, params, run_memory(run)?, true)
+        Self::build(run, program, params.into(), run_memory(run)?, true)
     }
 
     /// [`AggregationSetup::new`] with the shards' places in the memory argument given instead of
@@ -304,21 +304,20 @@ impl AggregationSetup {
     pub fn with_memory(
         run: &RunProof,
         program: ProgramSource<'_>,
-        params: &ProofParams,
+        params: impl Into<TreeParams>,
         memory: RunMemory,
     ) -> Result<Self, AggregationError> {
-        Self::build(run, program, params, memory, false)
+        Self::build(run, program, params.into(), memory, false)
     }
 
     fn build(
         run: &RunProof,
         program: ProgramSource<'_>,
-        params: &ProofParams,
+        tree_params: TreeParams,
         memory: RunMemory,
         lift_all: bool,
     ) -> Result<Self, AggregationError> {
         let started = Instant::now();
-        let params = &params.for_recursion();
         let first = run.shards.first().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
         let descriptor = &first.descriptor;
         let image = descriptor.image_lo..descriptor.image_hi;
@@ -371,6 +370,7 @@ impl AggregationSetup {
             leaf_rows.push(leaf_shape.build(None)?.circuit.table_rows());
         }
         let natural: Vec<[usize; 5]> = leaf_rows.iter().map(|&rows| padded_heights(rows)).collect();
+        let params = &tree_params.for_leaves(&natural).for_recursion();
 
         // The tree's shape: the heights a node verifying two proofs of that shape needs (and
         // every lift), grown until they hold their own proofs. Leaves that fit are padded to
@@ -682,6 +682,55 @@ impl LastLayer {
     }
 }
 
+/// The parameters of the aggregation tree's proofs: leaves, lifts and nodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TreeParams {
+    /// These, whatever the run.
+    Fixed(ProofParams),
+    /// Chosen by the tallest leaf program: rate 1/4 ([`ProofParams::default_128`], 114
+    /// queries) while every leaf table is at most 2^[`QUARTER_RATE_MAX_LOG_HEIGHT`] rows,
+    /// else rate 1/2 ([`ProofParams::half_rate_128`], 231 queries), whose extension is half as
+    /// tall. Both reach 128 provable bits; rate 1/4 verifies in half the rows, so its nodes and
+    /// final step are half as tall.
+    ByTallestLeaf,
+}
+
+/// `log2` of the tallest leaf table [`TreeParams::ByTallestLeaf`] proves at rate 1/4: its
+/// extension is 2^23 rows (about 14 GiB for a block's leaf); one twice as tall would need
+/// twice that at rate 1/4, the same at rate 1/2.
+pub const QUARTER_RATE_MAX_LOG_HEIGHT: usize = 21;
+
+impl TreeParams {
+    /// The parameters for leaf programs whose tables are `2^heights` rows.
+    pub fn for_leaves(&self, heights: &[[usize; 5]]) -> ProofParams {
+        match self {
+            Self::Fixed(params) => params.clone(),
+            Self::ByTallestLeaf => {
+                let tallest = heights.iter().flatten().copied().max().unwrap_or(0);
+                if tallest <= QUARTER_RATE_MAX_LOG_HEIGHT {
+                    ProofParams::default_128()
+                } else {
+                    ProofParams::half_rate_128()
+                }
+            }
+        }
+    }
+
+    /// Its name on the command line: a parameter set's, or `auto`.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Fixed(params) => &params.name,
+            Self::ByTallestLeaf => "auto",
+        }
+    }
+}
+
+impl From<&ProofParams> for TreeParams {
+    fn from(params: &ProofParams) -> Self {
+        Self::Fixed(params.clone())
+    }
+}
+
 /// `log2` of the largest power-of-two subgroup of the field: tables times blowup must fit it.
 const TWO_ADICITY: usize = <Val as p3_field::TwoAdicField>::TWO_ADICITY;
 
@@ -693,7 +742,7 @@ const TWO_ADICITY: usize = <Val as p3_field::TwoAdicField>::TWO_ADICITY;
 pub fn aggregate_run(
     run: &RunProof,
     program: ProgramSource<'_>,
-    params: &ProofParams,
+    params: impl Into<TreeParams>,
     last_layers: &[LastLayer],
 ) -> Result<RunAggregation, AggregationError> {
     aggregate_run_observed(run, program, params, last_layers, &())
@@ -712,7 +761,7 @@ impl AggregationObserver for () {}
 pub fn aggregate_run_observed(
     run: &RunProof,
     program: ProgramSource<'_>,
-    params: &ProofParams,
+    params: impl Into<TreeParams>,
     last_layers: &[LastLayer],
     observer: &dyn AggregationObserver,
 ) -> Result<RunAggregation, AggregationError> {
@@ -744,11 +793,12 @@ pub fn aggregate_with_setup(
     // heights, the others the tree's.
     let tallest_leaf = setup.leaf_rows().iter().max_by_key(|rows| rows[1]).copied().unwrap_or_default();
     let setup_step = format!(
-        "setup ({} leaf programs, {} lifted, the tallest with {:?} rows; tree tables of 2^{:?} rows)",
+        "setup ({} leaf programs, {} lifted, the tallest with {:?} rows; tree tables of 2^{:?} rows, {})",
         setup.leaf_programs(),
         setup.lifted_leaf_programs(),
         &tallest_leaf[..5],
-        setup.log_heights()
+        setup.log_heights(),
+        setup.params().name
     );
     tell(&setup_step, setup_seconds);
     let started = Instant::now();
@@ -805,11 +855,16 @@ pub fn aggregate_with_setup(
     debug_assert_eq!(top.proof.public_values.len(), RANGE_STATEMENT_LEN);
 
     // The wraps, each around the layer below: the outermost layer's program, key, parameters
-    // and proof.
+    // and proof. The setup's programs (node, final step, leaf shapes) are dropped first: the
+    // last wrap is the aggregation's peak in memory.
     let final_key = setup.final_program.circuit.verifying_key(&setup.final_params)?;
     let statement_values = proof.public_values.clone();
     let mut outer_airs = setup.final_program.circuit.chips().to_vec();
-    let mut outer = (final_key, setup.final_params.clone(), setup.final_program.circuit.log_heights(), proof);
+    let final_log_heights = setup.final_program.circuit.log_heights();
+    let (leaf_programs, lifted_leaf_programs) = (setup.leaf_programs(), setup.lifted_leaf_programs());
+    // `{ setup }` moves the setup into a temporary, so the fields not kept drop here.
+    let AggregationSetup { key_list, params: tree_params, final_params, heights, .. } = { setup };
+    let mut outer = (final_key, final_params, final_log_heights, proof);
     let mut wrap_seconds = Vec::new();
     for (i, layer) in last_layers.iter().skip(1).enumerate() {
         let started = Instant::now();
@@ -821,7 +876,7 @@ pub fn aggregate_with_setup(
         let shape = InnerShape::of(&outer_airs, &inner.proof)?;
         let inner_root = key_of(inner_key);
         let wrap = WrapProgram::build(&outer_airs, shape, &inner_root, i == 0)?;
-        let wrap_params = layer.params(&wrap.circuit, &setup.params)?;
+        let wrap_params = layer.params(&wrap.circuit, &tree_params)?;
         let proven = wrap.prove(&wrap_params, inner, inner_key)?;
         let wrap_key = wrap.circuit.verifying_key(&wrap_params)?;
         outer_airs = wrap.circuit.chips().to_vec();
@@ -834,7 +889,7 @@ pub fn aggregate_with_setup(
     let mut security = layers.clone();
     security.push(LayerSecurity { layer: "final".into(), bits: bits(&outer_proof)? });
     let key = AggregationKey {
-        keys_root: setup.key_list.root(),
+        keys_root: key_list.root(),
         final_key: outer_key,
         final_params: outer_params,
         shard_params: run.shards[0].stark.params.clone(),
@@ -850,18 +905,18 @@ pub fn aggregate_with_setup(
         security,
     };
     let report = AggregationReport {
-        leaf_programs: setup.leaf_programs(),
-        lifted_leaf_programs: setup.lifted_leaf_programs(),
+        leaf_programs,
+        lifted_leaf_programs,
         nodes,
-        log_heights: setup.heights.to_vec(),
+        tree_params: tree_params.name.clone(),
+        log_heights: heights.to_vec(),
         setup_seconds,
         leaf_seconds,
         node_seconds,
         final_seconds,
         wrap_seconds,
     };
-    let AggregationSetup { key_list, final_program, .. } = setup;
-    Ok(RunAggregation { final_proof, key, statement, keys: key_list, final_program, report })
+    Ok(RunAggregation { final_proof, key, statement, keys: key_list, report })
 }
 
 fn first_descriptor(run: &RunProof) -> Result<ProgramDescriptor, AggregationError> {
@@ -960,4 +1015,22 @@ pub fn check_run_statement(
         return Err(AggregationError::Statement("an input of another length".into()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_halves_its_rate_only_for_leaves_too_tall_for_rate_a_quarter() {
+        let auto = TreeParams::ByTallestLeaf;
+        let at = |tallest: usize| [[15, tallest, 12, 18, 9], [15, 17, 12, 16, 9]];
+        assert_eq!(auto.for_leaves(&at(QUARTER_RATE_MAX_LOG_HEIGHT)).name, "default");
+        assert_eq!(auto.for_leaves(&at(QUARTER_RATE_MAX_LOG_HEIGHT + 1)).name, "half-rate-128");
+        assert_eq!(auto.for_leaves(&[]).name, "default");
+        // A fixed set is kept whatever the leaves.
+        let fixed = TreeParams::from(&ProofParams::fast_100());
+        assert_eq!(fixed.for_leaves(&at(22)).name, "fast-100");
+        assert_eq!((auto.name(), fixed.name()), ("auto", "fast-100"));
+    }
 }
