@@ -5,10 +5,11 @@
 # into shards that are proven concurrently within a memory budget; the shard proofs are folded
 # by recursion into one final proof of under 300 KiB at >= 128 provable bits; that proof is
 # then verified on its own, which prints the block hash, the pre- and post-state roots and the
-# security of every layer. On 2 cores this takes about an hour (shards ~15 minutes, aggregation
-# ~40) and peaks near 23 GiB in the last wrap; HEARTH_DEMO_AGGREGATE=0 keeps the shard proofs
-# as the proof instead (~15 minutes, ~12 GiB). Should aggregation stop, the shard proofs wait in
-# target/demo/block.proof.run and `hearth aggregate` resumes from them.
+# security of every layer. On 2 cores this takes about 51 minutes (shards 14, aggregation 37)
+# and peaks near 23 GiB in the last wrap; HEARTH_DEMO_AGGREGATE=0 keeps the shard proofs as
+# the proof instead (`--shards-only`, ~15 minutes, ~12 GiB). Should aggregation stop, the
+# shard proofs wait in target/demo/block.proof.run, and the `hearth aggregate` command printed
+# then resumes from them.
 #
 # Fixtures are read from $HEARTH_FIXTURES (default ../shared/fixtures). Pass extra `prove-block`
 # options (for example --shard-cycles 262144 or --max-memory 8G) as arguments. The report (stage
@@ -37,15 +38,14 @@ $hearth validate "$block" --elf "$elf"
 proof=target/demo/block.proof
 if [ "${HEARTH_DEMO_AGGREGATE:-1}" = 0 ]; then
     echo "== proving it (every shard at >= 128 bits of provable security)"
-    $hearth prove-block "$block" --elf "$elf" -o "$proof" --report "$report" "$@"
+    $hearth prove-block "$block" --elf "$elf" -o "$proof" --report "$report" --shards-only "$@"
     echo "== verifying the proof against the validation guest"
     $hearth verify "$proof"
 else
     echo "== proving it and folding the shard proofs into one (every layer at >= 128 provable bits)"
-    # Each layer above the tree verifies the one below at a larger blowup: fewer queries,
-    # a smaller proof, tables short enough for that blowup to fit in memory.
-    $hearth prove-block "$block" --elf "$elf" -o "$proof" --report "$report" \
-        --aggregate --final-blowup 8 --wrap-blowups 16,32,64,128 "$@"
+    # prove-block's default last layers: the final step at blowup 8, then wraps at 16, 32, 64
+    # and 128, each verifying the one below with fewer queries and shorter tables.
+    $hearth prove-block "$block" --elf "$elf" -o "$proof" --report "$report" "$@"
     echo "== verifying the final proof against the validation guest (key: $proof.key)"
     $hearth verify "$proof" --key "$proof.key"
 fi

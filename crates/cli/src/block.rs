@@ -116,7 +116,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         match &aggregated {
             Some(aggregated) => {
                 let hash = proven.proof.shards[0].descriptor.hash();
-                aggregated.verify(&hash).context("the final proof does not verify")?;
+                aggregated.run.verify(&hash).context("the final proof does not verify")?;
             }
             None => {
                 verify_run(&proven.proof, ProgramSource::Elf(&program))

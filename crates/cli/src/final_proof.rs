@@ -11,7 +11,7 @@ use hearth_recursion::aggregate::{
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
-use crate::prove::{VerifyArgs, describe_output, load_program, read_file, write_file};
+use crate::prove::{VerifyArgs, describe_output, load_program, read_file, take_peak_memory, write_file};
 use crate::status;
 
 /// Provable bits a final proof's weakest layer must reach, unless `--allow-fast`.
@@ -67,17 +67,40 @@ pub(crate) fn aggregate(args: AggregateRunArgs) -> anyhow::Result<ExitCode> {
         &args.output,
     )?;
     let start = Instant::now();
-    aggregated.verify(&hash).context("the final proof does not verify")?;
+    aggregated.run.verify(&hash).context("the final proof does not verify")?;
     println!("verify time   {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints each aggregation step as it ends.
-struct StepPrinter;
+/// An aggregation with what each of its steps took.
+pub(crate) struct Aggregated {
+    pub(crate) run: RunAggregation,
+    /// The steps in the order they ended.
+    pub(crate) steps: Vec<StepCost>,
+}
+
+/// What one aggregation step took.
+pub(crate) struct StepCost {
+    step: String,
+    seconds: f64,
+    /// Peak resident memory during the step (Linux; none where it cannot be measured).
+    peak_memory_bytes: Option<u64>,
+}
+
+/// Prints each aggregation step as it ends, with its time and peak memory, and keeps them.
+#[derive(Default)]
+struct StepPrinter {
+    steps: std::sync::Mutex<Vec<StepCost>>,
+}
 
 impl AggregationObserver for StepPrinter {
     fn step_done(&self, step: &str, done: usize, total: usize, seconds: f64) {
-        eprintln!("{step:>12} done ({done}/{total}) in {seconds:.2} s");
+        let peak = take_peak_memory();
+        let memory =
+            peak.map(|b| format!(", peak {:.1} GiB", b as f64 / (1u64 << 30) as f64)).unwrap_or_default();
+        eprintln!("{step:>12} done ({done}/{total}) in {seconds:.2} s{memory}");
+        let cost = StepCost { step: step.to_string(), seconds, peak_memory_bytes: peak };
+        self.steps.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(cost);
     }
 }
 
@@ -89,11 +112,14 @@ pub(crate) fn aggregate_and_write(
     params: &TreeParams,
     last_layers: &[LastLayer],
     output: &Path,
-) -> anyhow::Result<RunAggregation> {
+) -> anyhow::Result<Aggregated> {
     eprintln!("aggregating {} shard proofs into one ...", run.shards.len());
     let start = Instant::now();
+    // Each step's peak is measured from here: the shards' proving is not the setup's.
+    take_peak_memory();
+    let printer = StepPrinter::default();
     let aggregated =
-        aggregate_run_observed(run, ProgramSource::Elf(program), params.clone(), last_layers, &StepPrinter)
+        aggregate_run_observed(run, ProgramSource::Elf(program), params.clone(), last_layers, &printer)
             .context("aggregation failed")?;
     let seconds = start.elapsed().as_secs_f64();
     let bytes = aggregated.final_proof.to_bytes()?;
@@ -123,11 +149,13 @@ pub(crate) fn aggregate_and_write(
     );
     println!("final proof   {} ({} KiB)", output.display(), bytes.len() / 1024);
     println!("key           {}", key.display());
-    Ok(aggregated)
+    let steps = printer.steps.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(Aggregated { run: aggregated, steps })
 }
 
 /// The aggregation's part of a JSON report: stage times, programs and each layer's security.
-pub(crate) fn report_json(aggregated: &RunAggregation) -> serde_json::Value {
+pub(crate) fn report_json(aggregated: &Aggregated) -> serde_json::Value {
+    let Aggregated { run: aggregated, steps } = aggregated;
     let r = &aggregated.report;
     serde_json::json!({
         "stages_s": {
@@ -142,6 +170,9 @@ pub(crate) fn report_json(aggregated: &RunAggregation) -> serde_json::Value {
         "nodes": r.nodes,
         "tree_params": r.tree_params,
         "log_heights": r.log_heights,
+        "steps": steps.iter()
+            .map(|s| serde_json::json!({ "step": s.step, "seconds": s.seconds, "peak_memory_bytes": s.peak_memory_bytes }))
+            .collect::<Vec<_>>(),
         "security_bits": aggregated.final_proof.security.iter()
             .map(|l| serde_json::json!({ "layer": l.layer, "johnson_bound": l.bits }))
             .collect::<Vec<_>>(),

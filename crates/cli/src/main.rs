@@ -87,7 +87,7 @@ enum Command {
     /// shard proofs are then folded into one final proof (and its key, PROOF.key), which
     /// `hearth verify PROOF --key PROOF.key` checks in milliseconds: by default the final step
     /// at blowup 8, wrapped at 16, 32, 64 and 128, under 300 KiB at >= 128 provable bits. On 2
-    /// cores a 1.3 Mgas block takes about an hour, a quarter of it proving shards; --shards-only
+    /// cores a 1.3 Mgas block takes about 50 minutes, 14 of them proving shards; --shards-only
     /// stops there and writes the shard proofs.
     #[command(after_help = AFTER_HELP)]
     ProveBlock(block::ProveBlockArgs),

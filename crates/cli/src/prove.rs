@@ -6,12 +6,16 @@ use std::{
     time::Instant,
 };
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use anyhow::{Context as _, bail};
 use hearth_executor::Program;
 use hearth_machine::{
     ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
 };
-use hearth_recursion::aggregate::{LastLayer, RunAggregation, TreeParams};
+use hearth_recursion::aggregate::{LastLayer, TreeParams};
+
+use crate::final_proof::Aggregated;
 use hearth_stark::security::{Regime, RegimeReport};
 use hearth_stark::{CpuBackend, ProofParams};
 use sha2::{Digest, Sha256};
@@ -113,7 +117,7 @@ impl AggregateArgs {
         run: &RunProof,
         program: &Program,
         output: &Path,
-    ) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
+    ) -> anyhow::Result<(Vec<u8>, Option<Aggregated>)> {
         if !self.aggregate && self.layers.final_blowup.is_some() {
             bail!("--final-blowup and --wrap-blowups need --aggregate");
         }
@@ -130,7 +134,7 @@ pub(crate) fn write_proof(
     program: &Program,
     output: &Path,
     aggregation: Option<(&TreeParams, &[LastLayer])>,
-) -> anyhow::Result<(Vec<u8>, Option<RunAggregation>)> {
+) -> anyhow::Result<(Vec<u8>, Option<Aggregated>)> {
     let Some((tree_params, last_layers)) = aggregation else {
         let bytes = run.to_bytes();
         write_file(output, &bytes)?;
@@ -149,7 +153,7 @@ pub(crate) fn write_proof(
     );
     let aggregated = crate::final_proof::aggregate_and_write(run, program, tree_params, last_layers, output)?;
     std::fs::remove_file(&saved).with_context(|| format!("cannot remove {}", saved.display()))?;
-    Ok((aggregated.final_proof.to_bytes()?, Some(aggregated)))
+    Ok((aggregated.run.final_proof.to_bytes()?, Some(aggregated)))
 }
 
 /// The `hearth aggregate` options that prove the same layers (the ELF aside).
@@ -399,12 +403,30 @@ pub(crate) fn print_run_summary(proven: &ProvenRun, proof_bytes: usize, path: &P
     println!("proof         {} ({} KiB)", path.display(), proof_bytes / 1024);
 }
 
-/// The process's peak resident memory, in bytes (Linux).
-pub(crate) fn peak_memory() -> Option<u64> {
+/// The highest peak [`take_peak_memory`] has read: resetting the kernel's mark forgets it.
+static PEAK_BEFORE_RESET: AtomicU64 = AtomicU64::new(0);
+
+/// The kernel's mark of peak resident memory, in bytes (Linux).
+fn resident_high_water_mark() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// The process's peak resident memory since it started, in bytes (Linux).
+pub(crate) fn peak_memory() -> Option<u64> {
+    Some(resident_high_water_mark()?.max(PEAK_BEFORE_RESET.load(Ordering::Relaxed)))
+}
+
+/// The peak resident memory since the last call (or the start), in bytes; the mark is reset so
+/// that the next call measures the next stage alone (Linux `/proc/self/clear_refs`). None where
+/// either cannot be done.
+pub(crate) fn take_peak_memory() -> Option<u64> {
+    let peak = resident_high_water_mark()?;
+    PEAK_BEFORE_RESET.fetch_max(peak, Ordering::Relaxed);
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    Some(peak)
 }
 
 /// The JSON report of a proven run (`verify_s` when the proof was verified after proving).

@@ -244,6 +244,17 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
     assert_eq!(layers.len(), 3, "{json}");
     assert!(layers.iter().all(|l| l["johnson_bound"].as_u64().unwrap() >= 128), "{json}");
     assert_eq!(json["aggregation"]["tree_params"], "default", "{json}");
+    // Every step is reported as it ended, with its own peak memory: the setup, a leaf per
+    // shard, one node fewer, then the final step.
+    let shards = json["shards"].as_u64().unwrap() as usize;
+    let steps = json["aggregation"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 2 * shards + 1, "{json}");
+    assert!(steps[0]["step"].as_str().unwrap().starts_with("setup"), "{json}");
+    assert_eq!(steps[1]["step"], "leaf 0", "{json}");
+    assert_eq!(steps[2 * shards]["step"], "final step", "{json}");
+    let peaks: Vec<u64> = steps.iter().map(|s| s["peak_memory_bytes"].as_u64().unwrap()).collect();
+    assert!(peaks.iter().all(|&p| p > 0), "{json}");
+    assert!(json["peak_memory_bytes"].as_u64().unwrap() >= *peaks.iter().max().unwrap(), "{json}");
 
     let expected_output = dir.path().join("out.bin");
     std::fs::write(&expected_output, 40u64.to_le_bytes()).unwrap();
