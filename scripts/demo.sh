@@ -7,9 +7,9 @@
 # then verified on its own, which prints the block hash, the pre- and post-state roots and the
 # security of every layer. On 2 cores this takes about 51 minutes (shards 14, aggregation 37)
 # and peaks near 23 GiB in the last wrap; HEARTH_DEMO_AGGREGATE=0 keeps the shard proofs as
-# the proof instead (`--shards-only`, ~15 minutes, ~12 GiB). Should aggregation stop, the
-# shard proofs wait in target/demo/block.proof.run, and the `hearth aggregate` command printed
-# then resumes from them.
+# the proof instead (`--shards-only`, ~15 minutes, ~12 GiB). Should the run stop, running
+# this script again resumes it: every shard proof and every proof of the aggregation tree is
+# kept in target/demo/block.proof.work as it is made, until the final proof is written.
 #
 # Fixtures are read from $HEARTH_FIXTURES (default ../shared/fixtures). Pass extra `prove-block`
 # options (for example --shard-cycles 262144 or --max-memory 8G) as arguments. The report (stage

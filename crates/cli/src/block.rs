@@ -97,7 +97,7 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         params.name
     );
     let aggregate = !args.aggregation.shards_only;
-    let proven = match prove_with_progress(&program, &input, &params, &options, aggregate)? {
+    let proven = match prove_with_progress(&program, &input, &params, &options, aggregate, &args.output)? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };

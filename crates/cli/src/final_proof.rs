@@ -6,11 +6,12 @@ use std::{path::Path, process::ExitCode, time::Instant};
 use anyhow::Context as _;
 use hearth_machine::{ProgramSource, RunProof};
 use hearth_recursion::aggregate::{
-    AggregationObserver, LastLayer, RunAggregation, TreeParams, aggregate_run_observed,
+    AggregationObserver, LastLayer, RunAggregation, TreeParams, aggregate_run_resuming,
 };
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
+use crate::checkpoint::WorkDir;
 use crate::prove::{VerifyArgs, describe_output, load_program, read_file, take_peak_memory, write_file};
 use crate::status;
 
@@ -85,12 +86,63 @@ pub(crate) struct StepCost {
     seconds: f64,
     /// Peak resident memory during the step (Linux; none where it cannot be measured).
     peak_memory_bytes: Option<u64>,
+    /// Proven by an earlier attempt, whose time and memory these are.
+    resumed: bool,
 }
 
-/// Prints each aggregation step as it ends, with its time and peak memory, and keeps them.
+impl StepCost {
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "step": self.step,
+            "seconds": self.seconds,
+            "peak_memory_bytes": self.peak_memory_bytes,
+            "resumed": self.resumed,
+        })
+    }
+}
+
+/// Prints each aggregation step as it ends, with its time and peak memory, and keeps them;
+/// with a log, also appends them there, so that a resumed aggregation reports the steps an
+/// earlier attempt proved with what they took then.
 #[derive(Default)]
 struct StepPrinter {
     steps: std::sync::Mutex<Vec<StepCost>>,
+    log: Option<std::path::PathBuf>,
+}
+
+impl StepPrinter {
+    fn push(&self, cost: StepCost) {
+        self.steps.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(cost);
+    }
+
+    /// The cost an earlier attempt logged for `step` (its last entry), if any.
+    fn logged(&self, step: &str) -> Option<StepCost> {
+        let text = std::fs::read_to_string(self.log.as_ref()?).ok()?;
+        // A line cut short by a stop does not parse and is skipped.
+        let entry = text
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .rfind(|entry| entry["step"] == step)?;
+        Some(StepCost {
+            step: step.to_string(),
+            seconds: entry["seconds"].as_f64()?,
+            peak_memory_bytes: entry["peak_memory_bytes"].as_u64(),
+            resumed: true,
+        })
+    }
+
+    fn log(&self, cost: &StepCost) {
+        use std::io::Write as _;
+        let Some(path) = &self.log else { return };
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut file| writeln!(file, "{}", cost.to_json()));
+        if let Err(e) = written {
+            eprintln!("warning: cannot log the step to {}: {e}", path.display());
+        }
+    }
 }
 
 impl AggregationObserver for StepPrinter {
@@ -99,8 +151,18 @@ impl AggregationObserver for StepPrinter {
         let memory =
             peak.map(|b| format!(", peak {:.1} GiB", b as f64 / (1u64 << 30) as f64)).unwrap_or_default();
         eprintln!("{step:>12} done ({done}/{total}) in {seconds:.2} s{memory}");
-        let cost = StepCost { step: step.to_string(), seconds, peak_memory_bytes: peak };
-        self.steps.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(cost);
+        let cost = StepCost { step: step.to_string(), seconds, peak_memory_bytes: peak, resumed: false };
+        self.log(&cost);
+        self.push(cost);
+    }
+
+    fn step_resumed(&self, step: &str, done: usize, total: usize) {
+        let cost = self.logged(step);
+        let then = cost.as_ref().map(|c| format!(" (proven then in {:.2} s)", c.seconds)).unwrap_or_default();
+        eprintln!("{step:>12} kept ({done}/{total}) from an earlier attempt{then}");
+        if let Some(cost) = cost {
+            self.push(cost);
+        }
     }
 }
 
@@ -117,15 +179,36 @@ pub(crate) fn aggregate_and_write(
     let start = Instant::now();
     // Each step's peak is measured from here: the shards' proving is not the setup's.
     take_peak_memory();
-    let printer = StepPrinter::default();
-    let aggregated =
-        aggregate_run_observed(run, ProgramSource::Elf(program), params.clone(), last_layers, &printer)
-            .context("aggregation failed")?;
+    let work = WorkDir::beside(output);
+    let kept = work.steps(run, params.name())?;
+    let printer = StepPrinter { log: Some(kept.log_file()), ..StepPrinter::default() };
+    if kept.kept > 0 {
+        eprintln!(
+            "resuming: {} tree proofs kept in {} by an earlier attempt",
+            kept.kept,
+            work.path().display()
+        );
+    } else {
+        eprintln!(
+            "each proof of the tree is kept in {} until the final proof is written",
+            work.path().display()
+        );
+    }
+    let aggregated = aggregate_run_resuming(
+        run,
+        ProgramSource::Elf(program),
+        params.clone(),
+        last_layers,
+        &printer,
+        &kept,
+    )
+    .context("aggregation failed")?;
     let seconds = start.elapsed().as_secs_f64();
     let bytes = aggregated.final_proof.to_bytes()?;
     write_file(output, &bytes)?;
     let key = key_path(output);
     write_file(&key, &aggregated.key.to_bytes()?)?;
+    work.remove();
     let r = &aggregated.report;
     let wraps: String = r.wrap_seconds.iter().map(|s| format!(", wrap {s:.2} s")).collect();
     println!(
@@ -170,9 +253,7 @@ pub(crate) fn report_json(aggregated: &Aggregated) -> serde_json::Value {
         "nodes": r.nodes,
         "tree_params": r.tree_params,
         "log_heights": r.log_heights,
-        "steps": steps.iter()
-            .map(|s| serde_json::json!({ "step": s.step, "seconds": s.seconds, "peak_memory_bytes": s.peak_memory_bytes }))
-            .collect::<Vec<_>>(),
+        "steps": steps.iter().map(StepCost::to_json).collect::<Vec<_>>(),
         "security_bits": aggregated.final_proof.security.iter()
             .map(|l| serde_json::json!({ "layer": l.layer, "johnson_bound": l.bits }))
             .collect::<Vec<_>>(),

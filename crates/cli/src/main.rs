@@ -4,6 +4,7 @@
 //! guest), and proves and verifies guest runs.
 
 mod block;
+mod checkpoint;
 mod execute;
 mod final_proof;
 mod progress;
@@ -76,6 +77,8 @@ enum Command {
     /// proof carries the program's descriptor (entry, memory image range, commitment to the
     /// program and image tables); its SHA-256 is the program hash printed here, which
     /// `hearth verify --program-hash` checks. Shows a progress bar, timings and the proof's size.
+    /// Each shard proof (and with --aggregate each proof of the tree) is kept in OUTPUT.work as
+    /// it is made: the same command, run again after a stop, proves only what is missing.
     #[command(after_help = AFTER_HELP)]
     Prove(prove::ProveArgs),
 
@@ -88,7 +91,9 @@ enum Command {
     /// `hearth verify PROOF --key PROOF.key` checks in milliseconds: by default the final step
     /// at blowup 8, wrapped at 16, 32, 64 and 128, under 300 KiB at >= 128 provable bits. On 2
     /// cores a 1.3 Mgas block takes about 50 minutes, 14 of them proving shards; --shards-only
-    /// stops there and writes the shard proofs.
+    /// stops there and writes the shard proofs. Each shard proof and each proof of the
+    /// aggregation tree is kept in OUTPUT.work as it is made, until the proof is written: after a
+    /// stop (a crash, a reboot, Ctrl-C), the same command resumes where it stopped.
     #[command(after_help = AFTER_HELP)]
     ProveBlock(block::ProveBlockArgs),
 
@@ -96,8 +101,9 @@ enum Command {
     ///
     /// Resumes an aggregation that stopped: `prove-block` and `prove --aggregate` keep the
     /// shard proofs in OUTPUT.run until the final proof is written, and print the options that
-    /// resume it. The aggregation tree is proven with
-    /// --tree-params; the final proof is verified before the command ends.
+    /// resume it. The aggregation tree is proven with --tree-params; each of its proofs is kept
+    /// in OUTPUT.work as it is made, so running the command again after a stop resumes from
+    /// them. The final proof is verified before the command ends.
     #[command(after_help = AFTER_HELP)]
     Aggregate(final_proof::AggregateRunArgs),
 

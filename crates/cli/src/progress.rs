@@ -67,4 +67,15 @@ impl RunObserver for ShardProgress {
             r.index, r.cycles, r.replay_s, r.trace_s, r.prove_s
         ));
     }
+
+    fn shard_resumed(&self, r: &ShardReport) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.total.load(Ordering::Relaxed);
+        self.bar.inc(r.cycles);
+        self.bar.set_message(format!("{done}/{total} shards"));
+        self.line(format!(
+            "shard {:>3} kept ({done}/{total}) from an earlier attempt (proven then in {:.2} s)",
+            r.index, r.prove_s
+        ));
+    }
 }

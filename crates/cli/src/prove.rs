@@ -3,10 +3,9 @@
 use std::{
     path::{Path, PathBuf},
     process::ExitCode,
+    sync::atomic::{AtomicU64, Ordering},
     time::Instant,
 };
-
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context as _, bail};
 use hearth_executor::Program;
@@ -14,12 +13,12 @@ use hearth_machine::{
     ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
 };
 use hearth_recursion::aggregate::{LastLayer, TreeParams};
-
-use crate::final_proof::Aggregated;
 use hearth_stark::security::{Regime, RegimeReport};
 use hearth_stark::{CpuBackend, ProofParams};
 use sha2::{Digest, Sha256};
 
+use crate::checkpoint::WorkDir;
+use crate::final_proof::Aggregated;
 use crate::status;
 
 #[derive(clap::Args)]
@@ -138,6 +137,7 @@ pub(crate) fn write_proof(
     let Some((tree_params, last_layers)) = aggregation else {
         let bytes = run.to_bytes();
         write_file(output, &bytes)?;
+        WorkDir::beside(output).remove();
         return Ok((bytes, None));
     };
     // The shard proofs are kept on disk until the final proof is written: aggregation is long
@@ -145,7 +145,8 @@ pub(crate) fn write_proof(
     let saved = crate::final_proof::run_path(output);
     write_file(&saved, &run.to_bytes())?;
     eprintln!(
-        "shard proofs saved to {} (should aggregation stop, `hearth aggregate {} -o {}{}` resumes it)",
+        "shard proofs saved to {} (should aggregation stop, the same command resumes it, as does \
+         `hearth aggregate {} -o {}{}`)",
         saved.display(),
         saved.display(),
         output.display(),
@@ -323,7 +324,14 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     eprintln!("proving {} with parameters {:?} ...", args.elf.display(), params.name);
-    let proven = match prove_with_progress(&program, &input, &params, &options, args.aggregation.aggregate)? {
+    let proven = match prove_with_progress(
+        &program,
+        &input,
+        &params,
+        &options,
+        args.aggregation.aggregate,
+        &args.output,
+    )? {
         Ok(proven) => proven,
         Err(code) => return Ok(code),
     };
@@ -354,12 +362,15 @@ pub(crate) struct ProvenRun {
 
 /// Proves a run with a progress bar; a guest fault is reported and becomes `Err(status)`.
 /// Shards proven `for_aggregation` keep the input private (the final proof states its length).
+/// Each shard proof is kept in the work folder beside `output` as it is made, and the shards
+/// an earlier attempt kept there are not proven again.
 pub(crate) fn prove_with_progress(
     program: &Program,
     input: &[u8],
     params: &ProofParams,
     options: &RunOptions,
     for_aggregation: bool,
+    output: &Path,
 ) -> anyhow::Result<Result<ProvenRun, ExitCode>> {
     let start = Instant::now();
     let mut prover =
@@ -367,13 +378,27 @@ pub(crate) fn prove_with_progress(
     if for_aggregation {
         prover = prover.with_private_input();
     }
+    let work = WorkDir::beside(output);
+    let kept = work.shards(program, input, params, options.shard_cycles, for_aggregation)?;
+    if kept.kept > 0 {
+        eprintln!(
+            "resuming: {} shard proofs kept in {} by an earlier attempt",
+            kept.kept,
+            work.path().display()
+        );
+    } else {
+        eprintln!("each shard proof is kept in {} until the proof is written", work.path().display());
+    }
     let progress = crate::progress::ShardProgress::new(options);
-    let result = prover.prove(options, &progress);
+    let result = prover.prove_resuming(options, &progress, &kept);
     progress.finish();
     match result {
         Ok((proof, report)) => Ok(Ok(ProvenRun { proof, report, total_s: start.elapsed().as_secs_f64() })),
         Err(ProveError::Execution(fault)) => {
             eprintln!("error: the guest faulted: {fault}");
+            if kept.kept == 0 {
+                work.remove();
+            }
             Ok(Err(ExitCode::from(status::GUEST_FAULT)))
         }
         Err(e) => Err(anyhow::Error::new(e).context("proving failed")),

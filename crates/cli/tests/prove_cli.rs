@@ -337,9 +337,18 @@ fn a_saved_run_proof_is_aggregated_apart() {
             .unwrap()
     };
     let proof = dir.path().join("final.bin");
+    // Stopped once the first proof of the tree is kept, the aggregation resumes from it.
+    let mut stopped = hearth();
+    stopped.arg("aggregate").arg(&run).arg("-o").arg(&proof).arg("--elf").arg(&elf);
+    stopped.args(["--tree-params", "default", "--final-blowup", "8"]);
+    let kept = stop_once_kept(stopped, &dir.path().join("final.bin.work/steps"));
     let out = aggregate(&run, &proof);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("verify time"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("resuming: {kept} tree proofs kept")), "{stderr}");
+    assert_eq!(stderr.matches("from an earlier attempt (proven then in ").count(), kept, "{stderr}");
+    assert!(!dir.path().join("final.bin.work").exists(), "the kept proofs go with the final proof written");
     let key = dir.path().join("final.bin.key");
     let verify = hearth()
         .arg("verify")
@@ -362,4 +371,77 @@ fn a_saved_run_proof_is_aggregated_apart() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a run proof"));
     assert!(!refused.exists());
+}
+
+/// Runs `command` until a proof is kept in `folder`, then kills it, as a crash would stop it;
+/// returns how many proofs it kept.
+fn stop_once_kept(mut command: Command, folder: &std::path::Path) -> usize {
+    let kept = || {
+        std::fs::read_dir(folder).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "proof"))
+                .count()
+        })
+    };
+    let mut child =
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while kept() == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the command ended before keeping a proof in {}",
+            folder.display()
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1200),
+            "nothing kept in {}",
+            folder.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    kept()
+}
+
+#[test]
+fn a_stopped_run_resumes_from_its_kept_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    // COUNT_AND_WRITE counting to 300: about 1,000 cycles, 15 shards of 64.
+    let elf = assemble(dir.path(), &COUNT_AND_WRITE.replace("li t1, 40", "li t1, 300"));
+    let proof = dir.path().join("run.bin");
+    let prove = |params: &str| {
+        let mut command = hearth();
+        command.arg("prove").arg(&elf).arg("-o").arg(&proof).args([
+            "--shard-cycles",
+            "64",
+            "--params",
+            params,
+        ]);
+        command
+    };
+    let shards_kept = dir.path().join("run.bin.work/shards");
+    let kept = stop_once_kept(prove("default"), &shards_kept);
+
+    // Another run (here another parameter set) refuses the folder rather than mixing its
+    // proofs with the kept ones, and leaves them be.
+    let other = prove("fast-100").output().unwrap();
+    assert_eq!(other.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("holds the proofs of another run"));
+    assert!(std::fs::read_dir(&shards_kept).unwrap().count() > kept, "the kept proofs are still there");
+
+    // The same command again proves only the shards not kept, and the run verifies.
+    let out = prove("default").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("resuming: {kept} shard proofs kept")), "{stderr}");
+    let resumed = stderr.matches("from an earlier attempt").count();
+    let proven = stderr.matches(" proven (").count();
+    assert_eq!(resumed, kept, "{stderr}");
+    assert!(proven >= 10, "{stderr}");
+    assert!(!dir.path().join("run.bin.work").exists(), "the kept proofs go once the proof is written");
+    let verify = hearth().arg("verify").arg(&proof).arg("--elf").arg(&elf).output().unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains(&format!("shards        {}", resumed + proven)));
 }

@@ -41,7 +41,7 @@ pub mod shard;
 
 pub use run::{
     DEFAULT_SHARD_CYCLES, RunObserver, RunOptions, RunPlan, RunProof, RunProver, RunReport, ShardReport,
-    ShardTask, default_memory_budget, prove_run, run_memory, verify_run,
+    ShardStore, ShardTask, default_memory_budget, prove_run, run_memory, verify_run,
 };
 pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,

@@ -10,7 +10,7 @@
 //! is replayed and traced ahead, each shard's memory reserved from a budget before it starts,
 //! so trace generation overlaps proving without the process outgrowing the machine.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
@@ -196,9 +196,34 @@ pub trait RunObserver: Sync {
     fn planned(&self, _plan: &RunPlan) {}
     /// A shard is proven.
     fn shard_proven(&self, _report: &ShardReport) {}
+    /// A shard's proof was found kept from an earlier attempt ([`ShardStore`]); `report` is
+    /// what proving it took then.
+    fn shard_resumed(&self, _report: &ShardReport) {}
 }
 
 impl RunObserver for () {}
+
+/// Keeps shard proofs as they are made, so that a run stopped part-way (a crash, a reboot, a
+/// killed job) resumes from the shards already proven instead of from the start. Called from
+/// the worker threads.
+pub trait ShardStore: Sync {
+    /// The proof of `task` kept from an earlier attempt at the same run, if there is one. The
+    /// store answers for the run it was opened for (program, input, parameters, shard size):
+    /// the prover checks only that the proof and report are of this task's index and cycles.
+    fn load(&self, task: &ShardTask) -> Option<(ShardProof, ShardReport)>;
+    /// Keeps a shard's proof as soon as it is made. A store that cannot save says so itself
+    /// (a warning): the proof is still in memory, so the run goes on.
+    fn save(&self, proof: &ShardProof, report: &ShardReport);
+}
+
+/// No store: every shard is proven.
+impl ShardStore for () {
+    fn load(&self, _task: &ShardTask) -> Option<(ShardProof, ShardReport)> {
+        None
+    }
+
+    fn save(&self, _proof: &ShardProof, _report: &ShardReport) {}
+}
 
 /// A shard's proof and report, or why it failed.
 type ShardResult = Result<(ShardProof, ShardReport), ProveError>;
@@ -384,11 +409,22 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
     /// Plans the run and proves every shard, `options.jobs` at a time and in order within
     /// `options.max_memory`, while one more shard is replayed and traced ahead, telling
     /// `observer` as it goes.
-    #[instrument(skip_all, fields(params = %self.params.name, shard_cycles = options.shard_cycles, jobs = options.jobs))]
     pub fn prove(
         &self,
         options: &RunOptions,
         observer: &dyn RunObserver,
+    ) -> Result<(RunProof, RunReport), ProveError> {
+        self.prove_resuming(options, observer, &())
+    }
+
+    /// [`RunProver::prove`], taking from `store` the shards it kept from an earlier attempt and
+    /// giving it every shard proven.
+    #[instrument(skip_all, fields(params = %self.params.name, shard_cycles = options.shard_cycles, jobs = options.jobs))]
+    pub fn prove_resuming(
+        &self,
+        options: &RunOptions,
+        observer: &dyn RunObserver,
+        store: &dyn ShardStore,
     ) -> Result<(RunProof, RunReport), ProveError> {
         let plan = self.plan(options.shard_cycles, options.max_cycles)?;
         observer.planned(&plan);
@@ -410,10 +446,25 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
                     while !schedule.failed.load(Ordering::Relaxed) {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         let Some(task) = plan.tasks.get(k) else { break };
+                        if let Some((proof, report)) = store.load(task)
+                            && report.index == task.index
+                            && report.cycles == task.cycles
+                            && proof.cycles == task.cycles
+                        {
+                            schedule.turns.pass(task.index);
+                            observer.shard_resumed(&report);
+                            if let Ok(mut results) = results.lock() {
+                                results[k] = Some(Ok((proof, report)));
+                            }
+                            continue;
+                        }
                         let result = self.prove_task_within(task, Some(&schedule));
                         schedule.budget.release(task.index);
                         match &result {
-                            Ok((_, report)) => observer.shard_proven(report),
+                            Ok((proof, report)) => {
+                                store.save(proof, report);
+                                observer.shard_proven(report);
+                            }
                             Err(ProveError::Cancelled) => continue,
                             Err(_) => schedule.fail(),
                         }
@@ -558,9 +609,29 @@ impl Schedule {
 /// the oldest in flight, which the memory budget never makes wait, so a run cannot deadlock.
 struct ProvingTurns {
     jobs: usize,
-    /// The next shard to get a turn, and how many are proving.
-    state: Mutex<(u32, usize)>,
+    state: Mutex<TurnState>,
     changed: Condvar,
+}
+
+/// Whose turn it is.
+#[derive(Default)]
+struct TurnState {
+    /// The next shard to get a turn.
+    next: u32,
+    /// Shards proving now.
+    proving: usize,
+    /// Shards after `next` that need no turn (their proofs were kept from an earlier attempt).
+    passed: BTreeSet<u32>,
+}
+
+impl TurnState {
+    /// Gives the turn to the shard after `next`, past the shards that need none.
+    fn advance(&mut self) {
+        self.next += 1;
+        while self.passed.remove(&self.next) {
+            self.next += 1;
+        }
+    }
 }
 
 /// A turn to prove, given back when dropped.
@@ -569,7 +640,7 @@ struct Turn<'a>(&'a ProvingTurns);
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
         if let Ok(mut state) = self.0.state.lock() {
-            state.1 -= 1;
+            state.proving -= 1;
         }
         self.0.changed.notify_all();
     }
@@ -577,7 +648,7 @@ impl Drop for Turn<'_> {
 
 impl ProvingTurns {
     fn new(jobs: usize) -> Self {
-        Self { jobs, state: Mutex::new((0, 0)), changed: Condvar::new() }
+        Self { jobs, state: Mutex::new(TurnState::default()), changed: Condvar::new() }
     }
 
     /// Waits for shard `index`'s turn; `None` if the run failed meanwhile.
@@ -587,12 +658,27 @@ impl ProvingTurns {
             if failed.load(Ordering::Relaxed) {
                 return None;
             }
-            if state.0 == index && state.1 < self.jobs {
-                *state = (index + 1, state.1 + 1);
+            if state.next == index && state.proving < self.jobs {
+                state.proving += 1;
+                state.advance();
+                drop(state);
+                self.changed.notify_all();
                 return Some(Turn(self));
             }
             state = self.changed.wait(state).ok()?;
         }
+    }
+
+    /// Shard `index` needs no turn: the shards after it do not wait for it.
+    fn pass(&self, index: u32) {
+        if let Ok(mut state) = self.state.lock() {
+            if state.next == index {
+                state.advance();
+            } else {
+                state.passed.insert(index);
+            }
+        }
+        self.changed.notify_all();
     }
 }
 
@@ -776,6 +862,26 @@ mod tests {
             }
         });
         assert_eq!(*order.lock().expect("lock"), vec![0, 1, 2]);
+        // Shards kept from an earlier attempt pass their turn, before or after the shards
+        // ahead of them take theirs: the others still go in order, and none waits forever.
+        let turns = ProvingTurns::new(1);
+        let order = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            turns.pass(4);
+            for index in [5u32, 2, 0] {
+                let (turns, failed, order) = (&turns, &failed, &order);
+                scope.spawn(move || {
+                    let turn = turns.take(index, failed).expect("a turn");
+                    order.lock().expect("lock").push(index);
+                    drop(turn);
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            turns.pass(3);
+            turns.pass(1);
+        });
+        assert_eq!(*order.lock().expect("lock"), vec![0, 2, 5]);
+        let turns = ProvingTurns::new(1);
         // Shard 3's turn never comes when shard 4 is waiting and the run fails: it is released.
         std::thread::scope(|scope| {
             let waiter = scope.spawn(|| turns.take(4, &failed).is_none());

@@ -836,3 +836,80 @@ fn shards_with_a_private_input_hold_it_in_the_input_table_and_are_not_a_run_proo
     let refused = verify_run(&run, ProgramSource::Elf(&program)).expect_err("refused");
     assert!(refused.to_string().contains("private"), "{refused}");
 }
+
+/// Keeps shard proofs in memory, and gives back those of the shards it is told to.
+#[derive(Default)]
+struct MemoryStore {
+    kept: std::sync::Mutex<std::collections::BTreeMap<u32, Vec<u8>>>,
+    give_back: Vec<u32>,
+    saved: std::sync::atomic::AtomicUsize,
+}
+
+impl hearth_machine::ShardStore for MemoryStore {
+    fn load(&self, task: &hearth_machine::ShardTask) -> Option<(ShardProof, hearth_machine::ShardReport)> {
+        if !self.give_back.contains(&task.index) {
+            return None;
+        }
+        let kept = self.kept.lock().expect("lock");
+        postcard::from_bytes(kept.get(&task.index)?).ok()
+    }
+
+    fn save(&self, proof: &ShardProof, report: &hearth_machine::ShardReport) {
+        self.saved.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let bytes = postcard::to_allocvec(&(proof, report)).expect("serializes");
+        self.kept.lock().expect("lock").insert(report.index, bytes);
+    }
+}
+
+/// Counts the shards proven and the shards resumed.
+#[derive(Default)]
+struct Counts {
+    proven: std::sync::Mutex<Vec<u32>>,
+    resumed: std::sync::Mutex<Vec<u32>>,
+}
+
+impl hearth_machine::RunObserver for Counts {
+    fn shard_proven(&self, report: &hearth_machine::ShardReport) {
+        self.proven.lock().expect("lock").push(report.index);
+    }
+
+    fn shard_resumed(&self, report: &hearth_machine::ShardReport) {
+        self.resumed.lock().expect("lock").push(report.index);
+    }
+}
+
+#[test]
+fn a_run_resumes_from_the_shards_an_earlier_attempt_kept() {
+    let program = bundled("sort");
+    let input: Vec<u8> = (0..300u32).flat_map(|i| i.wrapping_mul(0x9e37_79b9).to_le_bytes()).collect();
+    let params = params();
+    let prover = hearth_machine::RunProver::new(&CpuBackend, &program, &input, &params).expect("prover");
+    // Two shards proven at once, so that kept shards pass their turn while others wait for one.
+    let options = hearth_machine::RunOptions { shard_cycles: 1 << 13, jobs: 2, ..Default::default() };
+    let first = MemoryStore::default();
+    let (fresh, _) = prover.prove_resuming(&options, &(), &first).expect("proves");
+    let shards = fresh.shards.len();
+    assert!(shards >= 4, "{shards} shards");
+    assert_eq!(first.saved.load(std::sync::atomic::Ordering::Relaxed), shards, "every shard is kept");
+
+    // The second attempt is given back the first, third and last shards: it proves the others
+    // only, and the run it assembles verifies.
+    let give_back = vec![0, 2, shards as u32 - 1];
+    let second = MemoryStore {
+        kept: std::sync::Mutex::new(first.kept.into_inner().expect("lock")),
+        give_back: give_back.clone(),
+        ..Default::default()
+    };
+    let counts = Counts::default();
+    let (resumed, report) = prover.prove_resuming(&options, &counts, &second).expect("resumes");
+    let mut kept = counts.resumed.into_inner().expect("lock");
+    kept.sort();
+    assert_eq!(kept, give_back);
+    let mut proven = counts.proven.into_inner().expect("lock");
+    proven.sort();
+    let expected: Vec<u32> = (0..shards as u32).filter(|k| !give_back.contains(k)).collect();
+    assert_eq!(proven, expected);
+    assert_eq!(report.shards.len(), shards);
+    assert_eq!(resumed.cycles(), fresh.cycles());
+    verify_run(&resumed, ProgramSource::Elf(&program)).expect("the resumed run verifies");
+}

@@ -17,8 +17,9 @@ pub use keys::{KeyList, KeyPath, assert_key_allowed};
 pub use leaf::LeafInputs;
 pub use run::{
     AggregationObserver, AggregationReport, AggregationSetup, AggregationTask, FINAL_QUERY_POW_BITS,
-    LastLayer, QUARTER_RATE_MAX_LOG_HEIGHT, RangeProof, RunAggregation, TreeParams, aggregate_run,
-    aggregate_run_observed, aggregate_with_setup, check_run_statement, size_tuned, size_tuned_with,
+    LastLayer, QUARTER_RATE_MAX_LOG_HEIGHT, RangeProof, RunAggregation, StepStore, TreeParams, aggregate_run,
+    aggregate_run_observed, aggregate_run_resuming, aggregate_with_setup, aggregate_with_setup_resuming,
+    check_run_statement, size_tuned, size_tuned_with,
 };
 pub use statement::{RangeStatement, RunStatement};
 pub use wrap::WrapProgram;

@@ -18,7 +18,7 @@ use super::leaf::{LeafInputs, LeafProgram};
 use super::lift::LiftProgram;
 use super::node::{Child, NodeProgram};
 use super::root::FinalProgram;
-use super::statement::{RANGE_STATEMENT_LEN, RunStatement};
+use super::statement::{RANGE_STATEMENT_LEN, RangeStatement, RunStatement};
 use super::tokens::{Challenges, FinalWord};
 use super::wrap::WrapProgram;
 use crate::chips::RecursionChip;
@@ -753,9 +753,34 @@ pub trait AggregationObserver {
     /// `step` (`setup`, `leaf 3`, `node 2`, `final step`, `wrap 1`) took `seconds`; it is the
     /// `done`-th of `total` steps.
     fn step_done(&self, _step: &str, _done: usize, _total: usize, _seconds: f64) {}
+    /// `step`'s proof was kept from an earlier attempt ([`StepStore`]); it is the `done`-th of
+    /// `total` steps.
+    fn step_resumed(&self, _step: &str, _done: usize, _total: usize) {}
 }
 
 impl AggregationObserver for () {}
+
+/// Keeps the tree's proofs (leaves and nodes) as they are made, so that an aggregation stopped
+/// part-way resumes from the steps already proven. A proof is named by the shards it covers:
+/// `count` shards from index `first`.
+pub trait StepStore {
+    /// The proof of those shards kept from an earlier attempt, if any. The aggregation uses it
+    /// only if it states that range under this setup's allowed keys; otherwise it proves the
+    /// step again.
+    fn load(&self, first: usize, count: usize) -> Option<RangeProof>;
+    /// Keeps the proof of those shards. A store that cannot save says so itself (a warning):
+    /// the proof is still in memory, so the aggregation goes on.
+    fn save(&self, first: usize, count: usize, proof: &RangeProof);
+}
+
+/// No store: every step is proven.
+impl StepStore for () {
+    fn load(&self, _first: usize, _count: usize) -> Option<RangeProof> {
+        None
+    }
+
+    fn save(&self, _first: usize, _count: usize, _proof: &RangeProof) {}
+}
 
 /// [`aggregate_run`], telling `observer` of each step.
 pub fn aggregate_run_observed(
@@ -765,25 +790,64 @@ pub fn aggregate_run_observed(
     last_layers: &[LastLayer],
     observer: &dyn AggregationObserver,
 ) -> Result<RunAggregation, AggregationError> {
+    aggregate_run_resuming(run, program, params, last_layers, observer, &())
+}
+
+/// [`aggregate_run_observed`], taking from `store` the tree's proofs it kept from an earlier
+/// attempt and giving it every one proven.
+pub fn aggregate_run_resuming(
+    run: &RunProof,
+    program: ProgramSource<'_>,
+    params: impl Into<TreeParams>,
+    last_layers: &[LastLayer],
+    observer: &dyn AggregationObserver,
+    store: &dyn StepStore,
+) -> Result<RunAggregation, AggregationError> {
     let setup = AggregationSetup::new(run, program, params)?;
-    aggregate_with_setup(run, setup, last_layers, observer)
+    aggregate_with_setup_resuming(run, setup, last_layers, observer, store)
 }
 
 /// [`aggregate_run_observed`] with the setup given: built for `run`, as a test builds it with
 /// other options.
 pub fn aggregate_with_setup(
     run: &RunProof,
+    setup: AggregationSetup,
+    last_layers: &[LastLayer],
+    observer: &dyn AggregationObserver,
+) -> Result<RunAggregation, AggregationError> {
+    aggregate_with_setup_resuming(run, setup, last_layers, observer, &())
+}
+
+/// Whether `proof` states the `count` shards from `first` under the allowed keys `keys_root`:
+/// a kept proof from another run or setup does not.
+fn states_range(proof: &RangeProof, first: usize, count: usize, keys_root: &Key) -> bool {
+    RangeStatement::from_slice(&proof.proof.public_values).is_some_and(|statement| {
+        statement.first == Val::from_usize(first + 1)
+            && statement.count == Val::from_usize(count)
+            && &statement.keys_root == keys_root
+    })
+}
+
+/// [`aggregate_with_setup`], taking from `store` the tree's proofs it kept from an earlier
+/// attempt and giving it every one proven.
+pub fn aggregate_with_setup_resuming(
+    run: &RunProof,
     mut setup: AggregationSetup,
     last_layers: &[LastLayer],
     observer: &dyn AggregationObserver,
+    store: &dyn StepStore,
 ) -> Result<RunAggregation, AggregationError> {
     let shards = run.shards.len();
     // Setup, the leaves, the nodes, the final step and the wraps.
     let total = 1 + shards + shards.saturating_sub(1) + 1 + last_layers.len().saturating_sub(1);
     let mut done = 0;
-    let mut tell = |step: &str, seconds: f64| {
+    // `None` for a step whose proof was kept from an earlier attempt.
+    let mut tell = |step: &str, seconds: Option<f64>| {
         done += 1;
-        observer.step_done(step, done, total, seconds);
+        match seconds {
+            Some(seconds) => observer.step_done(step, done, total, seconds),
+            None => observer.step_resumed(step, done, total),
+        }
     };
     if let Some(layer) = last_layers.first() {
         setup.set_final(layer)?;
@@ -800,13 +864,36 @@ pub fn aggregate_with_setup(
         setup.log_heights(),
         setup.params().name
     );
-    tell(&setup_step, setup_seconds);
+    tell(&setup_step, Some(setup_seconds));
+    let keys_root = setup.key_list.root();
+    // A step's proof: the one kept by the store if it states the same range under the same
+    // keys, or else proven by `prove` and given to the store.
+    let step = |first: usize,
+                count: usize,
+                name: &str,
+                tell: &mut dyn FnMut(&str, Option<f64>),
+                prove: &mut dyn FnMut() -> Result<RangeProof, AggregationError>|
+     -> Result<RangeProof, AggregationError> {
+        if let Some(kept) = store.load(first, count)
+            && states_range(&kept, first, count, &keys_root)
+        {
+            tell(name, None);
+            return Ok(kept);
+        }
+        let started = Instant::now();
+        let proof = prove()?;
+        store.save(first, count, &proof);
+        tell(name, Some(started.elapsed().as_secs_f64()));
+        Ok(proof)
+    };
     let started = Instant::now();
+    // Each proof with the range it covers: (first shard, shards).
     let mut level = Vec::with_capacity(shards);
     for k in 0..shards {
-        let step = Instant::now();
-        level.push(setup.prove_task(run, &AggregationTask::Leaf { shard: k as u32 })?);
-        tell(&format!("leaf {k}"), step.elapsed().as_secs_f64());
+        let proof = step(k, 1, &format!("leaf {k}"), &mut tell, &mut || {
+            setup.prove_task(run, &AggregationTask::Leaf { shard: k as u32 })
+        })?;
+        level.push((k, 1, proof));
     }
     let leaf_seconds = started.elapsed().as_secs_f64();
     setup.built_leaf.forget();
@@ -819,13 +906,15 @@ pub fn aggregate_with_setup(
         while let Some(left) = pairs.next() {
             match pairs.next() {
                 Some(right) => {
-                    let step = Instant::now();
-                    above.push(setup.prove_task(
-                        run,
-                        &AggregationTask::Node { left: Box::new(left), right: Box::new(right) },
-                    )?);
+                    let (first, count) = (left.0, left.1 + right.1);
                     nodes += 1;
-                    tell(&format!("node {nodes}"), step.elapsed().as_secs_f64());
+                    let mut task =
+                        Some(AggregationTask::Node { left: Box::new(left.2), right: Box::new(right.2) });
+                    let proof = step(first, count, &format!("node {nodes}"), &mut tell, &mut || {
+                        let task = task.take().expect("a node is proven once");
+                        setup.prove_task(run, &task)
+                    })?;
+                    above.push((first, count, proof));
                 }
                 None => above.push(left),
             }
@@ -833,11 +922,11 @@ pub fn aggregate_with_setup(
         level = above;
     }
     let node_seconds = started.elapsed().as_secs_f64();
-    let top = level.pop().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
+    let (_, _, top) = level.pop().ok_or_else(|| AggregationError::Statement("no shards".into()))?;
     let started = Instant::now();
     let proof = setup.prove_final(&top)?;
     let final_seconds = started.elapsed().as_secs_f64();
-    tell("final step", final_seconds);
+    tell("final step", Some(final_seconds));
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
     let bits = |proof: &CircuitProof| {
@@ -883,7 +972,7 @@ pub fn aggregate_with_setup(
         outer = (wrap_key, wrap_params, wrap.circuit.log_heights(), proven);
         let seconds = started.elapsed().as_secs_f64();
         wrap_seconds.push(seconds);
-        tell(&format!("wrap {}", i + 1), seconds);
+        tell(&format!("wrap {}", i + 1), Some(seconds));
     }
     let (outer_key, outer_params, outer_log_heights, outer_proof) = outer;
     let mut security = layers.clone();
