@@ -78,6 +78,8 @@ pub(crate) struct Aggregated {
     pub(crate) run: RunAggregation,
     /// The steps in the order they ended.
     pub(crate) steps: Vec<StepCost>,
+    /// The final proof's file, as written.
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// What one aggregation step took.
@@ -233,12 +235,12 @@ pub(crate) fn aggregate_and_write(
     println!("final proof   {} ({} KiB)", output.display(), bytes.len() / 1024);
     println!("key           {}", key.display());
     let steps = printer.steps.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-    Ok(Aggregated { run: aggregated, steps })
+    Ok(Aggregated { run: aggregated, steps, bytes })
 }
 
 /// The aggregation's part of a JSON report: stage times, programs and each layer's security.
 pub(crate) fn report_json(aggregated: &Aggregated) -> serde_json::Value {
-    let Aggregated { run: aggregated, steps } = aggregated;
+    let Aggregated { run: aggregated, steps, .. } = aggregated;
     let r = &aggregated.report;
     serde_json::json!({
         "stages_s": {

@@ -154,7 +154,7 @@ pub(crate) fn write_proof(
     );
     let aggregated = crate::final_proof::aggregate_and_write(run, program, tree_params, last_layers, output)?;
     std::fs::remove_file(&saved).with_context(|| format!("cannot remove {}", saved.display()))?;
-    Ok((aggregated.run.final_proof.to_bytes()?, Some(aggregated)))
+    Ok((aggregated.bytes.clone(), Some(aggregated)))
 }
 
 /// The `hearth aggregate` options that prove the same layers (the ELF aside).

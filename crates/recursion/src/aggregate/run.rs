@@ -872,7 +872,7 @@ pub fn aggregate_with_setup_resuming(
                 count: usize,
                 name: &str,
                 tell: &mut dyn FnMut(&str, Option<f64>),
-                prove: &mut dyn FnMut() -> Result<RangeProof, AggregationError>|
+                prove: Box<dyn FnOnce() -> Result<RangeProof, AggregationError> + '_>|
      -> Result<RangeProof, AggregationError> {
         if let Some(kept) = store.load(first, count)
             && states_range(&kept, first, count, &keys_root)
@@ -890,9 +890,10 @@ pub fn aggregate_with_setup_resuming(
     // Each proof with the range it covers: (first shard, shards).
     let mut level = Vec::with_capacity(shards);
     for k in 0..shards {
-        let proof = step(k, 1, &format!("leaf {k}"), &mut tell, &mut || {
-            setup.prove_task(run, &AggregationTask::Leaf { shard: k as u32 })
-        })?;
+        let task = AggregationTask::Leaf { shard: k as u32 };
+        let tree = &setup;
+        let proof =
+            step(k, 1, &format!("leaf {k}"), &mut tell, Box::new(move || tree.prove_task(run, &task)))?;
         level.push((k, 1, proof));
     }
     let leaf_seconds = started.elapsed().as_secs_f64();
@@ -908,12 +909,10 @@ pub fn aggregate_with_setup_resuming(
                 Some(right) => {
                     let (first, count) = (left.0, left.1 + right.1);
                     nodes += 1;
-                    let mut task =
-                        Some(AggregationTask::Node { left: Box::new(left.2), right: Box::new(right.2) });
-                    let proof = step(first, count, &format!("node {nodes}"), &mut tell, &mut || {
-                        let task = task.take().expect("a node is proven once");
-                        setup.prove_task(run, &task)
-                    })?;
+                    let task = AggregationTask::Node { left: Box::new(left.2), right: Box::new(right.2) };
+                    let tree = &setup;
+                    let prove = Box::new(move || tree.prove_task(run, &task));
+                    let proof = step(first, count, &format!("node {nodes}"), &mut tell, prove)?;
                     above.push((first, count, proof));
                 }
                 None => above.push(left),
