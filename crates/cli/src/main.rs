@@ -7,6 +7,7 @@ mod block;
 mod checkpoint;
 mod execute;
 mod final_proof;
+mod inspect;
 mod progress;
 mod prove;
 mod validate;
@@ -112,6 +113,12 @@ enum Command {
     #[command(after_help = AFTER_HELP)]
     Verify(prove::VerifyArgs),
 
+    /// Show what a proof file holds without verifying it: for a run proof, its shards' shapes
+    /// (the tables each holds and their heights: one leaf program per distinct shape when it
+    /// is aggregated); for a final proof, its size, program and layers.
+    #[command(after_help = AFTER_HELP)]
+    Inspect(inspect::InspectArgs),
+
     /// Print the provable security (bits, unique-decoding and Johnson-bound regimes, per
     /// protocol step, with soundcalc's formulas) of a parameter set at a given table size.
     #[command(after_help = AFTER_HELP)]
@@ -186,6 +193,7 @@ fn main() -> ExitCode {
         Command::ProveBlock(args) => block::prove_block(args),
         Command::Aggregate(args) => final_proof::aggregate(args),
         Command::Verify(args) => prove::verify(args),
+        Command::Inspect(args) => inspect::inspect(args),
         Command::Security(args) => prove::security(args),
     };
     result.unwrap_or_else(|e| {

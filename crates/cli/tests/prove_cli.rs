@@ -108,6 +108,27 @@ fn a_run_of_several_shards_proves_and_verifies_with_a_report() {
     assert!(json["security_bits"]["johnson_bound"].as_u64().unwrap() >= 128, "{json}");
     assert!(json["peak_memory_bytes"].as_u64().unwrap() > 0);
 
+    // `inspect` reads the shards' shapes from the proof: the CPU table heights the prover
+    // reported, and cycles adding up to the run's.
+    let inspected = hearth().arg("inspect").arg(&proof).arg("--json").output().unwrap();
+    assert!(inspected.status.success(), "{}", String::from_utf8_lossy(&inspected.stderr));
+    let shapes: serde_json::Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    let cpu = shapes["tables"].as_array().unwrap().iter().position(|t| t == "cpu").unwrap();
+    let per_shard = shapes["per_shard"].as_array().unwrap();
+    assert_eq!(per_shard.len(), 3, "{shapes}");
+    assert_eq!(per_shard.iter().map(|s| s["cycles"].as_u64().unwrap()).sum::<u64>(), cycles);
+    for (inspected, reported) in per_shard.iter().zip(json["per_shard"].as_array().unwrap()) {
+        assert_eq!(inspected["log_heights"][cpu], reported["cpu_log_height"], "{shapes}");
+    }
+    let text = hearth().arg("inspect").arg(&proof).arg("--per-shard").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&format!("shapes        {} distinct", shapes["distinct_shapes"])), "{text}");
+    let garbage = dir.path().join("garbage.bin");
+    std::fs::write(&garbage, b"not a proof").unwrap();
+    let refused = hearth().arg("inspect").arg(&garbage).output().unwrap();
+    assert_eq!(refused.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("neither a run proof nor a final proof"));
+
     let verify = hearth()
         .arg("verify")
         .arg(&proof)
