@@ -12,6 +12,7 @@ pub(crate) struct ShardProgress {
     interactive: bool,
     total: AtomicUsize,
     done: AtomicUsize,
+    resumed: AtomicUsize,
 }
 
 impl ShardProgress {
@@ -27,7 +28,18 @@ impl ShardProgress {
         bar.set_style(style);
         bar.set_message(format!("executing (shards of {} cycles)", options.shard_cycles));
         bar.enable_steady_tick(std::time::Duration::from_millis(250));
-        Self { bar, interactive, total: AtomicUsize::new(0), done: AtomicUsize::new(0) }
+        Self {
+            bar,
+            interactive,
+            total: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            resumed: AtomicUsize::new(0),
+        }
+    }
+
+    /// Shards whose proofs were kept from an earlier attempt.
+    pub(crate) fn resumed(&self) -> usize {
+        self.resumed.load(Ordering::Relaxed)
     }
 
     /// Clears the bar.
@@ -69,6 +81,7 @@ impl RunObserver for ShardProgress {
     }
 
     fn shard_resumed(&self, r: &ShardReport) {
+        self.resumed.fetch_add(1, Ordering::Relaxed);
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.total.load(Ordering::Relaxed);
         self.bar.inc(r.cycles);

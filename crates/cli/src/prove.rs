@@ -358,6 +358,9 @@ pub(crate) struct ProvenRun {
     pub(crate) report: RunReport,
     /// Wall time from the start of execution to the last shard proven, in seconds.
     pub(crate) total_s: f64,
+    /// Shards whose proofs were kept from an earlier attempt: the times above are this
+    /// attempt's, the per-shard reports those of the attempt that proved each.
+    pub(crate) resumed_shards: usize,
 }
 
 /// Proves a run with a progress bar; a guest fault is reported and becomes `Err(status)`.
@@ -393,7 +396,12 @@ pub(crate) fn prove_with_progress(
     let result = prover.prove_resuming(options, &progress, &kept);
     progress.finish();
     match result {
-        Ok((proof, report)) => Ok(Ok(ProvenRun { proof, report, total_s: start.elapsed().as_secs_f64() })),
+        Ok((proof, report)) => Ok(Ok(ProvenRun {
+            proof,
+            report,
+            total_s: start.elapsed().as_secs_f64(),
+            resumed_shards: progress.resumed(),
+        })),
         Err(ProveError::Execution(fault)) => {
             eprintln!("error: the guest faulted: {fault}");
             if kept.kept == 0 {
@@ -415,8 +423,12 @@ pub(crate) fn print_run_summary(proven: &ProvenRun, proof_bytes: usize, path: &P
         r.shards.iter().map(|s| s.cycles).max().unwrap_or(0),
         r.jobs
     );
+    let resumed = match proven.resumed_shards {
+        0 => String::new(),
+        n => format!("; {n} shards kept from an earlier attempt, not proven in this time"),
+    };
     println!(
-        "prove time    {:.2} s ({:.0} cycles/s; execute {:.2} s, shards {:.2} s)",
+        "prove time    {:.2} s ({:.0} cycles/s; execute {:.2} s, shards {:.2} s{resumed})",
         proven.total_s,
         r.cycles as f64 / proven.total_s,
         r.execute_s,
@@ -481,6 +493,7 @@ pub(crate) fn run_report_json(
             "trace_total": r.shards.iter().map(|s| s.trace_s).sum::<f64>(),
             "prove_total": r.shards.iter().map(|s| s.prove_s).sum::<f64>(),
             "prove_end_to_end": proven.total_s,
+            "resumed_shards": proven.resumed_shards,
             "verify": verify_s,
         },
         "cycles_per_s": r.cycles as f64 / proven.total_s,

@@ -460,6 +460,8 @@ fn a_stopped_run_resumes_from_its_kept_shards() {
     let resumed = stderr.matches("from an earlier attempt").count();
     let proven = stderr.matches(" proven (").count();
     assert_eq!(resumed, kept, "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("{kept} shards kept from an earlier attempt")), "{stdout}");
     assert!(proven >= 10, "{stderr}");
     assert!(!dir.path().join("run.bin.work").exists(), "the kept proofs go once the proof is written");
     let verify = hearth().arg("verify").arg(&proof).arg("--elf").arg(&elf).output().unwrap();
