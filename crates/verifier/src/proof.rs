@@ -266,11 +266,11 @@ pub fn recursion_bits(
     log_heights: &[usize],
     params: &ProofParams,
 ) -> Result<u32, VerifyError> {
-    let airs = program_airs(num_public_values);
-    if log_heights.len() != airs.len() {
+    if !(table::OPENING..=table::OPENING + 1).contains(&log_heights.len()) {
         return Err(VerifyError::Shape("one height per table".into()));
     }
-    let names: Vec<String> = table::NAMES.iter().map(|n| (*n).to_string()).collect();
+    let airs = program_airs(num_public_values, log_heights.len());
+    let names: Vec<String> = table::NAMES[..airs.len()].iter().map(|n| (*n).to_string()).collect();
     let shapes =
         table_shapes(&names, &airs, log_heights, params).map_err(|e| VerifyError::Shape(e.to_string()))?;
     proven_bits(&security_inputs(&shapes, params)).map_err(|e| VerifyError::Shape(e.to_string()))
@@ -311,7 +311,10 @@ pub fn verify_final(
     } else {
         proof.public_values.clone()
     };
-    let airs = program_airs(exposed.len());
+    if !(table::OPENING..=table::OPENING + 1).contains(&key.final_log_heights.len()) {
+        return Err(VerifyError::Shape("the key's final program has neither 7 nor 8 tables".into()));
+    }
+    let airs = program_airs(exposed.len(), key.final_log_heights.len());
     let num_exposed = exposed.len();
     let mut public_values = vec![Vec::new(); airs.len()];
     if let Some(slot) = public_values.get_mut(table::PUBLIC) {

@@ -4,6 +4,7 @@
 pub mod alu;
 pub mod bits;
 pub mod merkle_path;
+pub mod opening;
 pub mod pack;
 pub mod poseidon2;
 pub mod poseidon2_call;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use hearth_stark::config::POSEIDON2_WIDTH;
+use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH, SPONGE_RATE};
 use hearth_stark::{Challenge, Val};
 use p3_field::{BasedVectorSpace, PrimeCharacteristicRing};
 
@@ -26,6 +26,11 @@ impl From<Felt> for Ext {
     }
 }
 
+/// A value of an opened row: a base input of the prover that only the opening table reads
+/// (it has no memory cell, so no other instruction can).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Opened(pub(crate) usize);
+
 /// Builds a recursion program.
 #[derive(Debug, Default)]
 pub struct CircuitBuilder {
@@ -33,6 +38,7 @@ pub struct CircuitBuilder {
     next_addr: Addr,
     inputs: Vec<bool>,
     constants: HashMap<Cell, Addr>,
+    opening_table: bool,
 }
 
 impl CircuitBuilder {
@@ -78,6 +84,71 @@ impl CircuitBuilder {
         let slot = self.inputs.len();
         self.inputs.push(true);
         Felt(self.var(VarKind::Hint { slot, base: true }))
+    }
+
+    /// Whether the program verifies opened rows with the opening table.
+    pub fn uses_opening_table(&self) -> bool {
+        self.opening_table
+    }
+
+    /// Makes the program verify opened rows with the opening table: fewer rows per opened
+    /// value, for a wider proof (the table's columns are opened at every query).
+    pub fn use_opening_table(&mut self) {
+        self.opening_table = true;
+    }
+
+    /// The next base input of the prover as a value of an opened row.
+    pub fn opened_input(&mut self) -> Opened {
+        let slot = self.inputs.len();
+        self.inputs.push(true);
+        Opened(slot)
+    }
+
+    /// The sponge hash of the concatenated `rows` (as [`crate::verifier::merkle::hash_cells`]
+    /// computes it for cells) and, per row, `sum_j factor^(w - 1 - j) v_j` over its `w`
+    /// values (`None` for an empty row): one opening-table row per permutation.
+    pub fn hash_opened(
+        &mut self,
+        rows: &[Vec<Opened>],
+        factor: Ext,
+    ) -> ([Felt; DIGEST_ELEMS], Vec<Option<Ext>>) {
+        let total: usize = rows.iter().map(Vec::len).sum();
+        assert!(total > 0, "a hash of opened rows absorbs at least one value");
+        let num_rows = total.div_ceil(SPONGE_RATE);
+        let mut instrs: Vec<OpeningInstr> = (0..num_rows)
+            .map(|r| OpeningInstr {
+                first: r == 0,
+                values: [None; SPONGE_RATE],
+                restart: [false; SPONGE_RATE],
+                sums: [None; SPONGE_RATE],
+                sum_mults: [0; SPONGE_RATE],
+                digest: None,
+                digest_mults: [0; DIGEST_ELEMS],
+                factor: factor.0,
+            })
+            .collect();
+        let mut sums = Vec::with_capacity(rows.len());
+        let mut position = 0;
+        for row in rows {
+            if row.is_empty() {
+                sums.push(None);
+                continue;
+            }
+            for (j, value) in row.iter().enumerate() {
+                let instr = &mut instrs[(position + j) / SPONGE_RATE];
+                let slot = (position + j) % SPONGE_RATE;
+                instr.values[slot] = Some(value.0);
+                instr.restart[slot] = j == 0;
+            }
+            position += row.len();
+            let sum = self.alloc();
+            instrs[(position - 1) / SPONGE_RATE].sums[(position - 1) % SPONGE_RATE] = Some(sum);
+            sums.push(Some(Ext(sum)));
+        }
+        let digest: [Addr; DIGEST_ELEMS] = core::array::from_fn(|_| self.alloc());
+        instrs.last_mut().expect("at least one row").digest = Some(digest);
+        self.instructions.extend(instrs.into_iter().map(|i| Instr::Opening(Box::new(i))));
+        (digest.map(Felt), sums)
     }
 
     /// The next extension input of the prover.
@@ -356,6 +427,7 @@ impl CircuitBuilder {
                 }
                 Instr::Bits(i) => read(i.input),
                 Instr::Public(i) => read(i.input),
+                Instr::Opening(i) => read(i.factor),
             }
         }
         for instr in &mut self.instructions {
@@ -370,9 +442,15 @@ impl CircuitBuilder {
                 Instr::Poseidon2(i) => i.output_mults = i.output.map(|a| reads[a as usize]),
                 Instr::Bits(i) => i.block_mults = i.blocks.map(|a| reads[a as usize]),
                 Instr::Public(_) => {}
+                Instr::Opening(i) => {
+                    i.sum_mults = i.sums.map(|a| a.map_or(0, |a| reads[a as usize]));
+                    if let Some(digest) = i.digest {
+                        i.digest_mults = digest.map(|a| reads[a as usize]);
+                    }
+                }
             }
         }
-        Circuit::new(self.instructions, self.next_addr as usize, self.inputs)
+        Circuit::new(self.instructions, self.next_addr as usize, self.inputs, self.opening_table)
     }
 }
 
@@ -387,6 +465,8 @@ fn count_rows(instructions: &[Instr], rows: &mut [usize; 6]) {
             Instr::Poseidon2(_) => 3,
             Instr::Bits(_) => 4,
             Instr::Public(_) => 5,
+            // Counted apart: only some programs have the table.
+            Instr::Opening(_) => continue,
         };
         rows[table] += 1;
     }

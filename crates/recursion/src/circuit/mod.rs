@@ -14,13 +14,13 @@ mod tests;
 
 use std::sync::Arc;
 
-use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH};
+use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH, SPONGE_RATE};
 use hearth_stark::prover::{Commitment, CpuBackend, ProverBackend, StarkProof};
 use hearth_stark::{Challenge, ProofParams, StarkError, Val};
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32};
 use p3_matrix::dense::RowMajorMatrix;
 
-pub use builder::{CircuitBuilder, Ext, Felt};
+pub use builder::{CircuitBuilder, Ext, Felt, Opened};
 pub use challenger::CircuitChallenger;
 pub use program::*;
 
@@ -77,6 +77,8 @@ pub struct Circuit {
     poseidon2: Vec<Poseidon2CallInstr>,
     bits: Vec<BitsInstr>,
     public: Vec<PublicInstr>,
+    /// The opening table's rows, `None` for a program without the table.
+    opening: Option<Vec<OpeningInstr>>,
     chips: Vec<RecursionChip>,
 }
 
@@ -84,6 +86,8 @@ pub struct Circuit {
 pub struct Run {
     pub(crate) memory: Memory,
     permutations: chips::poseidon2::Poseidon2Requests,
+    /// The opening table's rows as the run filled them.
+    openings: Vec<chips::opening::OpeningRow>,
     /// The values the program exposed.
     pub public_values: Vec<Val>,
 }
@@ -134,7 +138,7 @@ fn ext_to_cell(value: Challenge) -> Cell {
 }
 
 impl Circuit {
-    fn new(instructions: Vec<Instr>, memory_size: usize, inputs: Vec<bool>) -> Self {
+    fn new(instructions: Vec<Instr>, memory_size: usize, inputs: Vec<bool>, opening_table: bool) -> Self {
         let mut circuit = Self {
             instructions,
             memory_size,
@@ -145,6 +149,7 @@ impl Circuit {
             poseidon2: Vec::new(),
             bits: Vec::new(),
             public: Vec::new(),
+            opening: opening_table.then(Vec::new),
             chips: Vec::new(),
         };
         for instr in &circuit.instructions {
@@ -155,6 +160,7 @@ impl Circuit {
                 Instr::Poseidon2(i) => circuit.poseidon2.push(**i),
                 Instr::Bits(i) => circuit.bits.push(*i),
                 Instr::Public(i) => circuit.public.push(*i),
+                Instr::Opening(i) => circuit.opening.get_or_insert_with(Vec::new).push(**i),
             }
         }
         let prep = |m: RowMajorMatrix<Val>| Some(Arc::new(m));
@@ -180,7 +186,22 @@ impl Circuit {
             }),
             RecursionChip::Poseidon2(chips::poseidon2::Poseidon2Chip::default()),
         ];
+        if let Some(opening) = &circuit.opening {
+            circuit.chips.push(RecursionChip::Opening(chips::opening::OpeningChip {
+                preprocessed: prep(chips::opening::preprocessed_trace(opening)),
+            }));
+        }
         circuit
+    }
+
+    /// Rows of the opening table (none without it).
+    pub fn opening_rows(&self) -> usize {
+        self.opening.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Rows of the Poseidon2 table: one per call or opening row (each asks for one permutation).
+    fn poseidon2_height(&self) -> usize {
+        table_height(self.poseidon2.len() + self.opening_rows())
     }
 
     /// The program's tables, in proof order.
@@ -190,11 +211,13 @@ impl Circuit {
 
     /// `log2` of each table's height: fixed by the program.
     pub fn log_heights(&self) -> Vec<usize> {
-        // The Poseidon2 table (last) answers the Poseidon2 call table's lookups: as many rows.
-        let [var, alu, pack, poseidon2, bits, public] = self.table_rows();
-        [var, alu, pack, poseidon2, bits, public, poseidon2]
-            .map(|n| table_height(n).trailing_zeros() as usize)
-            .to_vec()
+        let log = |rows: usize| table_height(rows).trailing_zeros() as usize;
+        let mut heights: Vec<usize> = self.table_rows().map(log).to_vec();
+        heights.push(self.poseidon2_height().trailing_zeros() as usize);
+        if let Some(opening) = &self.opening {
+            heights.push(log(opening.len()));
+        }
+        heights
     }
 
     /// Inputs the program reads.
@@ -233,6 +256,7 @@ impl Circuit {
         let mut memory = Memory::new(self.memory_size);
         let mut permutations = chips::poseidon2::Poseidon2Requests::default();
         let mut public_values = Vec::with_capacity(self.public.len());
+        let mut openings = Vec::with_capacity(self.opening_rows());
         for (index, instr) in self.instructions.iter().enumerate() {
             match instr {
                 Instr::Var(i) => {
@@ -301,9 +325,45 @@ impl Circuit {
                     }
                 }
                 Instr::Public(i) => public_values.push(memory.get_base(i.input)),
+                Instr::Opening(i) => {
+                    let value = |slot: usize| {
+                        let cell = inputs[slot];
+                        if cell[1..].iter().any(|&limb| limb != Val::ZERO) {
+                            return Err(CircuitError::NotBase { slot });
+                        }
+                        Ok(cell[0])
+                    };
+                    let values = i.values.map(|slot| slot.map(value).transpose());
+                    let values: [Option<Val>; SPONGE_RATE] = {
+                        let mut out = [None; SPONGE_RATE];
+                        for (out, value) in out.iter_mut().zip(values) {
+                            *out = value?;
+                        }
+                        out
+                    };
+                    let previous = if i.first { None } else { openings.last() };
+                    let row = chips::opening::OpeningRow::compute(
+                        i,
+                        &values,
+                        previous,
+                        memory.get(i.factor),
+                        &mut permutations,
+                    );
+                    for (sum, value) in i.sums.iter().zip(&row.sums) {
+                        if let Some(addr) = sum {
+                            memory.set(*addr, *value);
+                        }
+                    }
+                    if let Some(digest) = i.digest {
+                        for (&addr, &value) in digest.iter().zip(&row.output) {
+                            memory.set(addr, base_cell(value));
+                        }
+                    }
+                    openings.push(row);
+                }
             }
         }
-        Ok(Run { memory, permutations, public_values })
+        Ok(Run { memory, permutations, openings, public_values })
     }
 
     /// Runs the program without stopping at failed checks (their rows would not prove): for
@@ -316,15 +376,19 @@ impl Circuit {
     /// The tables' traces for a run, in proof order.
     pub fn traces(&self, run: &Run) -> Vec<RowMajorMatrix<Val>> {
         let memory = &run.memory;
-        vec![
+        let mut traces = vec![
             chips::var::generate_trace(&self.var, memory),
             chips::alu::generate_trace(&self.alu, memory),
             chips::pack::generate_trace(&self.pack, memory),
             chips::poseidon2_call::generate_trace(&self.poseidon2, memory),
             chips::bits::generate_trace(&self.bits, memory),
             chips::public::generate_trace(&self.public, memory),
-            chips::poseidon2::generate_padded_trace(&run.permutations, table_height(self.poseidon2.len())),
-        ]
+            chips::poseidon2::generate_padded_trace(&run.permutations, self.poseidon2_height()),
+        ];
+        if let Some(opening) = &self.opening {
+            traces.push(chips::opening::generate_trace(opening, &run.openings));
+        }
+        traces
     }
 
     /// The instructions in program order.
@@ -366,8 +430,12 @@ impl Circuit {
         if public_values.len() != self.public.len() {
             return Err(CircuitError::PublicCount { expected: self.public.len(), got: public_values.len() });
         }
-        if proof.log_heights().len() != self.chips.len()
-            || proof.log_heights()[..table::POSEIDON2] != self.log_heights()[..table::POSEIDON2]
+        // Every table's height is the program's but the Poseidon2 table's (its permutations
+        // are the prover's to list).
+        let heights = proof.log_heights();
+        let own = self.log_heights();
+        if heights.len() != own.len()
+            || heights.iter().zip(&own).enumerate().any(|(t, (h, o))| t != table::POSEIDON2 && h != o)
         {
             return Err(CircuitError::Stark(StarkError::Rejected(
                 "table heights are not the program's".into(),

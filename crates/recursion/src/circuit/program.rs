@@ -3,7 +3,7 @@
 //! counts are the tables' preprocessed columns, so the program is fixed by its commitment.
 
 use hearth_stark::Val;
-use hearth_stark::config::POSEIDON2_WIDTH;
+use hearth_stark::config::{DIGEST_ELEMS, POSEIDON2_WIDTH, SPONGE_RATE};
 use p3_field::PrimeCharacteristicRing;
 
 pub use hearth_verifier::{CELL, NUM_BIT_BLOCKS, NUM_BITS};
@@ -135,6 +135,29 @@ pub struct BitsInstr {
     pub block_mults: [u32; NUM_BIT_BLOCKS],
 }
 
+/// One permutation of a Merkle leaf hash over opened values: a row of the opening table.
+/// The values are prover inputs that no other instruction reads; the row absorbs them, and
+/// folds each into its matrix row's running sum (`sum * factor + value`).
+#[derive(Clone, Copy, Debug)]
+pub struct OpeningInstr {
+    /// The hash's first permutation (its state starts at zero).
+    pub first: bool,
+    /// Per rate slot: the prover's input absorbed there, if any (values fill a prefix).
+    pub values: [Option<usize>; SPONGE_RATE],
+    /// Per rate slot: the value starts a matrix row.
+    pub restart: [bool; SPONGE_RATE],
+    /// Per rate slot: the cell a matrix row's sum is written to where the row ends.
+    pub sums: [Option<Addr>; SPONGE_RATE],
+    /// Reads of each sum.
+    pub sum_mults: [u32; SPONGE_RATE],
+    /// The digest's cells, on the hash's last row.
+    pub digest: Option<[Addr; DIGEST_ELEMS]>,
+    /// Reads of each digest cell.
+    pub digest_mults: [u32; DIGEST_ELEMS],
+    /// The extension cell the sums are folded with.
+    pub factor: Addr,
+}
+
 /// A base cell exposed as the next public value of the proof.
 #[derive(Clone, Copy, Debug)]
 pub struct PublicInstr {
@@ -157,6 +180,8 @@ pub enum Instr {
     Bits(BitsInstr),
     /// Public value.
     Public(PublicInstr),
+    /// A permutation of a hash over opened values (boxed, as Poseidon2).
+    Opening(Box<OpeningInstr>),
 }
 
 /// The memory of one run of a program: each address written once, in program order.

@@ -4,6 +4,7 @@
 pub mod alu;
 pub mod bits;
 pub mod merkle_path;
+pub mod opening;
 pub mod pack;
 pub mod poseidon2;
 pub mod poseidon2_call;
@@ -33,8 +34,12 @@ pub mod table {
     /// The Poseidon2 permutations the calls look up (the one table without preprocessed rows:
     /// the ones before it are the program).
     pub const POSEIDON2: usize = 6;
+    /// Opened rows hashed and summed (only in programs that verify openings with it: its
+    /// columns would lengthen every query of a size-tuned last layer).
+    pub const OPENING: usize = 7;
     /// The tables' names, in proof order.
-    pub const NAMES: [&str; 7] = ["var", "alu", "pack", "poseidon2_call", "bits", "public", "poseidon2"];
+    pub const NAMES: [&str; 8] =
+        ["var", "alu", "pack", "poseidon2_call", "bits", "public", "poseidon2", "opening"];
 }
 
 /// One table of the recursive verifier.
@@ -56,6 +61,8 @@ pub enum RecursionChip {
     Bits(bits::BitsChip),
     /// A recursion program's public values.
     Public(public::PublicChip),
+    /// A recursion program's opened rows.
+    Opening(opening::OpeningChip),
 }
 
 macro_rules! delegate {
@@ -69,6 +76,7 @@ macro_rules! delegate {
             RecursionChip::Poseidon2Call($chip) => $body,
             RecursionChip::Bits($chip) => $body,
             RecursionChip::Public($chip) => $body,
+            RecursionChip::Opening($chip) => $body,
         }
     };
 }
@@ -106,9 +114,10 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for RecursionChip {
 }
 
 /// A recursion program's tables in proof order, as a verifier sees them: constraints only, the
-/// preprocessed rows known by their commitment (the program's key).
-pub fn program_airs(num_public_values: usize) -> Vec<RecursionChip> {
-    vec![
+/// preprocessed rows known by their commitment (the program's key). `num_tables` is 7, or 8 for
+/// a program with the opening table (a proof names its tables by their heights).
+pub fn program_airs(num_public_values: usize, num_tables: usize) -> Vec<RecursionChip> {
+    let mut airs = vec![
         RecursionChip::Var(var::VarChip::default()),
         RecursionChip::Alu(alu::AluChip::default()),
         RecursionChip::Pack(pack::PackChip::default()),
@@ -116,5 +125,9 @@ pub fn program_airs(num_public_values: usize) -> Vec<RecursionChip> {
         RecursionChip::Bits(bits::BitsChip::default()),
         RecursionChip::Public(public::PublicChip { num_public: num_public_values, preprocessed: None }),
         RecursionChip::Poseidon2(poseidon2::Poseidon2Chip::default()),
-    ]
+    ];
+    if num_tables > table::OPENING {
+        airs.push(RecursionChip::Opening(opening::OpeningChip::default()));
+    }
+    airs
 }
