@@ -11,9 +11,9 @@ use hearth_stark::{Challenge, ProofParams, Val};
 use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
 use p3_fri::{FriParameters, FriShape, PcsShape};
 
-use super::merkle::{MatrixShape, verify_batch_opening};
+use super::merkle::{MatrixShape, verify_batch_opening, verify_opened_batch};
 use super::transcript::{DigestCells, digest_cells, pow_step, seed_of};
-use crate::circuit::{CircuitBuilder, CircuitChallenger, Ext, Felt};
+use crate::circuit::{CircuitBuilder, CircuitChallenger, Ext, Felt, Opened};
 
 /// Values claimed for one matrix at one point.
 #[derive(Clone, Debug)]
@@ -93,11 +93,20 @@ impl FriConfig {
     }
 }
 
+/// A query's opened rows, `[commitment][matrix][column]`.
+#[derive(Clone, Debug)]
+pub enum QueryRows {
+    /// As cells: hashed by Poseidon2 calls, reduced one arithmetic row per value.
+    Cells(Vec<Vec<Vec<Felt>>>),
+    /// As opened values: hashed and summed by the opening table.
+    Opened(Vec<Vec<Vec<Opened>>>),
+}
+
 /// One query's part of the proof, as program cells.
 #[derive(Clone, Debug)]
 pub struct QueryCells {
-    /// `[commitment][matrix]`: the opened row.
-    pub rows: Vec<Vec<Vec<Felt>>>,
+    /// The opened rows.
+    pub rows: QueryRows,
     /// `[commitment]`: the authentication path of the rows, bottom first.
     pub paths: Vec<Vec<DigestCells>>,
     /// `[round]`: the other values of the folded group (arity - 1).
@@ -137,10 +146,28 @@ impl FriProofCells {
         let query_pow_witness = b.input();
         let queries = (0..config.num_queries)
             .map(|_| {
-                let rows = claims
-                    .iter()
-                    .map(|c| c.matrices.iter().map(|m| (0..m.width).map(|_| b.input()).collect()).collect())
-                    .collect();
+                let rows = if b.uses_opening_table() {
+                    QueryRows::Opened(
+                        claims
+                            .iter()
+                            .map(|c| {
+                                c.matrices
+                                    .iter()
+                                    .map(|m| (0..m.width).map(|_| b.opened_input()).collect())
+                                    .collect()
+                            })
+                            .collect(),
+                    )
+                } else {
+                    QueryRows::Cells(
+                        claims
+                            .iter()
+                            .map(|c| {
+                                c.matrices.iter().map(|m| (0..m.width).map(|_| b.input()).collect()).collect()
+                            })
+                            .collect(),
+                    )
+                };
                 let paths = claims
                     .iter()
                     .map(|c| {
@@ -225,6 +252,9 @@ pub fn verify_fri(
     }
     pow_step(b, challenger, config.batch_proof_of_work_bits, proof.batch_pow_witness);
     let alpha = challenger.sample_ext(b);
+    // The opening table sums a row by Horner's rule in 1/alpha, from its first value.
+    let fused = proof.queries.iter().any(|q| matches!(q.rows, QueryRows::Opened(_)));
+    let alpha_inverse = fused.then(|| b.inverse(alpha));
 
     // The FRI transcript.
     let input_log_heights = config.input_log_heights(claims);
@@ -288,15 +318,24 @@ pub fn verify_fri(
     let mut fold_rows = Vec::with_capacity(config.num_queries);
     assert_eq!(proof.queries.len(), config.num_queries, "one opening per query");
     for (bits, query) in index_bits.iter().zip(&proof.queries) {
-        // Authenticate each commitment's rows at the query's index, reduced to its height.
-        for ((claim, rows), path) in claims.iter().zip(&query.rows).zip(&query.paths) {
+        // Authenticate each commitment's rows at the query's index, reduced to its height; with
+        // the opening table, take each matrix row's sum `sum_j alpha^-(w-1-j) v_j` from it.
+        let mut row_sums: Vec<Vec<Option<Ext>>> = Vec::with_capacity(claims.len());
+        for (c, (claim, path)) in claims.iter().zip(&query.paths).enumerate() {
             let shapes: Vec<MatrixShape> = claim
                 .matrices
                 .iter()
                 .map(|m| MatrixShape { log_height: m.log_height + config.log_blowup, width: m.width })
                 .collect();
             let height = shapes.iter().map(|s| s.log_height).max().expect("a commitment has matrices");
-            verify_batch_opening(b, &claim.root, &shapes, &bits[log_max - height..], rows, path);
+            let bits = &bits[log_max - height..];
+            match &query.rows {
+                QueryRows::Cells(rows) => verify_batch_opening(b, &claim.root, &shapes, bits, &rows[c], path),
+                QueryRows::Opened(rows) => {
+                    let factor = alpha_inverse.expect("alpha's inverse where rows are opened");
+                    row_sums.push(verify_opened_batch(b, &claim.root, &shapes, bits, &rows[c], path, factor));
+                }
+            }
         }
 
         // The DEEP reduction: sum over (matrix, point) of
@@ -304,8 +343,8 @@ pub fn verify_fri(
         let mut reduced = BTreeMap::<usize, Ext>::new();
         let mut xs = BTreeMap::<usize, Felt>::new();
         let mut reduction = reductions.iter();
-        for (claim, rows) in claims.iter().zip(&query.rows) {
-            for (matrix, row) in claim.matrices.iter().zip(rows) {
+        for (c, claim) in claims.iter().enumerate() {
+            for (m, matrix) in claim.matrices.iter().enumerate() {
                 let log_height = matrix.log_height + config.log_blowup;
                 let x = *xs.entry(log_height).or_insert_with(|| {
                     let power = exp_reversed(b, log_height, &bits[log_max - log_height..]);
@@ -321,13 +360,20 @@ pub fn verify_fri(
                         Some((previous_offset, sum)) if offset == previous_offset + matrix.width => {
                             b.ext_mul(sum, alpha_powers[matrix.width])
                         }
-                        _ => {
-                            let mut sum = ext_constant(b, Val::ZERO);
-                            for (&power, &value) in alpha_powers[offset..].iter().zip(row) {
-                                sum = b.ext_mul_add(power, value, sum);
+                        _ => match &query.rows {
+                            QueryRows::Cells(rows) => {
+                                let mut sum = ext_constant(b, Val::ZERO);
+                                for (&power, &value) in alpha_powers[offset..].iter().zip(&rows[c][m]) {
+                                    sum = b.ext_mul_add(power, value, sum);
+                                }
+                                sum
                             }
-                            sum
-                        }
+                            // alpha^(offset + w - 1) sum_j alpha^-(w-1-j) v_j = sum_j alpha^(offset + j) v_j.
+                            QueryRows::Opened(_) => match row_sums[c][m] {
+                                Some(sum) => b.ext_mul(sum, alpha_powers[offset + matrix.width - 1]),
+                                None => ext_constant(b, Val::ZERO),
+                            },
+                        },
                     };
                     previous = Some((offset, sum_at_x));
                     let denominator = b.ext_sub(point.point, x);

@@ -8,10 +8,17 @@ use crate::circuit::testing::fixture;
 use crate::circuit::{Circuit, CircuitError};
 
 /// A program checking proofs shaped like `shape` (their openings only, or the whole proof
-/// against `airs`); its inputs are the inner public values and preprocessed commitment, then
-/// the proof.
-fn verifier_program(shape: &InnerShape, airs: Option<&[RecursionChip]>) -> (Circuit, InnerOpenings) {
+/// against `airs`), with the opening table or without; its inputs are the inner public values
+/// and preprocessed commitment, then the proof.
+fn verifier_program(
+    shape: &InnerShape,
+    airs: Option<&[RecursionChip]>,
+    opening_table: bool,
+) -> (Circuit, InnerOpenings) {
     let mut b = CircuitBuilder::new();
+    if opening_table {
+        b.use_opening_table();
+    }
     let public_values: Vec<Vec<Felt>> =
         shape.batch.public_value_counts.iter().map(|&n| (0..n).map(|_| b.input()).collect()).collect();
     let preprocessed = shape.batch.has_preprocessed_commitment.then(|| core::array::from_fn(|_| b.input()));
@@ -23,8 +30,8 @@ fn verifier_program(shape: &InnerShape, airs: Option<&[RecursionChip]>) -> (Circ
     (b.build(), openings)
 }
 
-fn openings_program(shape: &InnerShape) -> (Circuit, InnerOpenings) {
-    verifier_program(shape, None)
+fn openings_program(shape: &InnerShape, opening_table: bool) -> (Circuit, InnerOpenings) {
+    verifier_program(shape, None, opening_table)
 }
 
 /// Runs the program on `proof` in two passes (placeholder paths, then the restored ones).
@@ -71,16 +78,23 @@ fn the_openings_of_a_real_proof_check_and_forgeries_fail() {
         batch_pow_bits: 1,
         ..ProofParams::insecure_test()
     };
-    for params in [ProofParams::insecure_test(), wide] {
+    for (params, opening_table) in [
+        (ProofParams::insecure_test(), false),
+        (wide.clone(), false),
+        (ProofParams::insecure_test(), true),
+        (wide, true),
+    ] {
         let f = fixture();
         let proven = f.circuit.prove(&params, &f.inputs).unwrap();
         let key = f.circuit.verifying_key(&params).unwrap();
         let public = f.circuit.table_public_values(&proven.public_values);
         let shape = InnerShape::of(f.circuit.chips(), &proven.proof).unwrap();
-        let (program, openings) = openings_program(&shape);
+        let (program, openings) = openings_program(&shape, opening_table);
+        assert_eq!(program.opening_rows() > 0, opening_table);
         let prefix = prefix(&public, &key);
-        check(&program, &openings, &shape, &prefix, &proven.proof)
-            .unwrap_or_else(|e| panic!("honest proof at {}: {e}", params.name));
+        check(&program, &openings, &shape, &prefix, &proven.proof).unwrap_or_else(|e| {
+            panic!("honest proof at {} (opening table: {opening_table}): {e}", params.name)
+        });
 
         // Values the transcript does not absorb, changed: a queried row, a folding sibling.
         let bytes = copies(&proven.proof);
@@ -126,15 +140,41 @@ fn copies(proof: &StarkProof) -> impl Fn() -> StarkProof {
     move || postcard::from_bytes(&bytes).unwrap()
 }
 
+/// A proof of a program that has the opening table, its program's tables and inputs.
+fn opening_table_proof(
+    params: &ProofParams,
+) -> (Circuit, hearth_stark::prover::Commitment, crate::circuit::CircuitProof) {
+    let mut b = CircuitBuilder::new();
+    b.use_opening_table();
+    let factor = b.constant_ext(hearth_stark::Challenge::from(Val::from_u32(7)));
+    let rows: Vec<Vec<_>> = [4, 19].iter().map(|&w| (0..w).map(|_| b.opened_input()).collect()).collect();
+    let (digest, _) = b.hash_opened(&rows, factor);
+    for cell in digest {
+        b.expose(cell);
+    }
+    let circuit = b.build();
+    let inputs: Vec<Cell> = (0..23).map(|i| base_cell(Val::from_u32(i * i + 1))).collect();
+    let proven = circuit.prove(params, &inputs).unwrap();
+    let key = circuit.verifying_key(params).unwrap();
+    (circuit, key, proven)
+}
+
 #[test]
 fn a_whole_recursion_proof_verifies_in_a_program() {
     let params = ProofParams::insecure_test();
+    // A proof of a program with the opening table, verified with it.
+    let (inner, inner_key, inner_proof) = opening_table_proof(&params);
+    let inner_public = inner.table_public_values(&inner_proof.public_values);
+    let inner_shape = InnerShape::of(inner.chips(), &inner_proof.proof).unwrap();
+    let (program, openings) = verifier_program(&inner_shape, Some(inner.chips()), true);
+    check(&program, &openings, &inner_shape, &prefix(&inner_public, &inner_key), &inner_proof.proof).unwrap();
+
     let f = fixture();
     let proven = f.circuit.prove(&params, &f.inputs).unwrap();
     let key = f.circuit.verifying_key(&params).unwrap();
     let public = f.circuit.table_public_values(&proven.public_values);
     let shape = InnerShape::of(f.circuit.chips(), &proven.proof).unwrap();
-    let (program, openings) = verifier_program(&shape, Some(f.circuit.chips()));
+    let (program, openings) = verifier_program(&shape, Some(f.circuit.chips()), false);
     let prefix = prefix(&public, &key);
     check(&program, &openings, &shape, &prefix, &proven.proof).unwrap();
 
