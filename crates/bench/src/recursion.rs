@@ -81,6 +81,10 @@ pub(crate) struct Args {
     /// query; every bit doubles the grinding time, ~9 s at 28 bits on 2 cores).
     #[arg(long, default_value_t = hearth_recursion::aggregate::FINAL_QUERY_POW_BITS)]
     final_query_pow_bits: u8,
+    /// Check the inner proofs' opened rows with the opening table (hash and DEEP sums in one
+    /// table) in the recursion steps and the leaf step.
+    #[arg(long)]
+    opening_table: bool,
     #[command(flatten)]
     output: Output,
 }
@@ -95,7 +99,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     };
     // Recursion proofs pack their lookups as the aggregation does.
     let params = params.for_recursion();
-    let (steps, last) = recursion_steps(args.levels, &params)?;
+    let (steps, last) = recursion_steps(args.levels, &params, args.opening_table)?;
     let final_layers = match last {
         Some((program, proof, statement)) => args
             .final_log_blowups
@@ -127,8 +131,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let leaf = match (&args.proof, &args.block, args.leaf_shard) {
-        (Some(path), _, Some(index)) => leaf_of_proof(path, index, &params)?,
-        (None, Some(block), Some(index)) => leaf_of_block(block, index, args.shard_cycles, &params)?,
+        (Some(path), _, Some(index)) => leaf_of_proof(path, index, &params, args.opening_table)?,
+        (None, Some(block), Some(index)) => {
+            leaf_of_block(block, index, args.shard_cycles, &params, args.opening_table)?
+        }
         (None, None, Some(_)) => anyhow::bail!("--leaf-shard needs --proof or --block"),
         _ => serde_json::Value::Null,
     };
@@ -145,7 +151,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 /// Instructions per table of a recursion program.
 fn rows(circuit: &Circuit) -> serde_json::Value {
     let [var, alu, pack, poseidon2, bits, public] = circuit.table_rows();
-    json!({ "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public })
+    json!({
+        "var": var, "alu": alu, "pack": pack, "poseidon2_calls": poseidon2, "bits": bits, "public": public,
+        "opening": circuit.opening_rows(), "log_heights": circuit.log_heights(),
+    })
 }
 
 /// Johnson-bound bits of a proof of `circuit`'s tables at `params`, by Hearth's calculator.
@@ -163,6 +172,7 @@ type Proven = (Circuit, StarkProof, Statement);
 fn recursion_steps(
     levels: usize,
     params: &ProofParams,
+    opening_table: bool,
 ) -> anyhow::Result<(Vec<serde_json::Value>, Option<Proven>)> {
     if levels == 0 {
         return Ok((Vec::new(), None));
@@ -185,7 +195,7 @@ fn recursion_steps(
     for level in 1..=levels {
         let start = Instant::now();
         let shape = InnerShape::of(program.chips(), &proof)?;
-        let step = ProofVerifierProgram::build(program.chips(), shape)?;
+        let step = ProofVerifierProgram::build_with(program.chips(), shape, opening_table)?;
         let build_s = start.elapsed().as_secs_f64();
         let (mut report, proven, step_key) = measure_step(&step, &proof, &statement, params)?;
         report["level"] = json!(level);
@@ -338,13 +348,18 @@ fn encoded_len<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<usize>
 }
 
 /// The leaf step on shard `index` of a run proof file.
-fn leaf_of_proof(path: &PathBuf, index: usize, params: &ProofParams) -> anyhow::Result<serde_json::Value> {
+fn leaf_of_proof(
+    path: &PathBuf,
+    index: usize,
+    params: &ProofParams,
+    opening_table: bool,
+) -> anyhow::Result<serde_json::Value> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let run = RunProof::from_bytes(&bytes)?;
     let shard =
         run.shards.get(index).with_context(|| format!("the proof has {} shards", run.shards.len()))?;
     let memory = hearth_machine::run_memory(&run)?;
-    leaf_step(shard, &run.input, &memory.contexts[index], params)
+    leaf_step(shard, &run.input, &memory.contexts[index], params, opening_table)
 }
 
 /// The leaf step on shard `index` of a block's run, proven alone with the input private.
@@ -353,6 +368,7 @@ fn leaf_of_block(
     index: usize,
     shard_cycles: u64,
     params: &ProofParams,
+    opening_table: bool,
 ) -> anyhow::Result<serde_json::Value> {
     let file = hearth_ethereum::formats::load_block_file(path)
         .with_context(|| format!("cannot load {}", path.display()))?;
@@ -368,7 +384,7 @@ fn leaf_of_block(
     let start = Instant::now();
     let (shard, _) = prover.prove_task(task)?;
     eprintln!("shard {index} of {} proven in {:.1} s", plan.tasks.len(), start.elapsed().as_secs_f64());
-    let mut report = leaf_step(&shard, &input, &task.memory, params)?;
+    let mut report = leaf_step(&shard, &input, &task.memory, params, opening_table)?;
     report["shards"] = json!(plan.tasks.len());
     // The run's final list proof, which the final step verifies: its size follows the words
     // the whole run touches.
@@ -402,12 +418,13 @@ fn leaf_step(
     input: &[u8],
     context: &hearth_machine::memory_argument::MemoryContext,
     params: &ProofParams,
+    opening_table: bool,
 ) -> anyhow::Result<serde_json::Value> {
     let index = context.stamp - 1;
     let statement = shard_statement(shard, input, ProgramSource::Hash(shard.descriptor.hash()), context)?;
     let start = Instant::now();
     let shape = InnerShape::of(&statement.chips, &shard.stark)?;
-    let step = ProofVerifierProgram::build(&statement.chips, shape)?;
+    let step = ProofVerifierProgram::build_with(&statement.chips, shape, opening_table)?;
     let build_s = start.elapsed().as_secs_f64();
     let inner = Statement::of(&statement.chips, statement.commitment, statement.public_values);
     let periodic_values: usize = inner.periodic.iter().flatten().map(Vec::len).sum();

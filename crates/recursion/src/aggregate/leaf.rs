@@ -21,7 +21,7 @@ use super::AggregationError;
 use super::statement::RangeStatement;
 use super::tokens::{assert_bool, token_term};
 use crate::aggregate::keys::Key;
-use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, base_cell};
+use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Ext, Felt, PadHeights, base_cell};
 use crate::verifier::merkle::hash_cells;
 use crate::verifier::stark::{InnerShape, InputPart, two_pass_inputs};
 use crate::verifier::transcript::digest_cells;
@@ -54,7 +54,7 @@ impl LeafProgram {
         chips: &[Chip],
         tables: &[u8],
         shape: InnerShape,
-        pad: Option<[usize; 5]>,
+        pad: Option<PadHeights>,
     ) -> Result<Self, AggregationError> {
         let position = |t: usize| tables.iter().position(|&x| x as usize == t);
         let need = |t: usize| {
@@ -68,6 +68,9 @@ impl LeafProgram {
         let (cpu, registers, memory) =
             (need(index::CPU)?, need(index::REGISTERS)?, need(index::MEMORY_BOUNDARY)?);
         let mut b = CircuitBuilder::new();
+        if super::TREE_OPENING_TABLE {
+            b.use_opening_table();
+        }
         let v = verify_proof(&mut b, chips, shape)?;
         let keys_root = digest_cells(&mut b);
         let input_len = b.input();

@@ -9,7 +9,7 @@ use super::AggregationError;
 use super::keys::assert_key_allowed;
 use super::node::{Child, verify_child};
 use crate::chips::RecursionChip;
-use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError};
+use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, PadHeights};
 use crate::verifier::VerifiedProof;
 use crate::verifier::stark::{InnerShape, InputPart, two_pass_inputs};
 
@@ -29,9 +29,12 @@ impl LiftProgram {
         airs: &[RecursionChip],
         shape: &InnerShape,
         depth: usize,
-        pad: Option<[usize; 5]>,
+        pad: Option<PadHeights>,
     ) -> Result<Self, AggregationError> {
         let mut b = CircuitBuilder::new();
+        if super::TREE_OPENING_TABLE {
+            b.use_opening_table();
+        }
         let (child, statement) = verify_child(&mut b, airs, shape)?;
         // The child's program is one the statement's own allowed keys name: a lift restates
         // only proofs the tree would accept.

@@ -48,15 +48,20 @@ pub enum AggregationError {
     Statement(String),
 }
 
+/// Whether the tree's programs (leaves, lifts, nodes) check opened rows with the opening
+/// table: a few times fewer rows per opened value. The final step and the wraps do not: their
+/// proofs' width is what the final proof's size grows with.
+const TREE_OPENING_TABLE: bool = true;
+
 /// Pads a program under construction to the tree's shared heights, when given.
 fn pad(
     b: &mut crate::circuit::CircuitBuilder,
-    heights: Option<[usize; 5]>,
+    heights: Option<crate::circuit::PadHeights>,
     what: &str,
 ) -> Result<(), AggregationError> {
     match heights {
-        Some(heights) => b.pad_to(heights).map_err(|rows| {
-            AggregationError::Shape(format!("{what} of {rows:?} rows does not fit heights {heights:?}"))
+        Some(heights) => b.pad_to(heights).map_err(|needed| {
+            AggregationError::Shape(format!("{what} needs tables of 2^{needed:?} rows, not 2^{heights:?}"))
         }),
         None => Ok(()),
     }

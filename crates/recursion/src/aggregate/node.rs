@@ -11,7 +11,7 @@ use super::AggregationError;
 use super::keys::{KeyPath, assert_key_allowed};
 use super::statement::RangeStatement;
 use crate::chips::RecursionChip;
-use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Felt, table};
+use crate::circuit::{Cell, Circuit, CircuitBuilder, CircuitError, Felt, PadHeights, table};
 use crate::verifier::merkle::compress;
 use crate::verifier::stark::{InnerShape, InputPart, two_pass_inputs};
 use crate::verifier::{Statement, VerifiedProof, verify_proof};
@@ -75,9 +75,12 @@ impl NodeProgram {
         airs: &[RecursionChip],
         shape: &InnerShape,
         depth: usize,
-        pad: Option<[usize; 5]>,
+        pad: Option<PadHeights>,
     ) -> Result<Self, AggregationError> {
         let mut b = CircuitBuilder::new();
+        if super::TREE_OPENING_TABLE {
+            b.use_opening_table();
+        }
         let (left, l) = verify_child(&mut b, airs, shape)?;
         let (right, r) = verify_child(&mut b, airs, shape)?;
         assert_key_allowed(&mut b, &left.key, &l.keys_root, depth);

@@ -22,7 +22,7 @@ use super::statement::{RANGE_STATEMENT_LEN, RangeStatement, RunStatement};
 use super::tokens::{Challenges, FinalWord};
 use super::wrap::WrapProgram;
 use crate::chips::RecursionChip;
-use crate::circuit::{Circuit, CircuitProof, table, table_height};
+use crate::circuit::{Circuit, CircuitProof, PadHeights, table, table_log_heights};
 use crate::verifier::{InnerShape, Statement};
 use hearth_machine::final_list::{
     FinalListProof, final_list_chips, final_list_commitment, final_list_security, prove_final_list,
@@ -69,10 +69,6 @@ pub struct AggregationReport {
     pub wrap_seconds: Vec<f64>,
 }
 
-fn padded_heights(rows: [usize; 6]) -> [usize; 5] {
-    core::array::from_fn(|t| table_height(rows[t]).trailing_zeros() as usize)
-}
-
 fn key_of(commitment: &Commitment) -> Key {
     commitment.roots()[0]
 }
@@ -86,7 +82,7 @@ struct LeafShape {
 }
 
 impl LeafShape {
-    fn build(&self, pad: Option<[usize; 5]>) -> Result<LeafProgram, AggregationError> {
+    fn build(&self, pad: Option<PadHeights>) -> Result<LeafProgram, AggregationError> {
         LeafProgram::build(&self.chips, &self.tables, self.shape.clone(), pad)
     }
 }
@@ -162,7 +158,7 @@ pub struct AggregationSetup {
     leaf_shapes: Vec<LeafShape>,
     /// Per leaf program: the tree's heights it is padded to, or none for a leaf proven at its
     /// own heights and lifted.
-    leaf_pads: Vec<Option<[usize; 5]>>,
+    leaf_pads: Vec<Option<PadHeights>>,
     /// The leaf program last built: consecutive shards often share a shape.
     built_leaf: LastBuilt<LeafProgram>,
     leaf_of: Vec<usize>,
@@ -182,7 +178,7 @@ pub struct AggregationSetup {
     /// The leaves' keys, the node's, then the lifts'.
     keys: Vec<Commitment>,
     key_list: KeyList,
-    heights: [usize; 5],
+    heights: PadHeights,
     final_words: Vec<FinalWord>,
     final_list: FinalListProof,
     challenges: Challenges,
@@ -232,7 +228,7 @@ impl<T> LastBuilt<T> {
 const MIN_LOG_HEIGHT: usize = crate::circuit::MIN_TABLE_HEIGHT.trailing_zeros() as usize;
 
 /// Whether a program of tables `2^natural` rows tall fits tables of `2^heights`.
-fn fits(natural: [usize; 5], heights: [usize; 5]) -> bool {
+fn fits(natural: PadHeights, heights: PadHeights) -> bool {
     natural.iter().zip(&heights).all(|(n, h)| n <= h)
 }
 
@@ -257,7 +253,10 @@ impl ShapeProbe {
         for _ in 0..RANGE_STATEMENT_LEN {
             b.expose(zero);
         }
-        super::pad(&mut b, Some([MIN_LOG_HEIGHT; 5]), "the shape probe")?;
+        if super::TREE_OPENING_TABLE {
+            b.use_opening_table();
+        }
+        super::pad(&mut b, Some([MIN_LOG_HEIGHT; 7]), "the shape probe")?;
         let circuit = b.build();
         let proof = circuit.prove(params, &[])?;
         let airs = circuit.chips().to_vec();
@@ -266,11 +265,9 @@ impl ShapeProbe {
     }
 
     /// The shape of an aggregation proof whose padded tables are `2^heights` rows.
-    fn at(&self, heights: [usize; 5]) -> Result<InnerShape, AggregationError> {
+    fn at(&self, heights: PadHeights) -> Result<InnerShape, AggregationError> {
         let public = self.shape.degree_bits[table::PUBLIC];
-        let [var, alu, pack, poseidon2, bits] = heights;
-        // The Poseidon2 table (last) is as tall as the Poseidon2 call table.
-        let degree_bits = vec![var, alu, pack, poseidon2, bits, public, poseidon2];
+        let degree_bits = table_log_heights(heights, public, super::TREE_OPENING_TABLE);
         Ok(self.shape.at_heights(&self.airs, degree_bits)?)
     }
 }
@@ -365,11 +362,13 @@ impl AggregationSetup {
             leaf_of.push(index);
         }
         let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
+        let mut natural: Vec<PadHeights> = Vec::with_capacity(leaf_shapes.len());
         for leaf_shape in &leaf_shapes {
             let _span = info_span!("aggregation_leaf_program").entered();
-            leaf_rows.push(leaf_shape.build(None)?.circuit.table_rows());
+            let leaf = leaf_shape.build(None)?;
+            leaf_rows.push(leaf.circuit.table_rows());
+            natural.push(leaf.circuit.pad_heights());
         }
-        let natural: Vec<[usize; 5]> = leaf_rows.iter().map(|&rows| padded_heights(rows)).collect();
         let params = &tree_params.for_leaves(&natural).for_recursion();
 
         // The tree's shape: the heights a node verifying two proofs of that shape needs (and
@@ -378,8 +377,8 @@ impl AggregationSetup {
         let probe = ShapeProbe::new(params)?;
         let airs = probe.airs.clone();
         let n = leaf_shapes.len();
-        let mut heights = [MIN_LOG_HEIGHT; 5];
-        let mut lift_heights: HashMap<(usize, usize), [usize; 5]> = HashMap::new();
+        let mut heights = [MIN_LOG_HEIGHT; 7];
+        let mut lift_heights: HashMap<(usize, usize), PadHeights> = HashMap::new();
         let mut settled = None;
         let (lifted, depth) = loop {
             let lifted: Vec<usize> = (0..n).filter(|&i| lift_all || !fits(natural[i], heights)).collect();
@@ -389,14 +388,14 @@ impl AggregationSetup {
             }
             let _span = info_span!("aggregation_tree_shape", heights = ?heights).entered();
             let node = NodeProgram::build(&airs, &probe.at(heights)?, depth, None)?;
-            let mut needed = padded_heights(node.circuit.table_rows());
+            let mut needed = node.circuit.pad_heights();
             drop(node);
             for &i in &lifted {
                 let h = match lift_heights.get(&(i, depth)) {
                     Some(&h) => h,
                     None => {
                         let lift = LiftProgram::build(&airs, &probe.at(natural[i])?, depth, None)?;
-                        let h = padded_heights(lift.circuit.table_rows());
+                        let h = lift.circuit.pad_heights();
                         lift_heights.insert((i, depth), h);
                         h
                     }
@@ -407,7 +406,7 @@ impl AggregationSetup {
             heights = core::array::from_fn(|t| heights[t].max(needed[t]));
         };
         let tree_shape = probe.at(heights)?;
-        let mut leaf_pads: Vec<Option<[usize; 5]>> = vec![Some(heights); n];
+        let mut leaf_pads: Vec<Option<PadHeights>> = vec![Some(heights); n];
         let mut lift_of = vec![None; n];
         let mut lift_shapes = Vec::with_capacity(lifted.len());
         for (j, &i) in lifted.iter().enumerate() {
@@ -500,7 +499,7 @@ impl AggregationSetup {
     }
 
     /// `log2` of the heights every program of the tree is padded to.
-    pub fn log_heights(&self) -> [usize; 5] {
+    pub fn log_heights(&self) -> PadHeights {
         self.heights
     }
 
@@ -702,7 +701,7 @@ pub const QUARTER_RATE_MAX_LOG_HEIGHT: usize = 21;
 
 impl TreeParams {
     /// The parameters for leaf programs whose tables are `2^heights` rows.
-    pub fn for_leaves(&self, heights: &[[usize; 5]]) -> ProofParams {
+    pub fn for_leaves(&self, heights: &[PadHeights]) -> ProofParams {
         match self {
             Self::Fixed(params) => params.clone(),
             Self::ByTallestLeaf => {
@@ -1112,7 +1111,7 @@ mod tests {
     #[test]
     fn the_tree_halves_its_rate_only_for_leaves_too_tall_for_rate_a_quarter() {
         let auto = TreeParams::ByTallestLeaf;
-        let at = |tallest: usize| [[15, tallest, 12, 18, 9], [15, 17, 12, 16, 9]];
+        let at = |tallest: usize| [[15, tallest, 12, 18, 9, 16, 18], [15, 17, 12, 16, 9, 14, 17]];
         assert_eq!(auto.for_leaves(&at(QUARTER_RATE_MAX_LOG_HEIGHT)).name, "default");
         assert_eq!(auto.for_leaves(&at(QUARTER_RATE_MAX_LOG_HEIGHT + 1)).name, "half-rate-128");
         assert_eq!(auto.for_leaves(&[]).name, "default");

@@ -39,6 +39,8 @@ pub struct CircuitBuilder {
     inputs: Vec<bool>,
     constants: HashMap<Cell, Addr>,
     opening_table: bool,
+    /// Rows the Poseidon2 table is padded to at least.
+    min_poseidon2_rows: usize,
 }
 
 impl CircuitBuilder {
@@ -324,29 +326,40 @@ impl CircuitBuilder {
 
     /// Instructions so far per table: var, arithmetic, pack, Poseidon2, bits, public.
     pub fn table_rows(&self) -> [usize; 6] {
-        let mut rows = [0; 6];
+        let rows = self.all_rows();
+        core::array::from_fn(|t| rows[t])
+    }
+
+    /// [`CircuitBuilder::table_rows`] and the opening table's rows.
+    fn all_rows(&self) -> [usize; 7] {
+        let mut rows = [0; 7];
         count_rows(&self.instructions, &mut rows);
         rows
     }
 
-    /// Fills every table but the public one up to `2^log_heights[t]` rows with instructions
-    /// whose results nothing reads, so that programs of different sizes share one shape (and
-    /// one program verifies proofs of any of them). Fails when a table already has more rows.
-    pub fn pad_to(&mut self, log_heights: [usize; 5]) -> Result<(), [usize; 6]> {
+    /// Fills the tables up to the heights `log_heights` names ([`PadHeights`]) with
+    /// instructions whose results nothing reads, so that programs of different sizes share one
+    /// shape (and one program verifies proofs of any of them). The opening table's height is
+    /// ignored in a program without it. Fails, with the heights the program needs, when a table
+    /// already has more rows.
+    pub fn pad_to(&mut self, log_heights: PadHeights) -> Result<(), PadHeights> {
         let zero = self.constant(Val::ZERO);
         let zero_cell = base_cell(Val::ZERO);
-        // Bits rows add unpack rows, so the tables are filled in that order.
-        // Rows are counted as instructions are added: recounting the whole program per padding
-        // row would make padding quadratic in the program's size.
-        let mut rows = self.table_rows();
-        let mut fill = |b: &mut Self, table: usize, add: &mut dyn FnMut(&mut Self)| {
-            while rows[table] < 1 << log_heights[table] {
+        let opening_table = self.opening_table;
+        // Bits rows add unpack rows, and opening rows permutations, so the tables are filled in
+        // that order. Rows are counted as instructions are added: recounting the whole program
+        // per padding row would make padding quadratic in the program's size.
+        let mut rows = self.all_rows();
+        let mut fill = |b: &mut Self, full: &dyn Fn(&[usize; 7]) -> bool, add: &mut dyn FnMut(&mut Self)| {
+            while !full(&rows) {
                 let before = b.instructions.len();
                 add(b);
                 count_rows(&b.instructions[before..], &mut rows);
             }
         };
-        fill(self, 4, &mut |b| {
+        let reaches =
+            |table: usize, height: usize| move |rows: &[usize; 7]| rows[table] >= 1 << log_heights[height];
+        fill(self, &reaches(4, 4), &mut |b| {
             let blocks = core::array::from_fn(|_| b.alloc());
             b.instructions.push(Instr::Bits(BitsInstr {
                 input: zero.0,
@@ -354,20 +367,39 @@ impl CircuitBuilder {
                 block_mults: [0; NUM_BIT_BLOCKS],
             }));
         });
-        fill(self, 3, &mut |b| {
+        if opening_table {
+            let zero_ext = Ext(zero.0);
+            fill(self, &reaches(6, 5), &mut |b| b.idle_opening_row(zero_ext));
+        }
+        fill(self, &reaches(3, 3), &mut |b| {
             b.poseidon2([zero; POSEIDON2_WIDTH]);
         });
-        fill(self, 2, &mut |b| {
+        fill(self, &reaches(2, 2), &mut |b| {
             b.pack([zero; CELL]);
         });
-        fill(self, 1, &mut |b| {
+        fill(self, &reaches(1, 1), &mut |b| {
             b.add(zero, zero);
         });
-        fill(self, 0, &mut |b| {
+        fill(self, &reaches(0, 0), &mut |b| {
             b.var(VarKind::Const(zero_cell));
         });
-        let rows = self.table_rows();
-        if (0..5).any(|t| rows[t] > 1 << log_heights[t]) { Err(rows) } else { Ok(()) }
+        self.min_poseidon2_rows = 1 << log_heights[6];
+        let needed = pad_heights(self.all_rows(), opening_table);
+        if needed.iter().zip(&log_heights).any(|(n, h)| n > h) { Err(needed) } else { Ok(()) }
+    }
+
+    /// An opening-table row that permutes the zero state and writes nothing: padding.
+    fn idle_opening_row(&mut self, factor: Ext) {
+        self.instructions.push(Instr::Opening(Box::new(OpeningInstr {
+            first: true,
+            values: [None; SPONGE_RATE],
+            restart: [false; SPONGE_RATE],
+            sums: [None; SPONGE_RATE],
+            sum_mults: [0; SPONGE_RATE],
+            digest: None,
+            digest_mults: [0; DIGEST_ELEMS],
+            factor: factor.0,
+        })));
     }
 
     /// The extension element with coordinates `coords`.
@@ -450,13 +482,19 @@ impl CircuitBuilder {
                 }
             }
         }
-        Circuit::new(self.instructions, self.next_addr as usize, self.inputs, self.opening_table)
+        Circuit::new(
+            self.instructions,
+            self.next_addr as usize,
+            self.inputs,
+            self.opening_table,
+            self.min_poseidon2_rows,
+        )
     }
 }
 
 /// Adds each instruction's row to its table's count (var, arithmetic, pack, Poseidon2, bits,
-/// public).
-fn count_rows(instructions: &[Instr], rows: &mut [usize; 6]) {
+/// public, opening).
+fn count_rows(instructions: &[Instr], rows: &mut [usize; 7]) {
     for instr in instructions {
         let table = match instr {
             Instr::Var(_) => 0,
@@ -465,8 +503,7 @@ fn count_rows(instructions: &[Instr], rows: &mut [usize; 6]) {
             Instr::Poseidon2(_) => 3,
             Instr::Bits(_) => 4,
             Instr::Public(_) => 5,
-            // Counted apart: only some programs have the table.
-            Instr::Opening(_) => continue,
+            Instr::Opening(_) => 6,
         };
         rows[table] += 1;
     }

@@ -79,6 +79,8 @@ pub struct Circuit {
     public: Vec<PublicInstr>,
     /// The opening table's rows, `None` for a program without the table.
     opening: Option<Vec<OpeningInstr>>,
+    /// Rows the Poseidon2 table is padded to at least (programs sharing a shape).
+    min_poseidon2_rows: usize,
     chips: Vec<RecursionChip>,
 }
 
@@ -138,7 +140,13 @@ fn ext_to_cell(value: Challenge) -> Cell {
 }
 
 impl Circuit {
-    fn new(instructions: Vec<Instr>, memory_size: usize, inputs: Vec<bool>, opening_table: bool) -> Self {
+    fn new(
+        instructions: Vec<Instr>,
+        memory_size: usize,
+        inputs: Vec<bool>,
+        opening_table: bool,
+        min_poseidon2_rows: usize,
+    ) -> Self {
         let mut circuit = Self {
             instructions,
             memory_size,
@@ -150,6 +158,7 @@ impl Circuit {
             bits: Vec::new(),
             public: Vec::new(),
             opening: opening_table.then(Vec::new),
+            min_poseidon2_rows,
             chips: Vec::new(),
         };
         for instr in &circuit.instructions {
@@ -194,14 +203,31 @@ impl Circuit {
         circuit
     }
 
+    /// The heights (`log2`) the program's tables are padded to ([`PadHeights`]).
+    pub fn pad_heights(&self) -> PadHeights {
+        let [var, alu, pack, poseidon2, bits, public] = self.table_rows();
+        let mut heights = pad_heights(
+            [var, alu, pack, poseidon2, bits, public, self.opening_rows()],
+            self.opening.is_some(),
+        );
+        heights[6] = self.poseidon2_height().trailing_zeros() as usize;
+        heights
+    }
+
+    /// Whether the program has the opening table.
+    pub fn has_opening_table(&self) -> bool {
+        self.opening.is_some()
+    }
+
     /// Rows of the opening table (none without it).
     pub fn opening_rows(&self) -> usize {
         self.opening.as_ref().map_or(0, Vec::len)
     }
 
-    /// Rows of the Poseidon2 table: one per call or opening row (each asks for one permutation).
+    /// Rows of the Poseidon2 table: one per call or opening row (each asks for one permutation),
+    /// or the height the program was padded to.
     fn poseidon2_height(&self) -> usize {
-        table_height(self.poseidon2.len() + self.opening_rows())
+        table_height((self.poseidon2.len() + self.opening_rows()).max(self.min_poseidon2_rows))
     }
 
     /// The program's tables, in proof order.

@@ -221,6 +221,38 @@ impl Memory {
     }
 }
 
+/// `log2` of the heights programs that share a shape pad their tables to: var, arithmetic,
+/// pack, Poseidon2 call, bits, opening (0 in a program without the opening table) and the
+/// Poseidon2 table (which answers the calls and the opening rows).
+pub type PadHeights = [usize; 7];
+
+/// The [`PadHeights`] of a program with `rows` instructions per table (var, arithmetic, pack,
+/// Poseidon2 call, bits, public, opening).
+pub fn pad_heights(rows: [usize; 7], opening_table: bool) -> PadHeights {
+    let log = |n: usize| table_height(n).trailing_zeros() as usize;
+    [
+        log(rows[0]),
+        log(rows[1]),
+        log(rows[2]),
+        log(rows[3]),
+        log(rows[4]),
+        if opening_table { log(rows[6]) } else { 0 },
+        log(rows[3] + rows[6]),
+    ]
+}
+
+/// `log2` heights of a program's tables in proof order (var, arithmetic, pack, Poseidon2 call,
+/// bits, public, Poseidon2, and opening when it has the table), from the heights it was padded
+/// to and its public table's.
+pub fn table_log_heights(pad: PadHeights, log_public: usize, opening_table: bool) -> Vec<usize> {
+    let [var, alu, pack, calls, bits, opening, poseidon2] = pad;
+    let mut heights = vec![var, alu, pack, calls, bits, log_public, poseidon2];
+    if opening_table {
+        heights.push(opening);
+    }
+    heights
+}
+
 /// Fewest rows of a recursion table. FRI rolls each committed height into its folding before
 /// the final polynomial, so every table must be taller than the final polynomial, and each
 /// distinct height it stops at can cost a folding round (sibling values and a Merkle path per

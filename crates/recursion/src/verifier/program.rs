@@ -131,7 +131,20 @@ impl ProofVerifierProgram {
     /// Builds the verifier of proofs of `airs` shaped like `shape` (which must have
     /// preprocessed tables: their commitment is the inner statement's key).
     pub fn build<A: ProvableAir>(airs: &[A], shape: InnerShape) -> Result<Self, StarkError> {
+        Self::build_with(airs, shape, false)
+    }
+
+    /// [`ProofVerifierProgram::build`], checking the inner proof's opened rows with the opening
+    /// table when `opening_table` is set.
+    pub fn build_with<A: ProvableAir>(
+        airs: &[A],
+        shape: InnerShape,
+        opening_table: bool,
+    ) -> Result<Self, StarkError> {
         let mut b = CircuitBuilder::new();
+        if opening_table {
+            b.use_opening_table();
+        }
         let verified = verify_proof(&mut b, airs, shape)?;
         for &cell in verified.key.iter().chain(verified.public_values.iter().flatten()) {
             b.expose(cell);

@@ -6,7 +6,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::*;
 use crate::circuit::testing::{Fixture, random_ext};
-use crate::circuit::{Cell, CircuitBuilder, Instr, OpeningInstr, base_cell, table};
+use crate::circuit::{
+    Cell, CircuitBuilder, Instr, OpeningInstr, PadHeights, base_cell, table, table_log_heights,
+};
 
 /// Matrix-row widths of the test's hashes: rows ending mid-permutation, an empty row, a row
 /// over two permutations, a hash of exactly one permutation, a last permutation of one value.
@@ -143,4 +145,37 @@ fn proofs_with_the_table_verify_and_refuse_other_public_values() {
     assert_eq!(proof.proof.log_heights().len(), table::OPENING + 1);
     let other_key = opening_fixture(6, false).circuit.verifying_key(&params).unwrap();
     assert!(f.circuit.verify(&proof.proof, &proof.public_values, &other_key).is_err());
+}
+
+/// Padded to a shape (as the aggregation tree's programs are), a program with the table gets
+/// exactly the heights asked for, each table its own (the Poseidon2 table answering both the
+/// calls and the opening rows), and still proves.
+#[test]
+fn padding_reaches_the_heights_asked_for() {
+    let mut b = CircuitBuilder::new();
+    b.use_opening_table();
+    let factor = b.input_ext();
+    let rows: Vec<Vec<_>> = vec![(0..40).map(|_| b.opened_input()).collect()];
+    let (digest, _) = b.hash_opened(&rows, factor);
+    b.expose(digest[0]);
+    let heights: PadHeights = [10, 9, 11, 9, 9, 10, 11];
+    b.pad_to(heights).expect("the program fits");
+    let circuit = b.build();
+    assert_eq!(circuit.pad_heights(), heights);
+    assert_eq!(circuit.log_heights(), table_log_heights(heights, 9, true));
+    let mut inputs = vec![ext_cell(Challenge::from(Val::from_u32(3)))];
+    inputs.extend((0..40).map(|i| base_cell(Val::from_u32(i))));
+    let params = ProofParams::insecure_test();
+    let proof = circuit.prove(&params, &inputs).unwrap();
+    assert_eq!(proof.proof.log_heights(), circuit.log_heights());
+    circuit.verify(&proof.proof, &proof.public_values, &circuit.verifying_key(&params).unwrap()).unwrap();
+
+    // Heights a table already exceeds are refused with the ones it needs.
+    let mut b = CircuitBuilder::new();
+    b.use_opening_table();
+    let factor = b.input_ext();
+    let rows: Vec<Vec<_>> = vec![(0..15 * 600).map(|_| b.opened_input()).collect()];
+    b.hash_opened(&rows, factor);
+    let needed = b.pad_to([9; 7]).expect_err("600 opening rows exceed 2^9");
+    assert_eq!(needed[5], 10);
 }
