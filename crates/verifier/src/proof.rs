@@ -270,7 +270,7 @@ pub fn recursion_bits(
         return Err(VerifyError::Shape("one height per table".into()));
     }
     let airs = program_airs(num_public_values, log_heights.len());
-    let names: Vec<String> = table::NAMES[..airs.len()].iter().map(|n| (*n).to_string()).collect();
+    let names: Vec<String> = table::NAMES.iter().take(airs.len()).map(|n| (*n).to_string()).collect();
     let shapes =
         table_shapes(&names, &airs, log_heights, params).map_err(|e| VerifyError::Shape(e.to_string()))?;
     proven_bits(&security_inputs(&shapes, params)).map_err(|e| VerifyError::Shape(e.to_string()))
