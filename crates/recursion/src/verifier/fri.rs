@@ -13,7 +13,7 @@ use p3_fri::{FriParameters, FriShape, PcsShape};
 
 use super::merkle::{MatrixShape, verify_batch_opening, verify_opened_batch};
 use super::transcript::{DigestCells, digest_cells, pow_step, seed_of};
-use crate::circuit::{CircuitBuilder, CircuitChallenger, Ext, Felt, Opened};
+use crate::circuit::{Addr, CircuitBuilder, CircuitChallenger, Ext, Felt, Opened};
 
 /// Values claimed for one matrix at one point.
 #[derive(Clone, Debug)]
@@ -297,19 +297,25 @@ pub fn verify_fri(
         alpha_powers.push(power);
         power = b.ext_mul(power, alpha);
     }
+    // Per (matrix, point): its offset in its ladder. The sums at the points themselves do not
+    // depend on the query: per (height, point) their total is computed once.
     let mut offsets = BTreeMap::<usize, usize>::new();
-    let mut reductions: Vec<(usize, Ext)> = Vec::new();
+    let mut point_offsets: Vec<usize> = Vec::new();
+    let mut sums_at_points = BTreeMap::<(usize, Addr), Ext>::new();
     for claim in claims {
         for matrix in &claim.matrices {
+            let log_height = matrix.log_height + config.log_blowup;
             for point in &matrix.points {
-                let offset = offsets.entry(matrix.log_height + config.log_blowup).or_insert(0);
+                let offset = offsets.entry(log_height).or_insert(0);
                 let start = *offset;
                 *offset += point.values.len();
-                let mut sum = ext_constant(b, Val::ZERO);
+                let zero = ext_constant(b, Val::ZERO);
+                let mut sum = *sums_at_points.get(&(log_height, point.point.0)).unwrap_or(&zero);
                 for (&power, &value) in alpha_powers[start..].iter().zip(&point.values) {
                     sum = b.ext_mul_add(power, value, sum);
                 }
-                reductions.push((start, sum));
+                sums_at_points.insert((log_height, point.point.0), sum);
+                point_offsets.push(start);
             }
         }
     }
@@ -338,52 +344,81 @@ pub fn verify_fri(
             }
         }
 
-        // The DEEP reduction: sum over (matrix, point) of
-        // (sum_at_z - sum_at_x) / (z - x), per committed height.
-        let mut reduced = BTreeMap::<usize, Ext>::new();
-        let mut xs = BTreeMap::<usize, Felt>::new();
-        let mut reduction = reductions.iter();
+        // The DEEP reduction per committed height: the sum over (matrix, point) of
+        // (sum_at_z - sum_at_x) / (z - x), taken per point: (Z - X) / (z - x) with Z and X the
+        // point's totals over its matrices. The same value as summed term by term.
+        let mut sums_at_x = BTreeMap::<(usize, Addr), Ext>::new();
+        let mut point_cells = BTreeMap::<(usize, Addr), Ext>::new();
+        let mut offset_of = point_offsets.iter();
         for (c, claim) in claims.iter().enumerate() {
             for (m, matrix) in claim.matrices.iter().enumerate() {
                 let log_height = matrix.log_height + config.log_blowup;
-                let x = *xs.entry(log_height).or_insert_with(|| {
-                    let power = exp_reversed(b, log_height, &bits[log_max - log_height..]);
-                    let shift = b.constant(Val::GENERATOR);
-                    b.mul(power, shift)
-                });
                 // A matrix's points take consecutive runs of its ladder's alpha powers, so the
                 // row's sum for the next point is the previous one times alpha^width.
                 let mut previous: Option<(usize, Ext)> = None;
                 for point in &matrix.points {
-                    let &(offset, sum_at_z) = reduction.next().expect("one reduction per point");
-                    let sum_at_x = match previous {
-                        Some((previous_offset, sum)) if offset == previous_offset + matrix.width => {
-                            b.ext_mul(sum, alpha_powers[matrix.width])
-                        }
-                        _ => match &query.rows {
-                            QueryRows::Cells(rows) => {
-                                let mut sum = ext_constant(b, Val::ZERO);
-                                for (&power, &value) in alpha_powers[offset..].iter().zip(&rows[c][m]) {
-                                    sum = b.ext_mul_add(power, value, sum);
+                    let offset = *offset_of.next().expect("one offset per point");
+                    let key = (log_height, point.point.0);
+                    point_cells.insert(key, point.point);
+                    let total = sums_at_x.get(&key).copied();
+                    let sum_at_x = match (&query.rows, previous) {
+                        // alpha^(offset + w - 1) sum_j alpha^-(w-1-j) v_j = sum_j alpha^(offset + j) v_j,
+                        // added to the point's total in the same row.
+                        (QueryRows::Opened(_), _) => match row_sums[c][m] {
+                            Some(sum) => {
+                                let power = alpha_powers[offset + matrix.width - 1];
+                                match total {
+                                    Some(total) => b.ext_mul_add(sum, power, total),
+                                    None => b.ext_mul(sum, power),
                                 }
-                                sum
                             }
-                            // alpha^(offset + w - 1) sum_j alpha^-(w-1-j) v_j = sum_j alpha^(offset + j) v_j.
-                            QueryRows::Opened(_) => match row_sums[c][m] {
-                                Some(sum) => b.ext_mul(sum, alpha_powers[offset + matrix.width - 1]),
-                                None => ext_constant(b, Val::ZERO),
-                            },
+                            None => continue,
                         },
+                        (QueryRows::Cells(_), Some((previous_offset, sum)))
+                            if offset == previous_offset + matrix.width =>
+                        {
+                            let sum = b.ext_mul(sum, alpha_powers[matrix.width]);
+                            previous = Some((offset, sum));
+                            match total {
+                                Some(total) => b.ext_add(total, sum),
+                                None => sum,
+                            }
+                        }
+                        (QueryRows::Cells(rows), _) => {
+                            let mut sum = ext_constant(b, Val::ZERO);
+                            for (&power, &value) in alpha_powers[offset..].iter().zip(&rows[c][m]) {
+                                sum = b.ext_mul_add(power, value, sum);
+                            }
+                            previous = Some((offset, sum));
+                            match total {
+                                Some(total) => b.ext_add(total, sum),
+                                None => sum,
+                            }
+                        }
                     };
-                    previous = Some((offset, sum_at_x));
-                    let denominator = b.ext_sub(point.point, x);
-                    let quotient = b.inverse(denominator);
-                    let difference = b.ext_sub(sum_at_z, sum_at_x);
-                    let zero = ext_constant(b, Val::ZERO);
-                    let entry = reduced.entry(log_height).or_insert(zero);
-                    *entry = b.ext_mul_add(difference, quotient, *entry);
+                    sums_at_x.insert(key, sum_at_x);
                 }
             }
+        }
+        let mut reduced = BTreeMap::<usize, Ext>::new();
+        let mut xs = BTreeMap::<usize, Felt>::new();
+        for (&(log_height, point_addr), &sum_at_z) in &sums_at_points {
+            let x = *xs.entry(log_height).or_insert_with(|| {
+                let power = exp_reversed(b, log_height, &bits[log_max - log_height..]);
+                let shift = b.constant(Val::GENERATOR);
+                b.mul(power, shift)
+            });
+            let zero = ext_constant(b, Val::ZERO);
+            let sum_at_x = sums_at_x.get(&(log_height, point_addr)).copied().unwrap_or(zero);
+            let point = point_cells[&(log_height, point_addr)];
+            let denominator = b.ext_sub(point, x);
+            let quotient = b.inverse(denominator);
+            let difference = b.ext_sub(sum_at_z, sum_at_x);
+            let entry = match reduced.get(&log_height) {
+                Some(&entry) => b.ext_mul_add(difference, quotient, entry),
+                None => b.ext_mul(difference, quotient),
+            };
+            reduced.insert(log_height, entry);
         }
         if let Some(&at_blowup) = reduced.get(&config.log_blowup) {
             let zero = ext_constant(b, Val::ZERO);
