@@ -41,6 +41,8 @@ pub struct CircuitBuilder {
     opening_table: bool,
     /// Rows the Poseidon2 table is padded to at least.
     min_poseidon2_rows: usize,
+    /// Calls and opening rows added as padding (each permutes zero).
+    idle_permutations: usize,
 }
 
 impl CircuitBuilder {
@@ -369,10 +371,14 @@ impl CircuitBuilder {
         });
         if opening_table {
             let zero_ext = Ext(zero.0);
-            fill(self, &reaches(6, 5), &mut |b| b.idle_opening_row(zero_ext));
+            fill(self, &reaches(6, 5), &mut |b| {
+                b.idle_opening_row(zero_ext);
+                b.idle_permutations += 1;
+            });
         }
         fill(self, &reaches(3, 3), &mut |b| {
             b.poseidon2([zero; POSEIDON2_WIDTH]);
+            b.idle_permutations += 1;
         });
         fill(self, &reaches(2, 2), &mut |b| {
             b.pack([zero; CELL]);
@@ -384,7 +390,7 @@ impl CircuitBuilder {
             b.var(VarKind::Const(zero_cell));
         });
         self.min_poseidon2_rows = 1 << log_heights[6];
-        let needed = pad_heights(self.all_rows(), opening_table);
+        let needed = pad_heights(self.all_rows(), opening_table, self.idle_permutations);
         if needed.iter().zip(&log_heights).any(|(n, h)| n > h) { Err(needed) } else { Ok(()) }
     }
 
@@ -487,7 +493,7 @@ impl CircuitBuilder {
             self.next_addr as usize,
             self.inputs,
             self.opening_table,
-            self.min_poseidon2_rows,
+            [self.min_poseidon2_rows, self.idle_permutations],
         )
     }
 }

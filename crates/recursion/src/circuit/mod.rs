@@ -81,6 +81,8 @@ pub struct Circuit {
     opening: Option<Vec<OpeningInstr>>,
     /// Rows the Poseidon2 table is padded to at least (programs sharing a shape).
     min_poseidon2_rows: usize,
+    /// Calls and opening rows that are padding.
+    idle_permutations: usize,
     chips: Vec<RecursionChip>,
 }
 
@@ -145,7 +147,7 @@ impl Circuit {
         memory_size: usize,
         inputs: Vec<bool>,
         opening_table: bool,
-        min_poseidon2_rows: usize,
+        [min_poseidon2_rows, idle_permutations]: [usize; 2],
     ) -> Self {
         let mut circuit = Self {
             instructions,
@@ -159,6 +161,7 @@ impl Circuit {
             public: Vec::new(),
             opening: opening_table.then(Vec::new),
             min_poseidon2_rows,
+            idle_permutations,
             chips: Vec::new(),
         };
         for instr in &circuit.instructions {
@@ -209,6 +212,7 @@ impl Circuit {
         let mut heights = pad_heights(
             [var, alu, pack, poseidon2, bits, public, self.opening_rows()],
             self.opening.is_some(),
+            self.idle_permutations,
         );
         heights[6] = self.poseidon2_height().trailing_zeros() as usize;
         heights
@@ -227,7 +231,8 @@ impl Circuit {
     /// Rows of the Poseidon2 table: one per call or opening row (each asks for one permutation),
     /// or the height the program was padded to.
     fn poseidon2_height(&self) -> usize {
-        table_height((self.poseidon2.len() + self.opening_rows()).max(self.min_poseidon2_rows))
+        poseidon2_rows(self.poseidon2.len(), self.opening_rows(), self.idle_permutations)
+            .max(table_height(self.min_poseidon2_rows))
     }
 
     /// The program's tables, in proof order.

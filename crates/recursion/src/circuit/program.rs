@@ -227,8 +227,8 @@ impl Memory {
 pub type PadHeights = [usize; 7];
 
 /// The [`PadHeights`] of a program with `rows` instructions per table (var, arithmetic, pack,
-/// Poseidon2 call, bits, public, opening).
-pub fn pad_heights(rows: [usize; 7], opening_table: bool) -> PadHeights {
+/// Poseidon2 call, bits, public, opening), `idle` of its calls and opening rows padding.
+pub fn pad_heights(rows: [usize; 7], opening_table: bool, idle: usize) -> PadHeights {
     let log = |n: usize| table_height(n).trailing_zeros() as usize;
     [
         log(rows[0]),
@@ -237,8 +237,16 @@ pub fn pad_heights(rows: [usize; 7], opening_table: bool) -> PadHeights {
         log(rows[3]),
         log(rows[4]),
         if opening_table { log(rows[6]) } else { 0 },
-        log(rows[3] + rows[6]),
+        poseidon2_rows(rows[3], rows[6], idle).trailing_zeros() as usize,
     ]
+}
+
+/// Rows the Poseidon2 table needs for `calls` calls and `opening` opening rows, `idle` of them
+/// padding: one row per distinct permutation, and padding only ever permutes zero, so the rows
+/// that are not padding plus one bound them. Never fewer than the call table's rows.
+pub fn poseidon2_rows(calls: usize, opening: usize, idle: usize) -> usize {
+    let distinct = (calls + opening).saturating_sub(idle) + usize::from(idle > 0);
+    table_height(calls).max(table_height(distinct))
 }
 
 /// `log2` heights of a program's tables in proof order (var, arithmetic, pack, Poseidon2 call,
