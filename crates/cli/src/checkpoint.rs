@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use hearth_executor::Program;
-use hearth_machine::{RunProof, ShardProof, ShardReport, ShardStore, ShardTask};
+use hearth_machine::{ShardProof, ShardReport, ShardStore, ShardTask};
 use hearth_recursion::aggregate::{RangeProof, StepStore};
 use hearth_stark::ProofParams;
 use sha2::{Digest, Sha256};
@@ -29,10 +29,6 @@ impl WorkDir {
         let mut name = output.as_os_str().to_owned();
         name.push(".work");
         Self { path: name.into() }
-    }
-
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
     }
 
     /// The shard proofs of a run of `program` on `input`, proven with `params` in shards of
@@ -59,17 +55,28 @@ impl WorkDir {
         Ok(KeptShards { folder, kept })
     }
 
-    /// The aggregation tree's proofs of `run`, whose tree is proven with the parameters named
-    /// `tree_params`: opened (created if absent), or refused if the folder holds another run's.
-    pub(crate) fn steps(&self, run: &RunProof, tree_params: &str) -> anyhow::Result<KeptSteps> {
+    /// The aggregation tree's proofs of the run proof whose serialized form has SHA-256
+    /// `run_digest`, the tree proven with the parameters named `tree_params`: opened (created if
+    /// absent), or refused if the folder holds another run's.
+    pub(crate) fn steps(&self, run_digest: &[u8], tree_params: &str) -> anyhow::Result<KeptSteps> {
         let identity = format!(
             "{}run proof SHA-256 0x{}\ntree parameters {tree_params}\n",
             build(),
-            hex::encode(Sha256::digest(run.to_bytes())),
+            hex::encode(run_digest),
         );
         let folder = self.path.join("steps");
         let kept = open(&folder, &identity)?;
         Ok(KeptSteps { folder, kept })
+    }
+
+    /// Says what an attempt finds in `what` (`"shard proofs"`, `"tree proofs"`): proofs to
+    /// resume from, or a folder where it keeps its own.
+    pub(crate) fn announce(&self, kept: usize, what: &str) {
+        if kept > 0 {
+            eprintln!("resuming: {kept} {what} kept in {} by an earlier attempt", self.path.display());
+        } else {
+            eprintln!("each of the {what} is kept in {} until the output is written", self.path.display());
+        }
     }
 
     /// Removes the folder once what it kept is in the output.
@@ -83,13 +90,17 @@ impl WorkDir {
 }
 
 /// The build of `hearth` making the proofs: its version and the SHA-256 of its executable. Kept
-/// proofs resume with the build that made them only, as another may prove differently.
-fn build() -> String {
-    let executable = std::env::current_exe().and_then(std::fs::read).map_or_else(
-        |e| format!("unreadable ({e})"),
-        |bytes| format!("SHA-256 0x{}", hex::encode(Sha256::digest(bytes))),
-    );
-    format!("hearth {}, executable {executable}\n", env!("CARGO_PKG_VERSION"))
+/// proofs resume with the build that made them only, as another may prove differently. The
+/// executable is read once per process.
+fn build() -> &'static str {
+    static BUILD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BUILD.get_or_init(|| {
+        let executable = std::env::current_exe().and_then(std::fs::read).map_or_else(
+            |e| format!("unreadable ({e})"),
+            |bytes| format!("SHA-256 0x{}", hex::encode(Sha256::digest(bytes))),
+        );
+        format!("hearth {}, executable {executable}\n", env!("CARGO_PKG_VERSION"))
+    })
 }
 
 /// Opens `folder` for the run `identity` names: creates it, or checks that the run it holds is

@@ -10,6 +10,7 @@ use hearth_recursion::aggregate::{
 };
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
+use sha2::{Digest, Sha256};
 
 use crate::checkpoint::WorkDir;
 use crate::prove::{VerifyArgs, describe_output, load_program, read_file, take_peak_memory, write_file};
@@ -55,13 +56,17 @@ pub(crate) fn aggregate(args: AggregateRunArgs) -> anyhow::Result<ExitCode> {
         Some(elf) => crate::prove::load_program(elf)?,
         None => crate::validate::guest(None)?,
     };
-    let run = RunProof::from_bytes(&read_file(&args.run)?)
-        .with_context(|| format!("{} is not a run proof", args.run.display()))?;
+    let bytes = read_file(&args.run)?;
+    let run =
+        RunProof::from_bytes(&bytes).with_context(|| format!("{} is not a run proof", args.run.display()))?;
+    let run_digest = Sha256::digest(&bytes);
+    drop(bytes);
     let first = run.shards.first().with_context(|| format!("{} holds no shard", args.run.display()))?;
     let hash = first.descriptor.hash();
     eprintln!("{}: {} shards of program 0x{}", args.run.display(), run.shards.len(), hex::encode(hash));
     let aggregated = aggregate_and_write(
         &run,
+        &run_digest,
         &program,
         &args.layers.tree_params,
         &args.layers.last_layers(),
@@ -168,10 +173,11 @@ impl AggregationObserver for StepPrinter {
     }
 }
 
-/// Aggregates a proven run and writes the final proof to `output` and its key beside it;
-/// prints sizes, times and each layer's security.
+/// Aggregates a proven run (whose serialized form has SHA-256 `run_digest`) and writes the
+/// final proof to `output` and its key beside it; prints sizes, times and each layer's security.
 pub(crate) fn aggregate_and_write(
     run: &RunProof,
+    run_digest: &[u8],
     program: &hearth_executor::Program,
     params: &TreeParams,
     last_layers: &[LastLayer],
@@ -182,20 +188,9 @@ pub(crate) fn aggregate_and_write(
     // Each step's peak is measured from here: the shards' proving is not the setup's.
     take_peak_memory();
     let work = WorkDir::beside(output);
-    let kept = work.steps(run, params.name())?;
+    let kept = work.steps(run_digest, params.name())?;
     let printer = StepPrinter { log: Some(kept.log_file()), ..StepPrinter::default() };
-    if kept.kept > 0 {
-        eprintln!(
-            "resuming: {} tree proofs kept in {} by an earlier attempt",
-            kept.kept,
-            work.path().display()
-        );
-    } else {
-        eprintln!(
-            "each proof of the tree is kept in {} until the final proof is written",
-            work.path().display()
-        );
-    }
+    work.announce(kept.kept, "tree proofs");
     let aggregated = aggregate_run_resuming(
         run,
         ProgramSource::Elf(program),

@@ -54,6 +54,15 @@ impl ShardProgress {
             eprintln!("{text}");
         }
     }
+
+    /// Counts one more shard done, proven or kept: returns how many are done, of how many.
+    fn advance(&self, r: &ShardReport) -> (usize, usize) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self.total.load(Ordering::Relaxed);
+        self.bar.inc(r.cycles);
+        self.bar.set_message(format!("{done}/{total} shards"));
+        (done, total)
+    }
 }
 
 impl RunObserver for ShardProgress {
@@ -70,10 +79,7 @@ impl RunObserver for ShardProgress {
     }
 
     fn shard_proven(&self, r: &ShardReport) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        let total = self.total.load(Ordering::Relaxed);
-        self.bar.inc(r.cycles);
-        self.bar.set_message(format!("{done}/{total} shards"));
+        let (done, total) = self.advance(r);
         self.line(format!(
             "shard {:>3} proven ({done}/{total}): {} cycles, replay {:.2} s, traces {:.2} s, prove {:.2} s",
             r.index, r.cycles, r.replay_s, r.trace_s, r.prove_s
@@ -82,10 +88,7 @@ impl RunObserver for ShardProgress {
 
     fn shard_resumed(&self, r: &ShardReport) {
         self.resumed.fetch_add(1, Ordering::Relaxed);
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        let total = self.total.load(Ordering::Relaxed);
-        self.bar.inc(r.cycles);
-        self.bar.set_message(format!("{done}/{total} shards"));
+        let (done, total) = self.advance(r);
         self.line(format!(
             "shard {:>3} kept ({done}/{total}) from an earlier attempt (proven then in {:.2} s)",
             r.index, r.prove_s

@@ -143,7 +143,10 @@ pub(crate) fn write_proof(
     // The shard proofs are kept on disk until the final proof is written: aggregation is long
     // and memory-hungry, and stopping it must not cost the shards' proving.
     let saved = crate::final_proof::run_path(output);
-    write_file(&saved, &run.to_bytes())?;
+    let bytes = run.to_bytes();
+    write_file(&saved, &bytes)?;
+    let run_digest = Sha256::digest(&bytes);
+    drop(bytes);
     eprintln!(
         "shard proofs saved to {} (should aggregation stop, the same command resumes it, as does \
          `hearth aggregate {} -o {}{}`)",
@@ -152,7 +155,8 @@ pub(crate) fn write_proof(
         output.display(),
         resume_flags(tree_params, last_layers)
     );
-    let aggregated = crate::final_proof::aggregate_and_write(run, program, tree_params, last_layers, output)?;
+    let aggregated =
+        crate::final_proof::aggregate_and_write(run, &run_digest, program, tree_params, last_layers, output)?;
     std::fs::remove_file(&saved).with_context(|| format!("cannot remove {}", saved.display()))?;
     Ok((aggregated.bytes.clone(), Some(aggregated)))
 }
@@ -383,15 +387,7 @@ pub(crate) fn prove_with_progress(
     }
     let work = WorkDir::beside(output);
     let kept = work.shards(program, input, params, options.shard_cycles, for_aggregation)?;
-    if kept.kept > 0 {
-        eprintln!(
-            "resuming: {} shard proofs kept in {} by an earlier attempt",
-            kept.kept,
-            work.path().display()
-        );
-    } else {
-        eprintln!("each shard proof is kept in {} until the proof is written", work.path().display());
-    }
+    work.announce(kept.kept, "shard proofs");
     let progress = crate::progress::ShardProgress::new(options);
     let result = prover.prove_resuming(options, &progress, &kept);
     progress.finish();
