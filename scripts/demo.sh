@@ -48,5 +48,7 @@ else
     $hearth prove-block "$block" --elf "$elf" -o "$proof" --report "$report" "$@"
     echo "== verifying the final proof against the validation guest (key: $proof.key)"
     $hearth verify "$proof" --key "$proof.key"
+    echo "== checking the key: rebuilt from the recipe it carries, with no proof"
+    $hearth check-key "$proof.key"
 fi
 echo "report: $report"

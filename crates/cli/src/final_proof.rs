@@ -257,6 +257,75 @@ pub(crate) fn report_json(aggregated: &Aggregated) -> serde_json::Value {
     })
 }
 
+#[derive(clap::Args)]
+pub(crate) struct CheckKeyArgs {
+    /// The aggregation key file (PROOF.key, written beside a final proof).
+    key: std::path::PathBuf,
+}
+
+/// `hearth check-key`: rebuilds a key from its recipe and says whether it matches.
+pub(crate) fn check_key_command(args: CheckKeyArgs) -> anyhow::Result<ExitCode> {
+    let key = AggregationKey::from_bytes(&read_file(&args.key)?)
+        .with_context(|| format!("{} is not an aggregation key", args.key.display()))?;
+    match rebuild_and_compare(&key) {
+        Ok(seconds) => {
+            println!("KEY MATCHES ITS RECIPE (rebuilt in {seconds:.0} s)");
+            print_recipe(&key);
+            for layer in &key.layers {
+                println!("security      {:>3} bits, Johnson bound; layer {}", layer.bits, layer.layer);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(why) => {
+            eprintln!("REJECTED: {why}");
+            Ok(ExitCode::from(status::REJECTED))
+        }
+    }
+}
+
+/// Rebuilds `key` from its recipe, showing progress on stderr, and compares; the seconds it
+/// took, or why the key is not its recipe's.
+fn rebuild_and_compare(key: &AggregationKey) -> Result<f64, String> {
+    let r = &key.recipe;
+    eprintln!(
+        "rebuilding the aggregation key from its recipe: {} leaf programs, tree at {}, {} layers \
+         above the tree (about as long as an aggregation's setup: minutes for a block)",
+        r.leaf_shapes.len(),
+        r.tree_params.name,
+        r.last_layers.len()
+    );
+    let spinner = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    spinner.set_message("building the programs and their keys");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(250));
+    let started = Instant::now();
+    let checked = hearth_recursion::aggregate::check_key(key);
+    spinner.finish_and_clear();
+    checked.map(|()| started.elapsed().as_secs_f64()).map_err(|e| e.to_string())
+}
+
+/// What a key's recipe names, one line each.
+fn print_recipe(key: &AggregationKey) {
+    let r = &key.recipe;
+    println!(
+        "leaf programs {}{}",
+        r.leaf_shapes.len(),
+        if r.lift_every_leaf { " (every leaf lifted)" } else { "" }
+    );
+    println!("shard params  {}", key.shard_params.name);
+    println!("tree params   {}", r.tree_params.name);
+    println!("final list    2^{:?} rows", r.final_list_log_heights);
+    println!(
+        "final params  {} (blowup {}, {} queries)",
+        key.final_params.name,
+        1u32 << key.final_params.log_blowup,
+        key.final_params.num_queries
+    );
+}
+
 /// Verifies a final proof file (`bytes`) as `hearth verify` was asked to.
 pub(crate) fn verify(args: &VerifyArgs, bytes: &[u8]) -> anyhow::Result<ExitCode> {
     let rejected = |why: String| {
@@ -273,6 +342,12 @@ pub(crate) fn verify(args: &VerifyArgs, bytes: &[u8]) -> anyhow::Result<ExitCode
     };
     let key = AggregationKey::from_bytes(&read_file(key_file)?)
         .with_context(|| format!("{} is not an aggregation key", key_file.display()))?;
+    if args.rebuild_key {
+        match rebuild_and_compare(&key) {
+            Ok(seconds) => eprintln!("the key matches its recipe (rebuilt in {seconds:.0} s)"),
+            Err(why) => return rejected(format!("the key: {why}")),
+        }
+    }
     let program_hash = match (&args.elf, &args.program_hash) {
         (Some(elf), _) => program_hash_of(&load_program(elf)?, &key.shard_params)?,
         (None, Some(hash)) => crate::prove::parse_program_hash(hash)?,

@@ -113,6 +113,18 @@ enum Command {
     #[command(after_help = AFTER_HELP)]
     Verify(prove::VerifyArgs),
 
+    /// Rebuild an aggregation key from the recipe it carries and compare, without any proof.
+    ///
+    /// A key (PROOF.key) names the recursion programs whose proofs a verifier accepts. Its
+    /// recipe lists what they are built from: the shard shapes (one leaf program each), the
+    /// tree's parameters, the final list's size and the layers above the tree. This command
+    /// builds every program and its key from the recipe, recomputes each layer's security with
+    /// the calculator and requires the key to be exactly that, so a key from an untrusted
+    /// source can be trusted once it passes. Takes about as long as an aggregation's setup:
+    /// minutes for a block. Exit status 5 when refused.
+    #[command(after_help = AFTER_HELP)]
+    CheckKey(final_proof::CheckKeyArgs),
+
     /// Show what a proof file holds without verifying it: for a run proof, its shards' shapes
     /// (the tables each holds and their heights: one leaf program per distinct shape when it
     /// is aggregated); for a final proof, its size, program and layers.
@@ -193,6 +205,7 @@ fn main() -> ExitCode {
         Command::ProveBlock(args) => block::prove_block(args),
         Command::Aggregate(args) => final_proof::aggregate(args),
         Command::Verify(args) => prove::verify(args),
+        Command::CheckKey(args) => final_proof::check_key_command(args),
         Command::Inspect(args) => inspect::inspect(args),
         Command::Security(args) => prove::security(args),
     };

@@ -290,9 +290,15 @@ pub(crate) struct VerifyArgs {
     pub(crate) write_output: Option<PathBuf>,
     /// The aggregation key a final proof (from `hearth prove --aggregate`) is checked against:
     /// it names the recursion programs whose proofs the verifier accepts, so it must come from
-    /// a source you trust, not from whoever sent the proof.
+    /// a source you trust, not from whoever sent the proof, unless --rebuild-key checks it.
     #[arg(long, value_name = "FILE")]
     pub(crate) key: Option<PathBuf>,
+    /// Rebuild the key from the recipe it carries and require it to match before verifying
+    /// (as `hearth check-key` does): a key from anyone is then as good as one you built. Takes
+    /// about as long as an aggregation's setup (minutes for a block); the proof's own check
+    /// stays milliseconds.
+    #[arg(long, requires = "key")]
+    pub(crate) rebuild_key: bool,
     /// Accept proofs made with a parameter set below 128 bits (`fast-100`), or final proofs
     /// whose weakest layer has at least 100 provable bits; test-only sets are never accepted.
     #[arg(long)]

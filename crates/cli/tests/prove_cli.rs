@@ -294,6 +294,39 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
     let by_hash = verify(&["--program-hash", &hash, "--key", key_arg]);
     assert!(by_hash.status.success(), "{}", String::from_utf8_lossy(&by_hash.stderr));
 
+    // The key is rebuilt from its recipe and matches. A prover who sends both the key and the
+    // proof can make them agree on a security record the parameters do not give: the proof
+    // checks against that key, and only rebuilding the key (`verify --rebuild-key`) refuses it.
+    let checked = hearth().arg("check-key").arg(&key).output().unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    let text = String::from_utf8_lossy(&checked.stdout);
+    assert!(text.contains("KEY MATCHES ITS RECIPE") && text.contains("leaf programs"), "{text}");
+    let mut forged = hearth_verifier::AggregationKey::from_bytes(&std::fs::read(&key).unwrap()).unwrap();
+    forged.layers[0].bits += 1;
+    let forged_key = dir.path().join("forged.key");
+    std::fs::write(&forged_key, forged.to_bytes().unwrap()).unwrap();
+    let forged_arg = forged_key.to_str().unwrap();
+    let mut forged_proof = hearth_verifier::FinalProof::from_bytes(&std::fs::read(&proof).unwrap()).unwrap();
+    forged_proof.security[0].bits += 1;
+    let forged_proof_path = dir.path().join("forged.bin");
+    std::fs::write(&forged_proof_path, forged_proof.to_bytes().unwrap()).unwrap();
+    let verify_forged = |extra: &[&str]| {
+        let mut command = hearth();
+        command
+            .arg("verify")
+            .arg(&forged_proof_path)
+            .args(["--elf", elf_arg, "--key", forged_arg])
+            .args(extra);
+        command.output().unwrap()
+    };
+    let trusted = verify_forged(&[]);
+    assert!(trusted.status.success(), "{}", String::from_utf8_lossy(&trusted.stderr));
+    let refused = verify_forged(&["--rebuild-key"]);
+    assert_eq!(refused.status.code(), Some(5), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("recipe"));
+    let not_a_key = hearth().arg("check-key").arg(&proof).output().unwrap();
+    assert_eq!(not_a_key.status.code(), Some(4), "{}", String::from_utf8_lossy(&not_a_key.stderr));
+
     // Without a key it is an error (exit 4); another exit code, output, program or a corrupted
     // file are rejections (exit 5).
     assert_eq!(verify(&["--elf", elf_arg]).status.code(), Some(4));

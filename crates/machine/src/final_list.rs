@@ -76,9 +76,14 @@ pub fn verify_final_list(proof: &FinalListProof) -> Result<(), StarkError> {
 /// Provable bits of a final list proof (Johnson bound), by the calculator on its tables'
 /// shapes and parameters.
 pub fn final_list_security(proof: &FinalListProof) -> Result<u32, StarkError> {
+    final_list_bits(&proof.stark.params, &proof.stark.log_heights())
+}
+
+/// Provable bits (Johnson bound) of a final list proof made with `params` whose tables are
+/// `2^log_heights` rows tall.
+pub fn final_list_bits(params: &ProofParams, log_heights: &[usize]) -> Result<u32, StarkError> {
     let names = ["byte".to_string(), "final_list".to_string()];
-    let params = &proof.stark.params;
-    let shapes = hearth_stark::table_shapes(&names, &final_list_chips(), &proof.stark.log_heights(), params)?;
+    let shapes = hearth_stark::table_shapes(&names, &final_list_chips(), log_heights, params)?;
     hearth_stark::security::proven_bits(&hearth_stark::security_inputs(&shapes, params))
         .map_err(|e| StarkError::Shape(format!("security: {e}")))
 }

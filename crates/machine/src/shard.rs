@@ -789,6 +789,51 @@ pub fn machine_shapes(
     Ok(hearth_stark::table_shapes(&names, &chips, &heights, params)?)
 }
 
+/// The tables of shard proofs holding `tables` (machine indices, ascending) at `2^log_heights`
+/// rows, with placeholder data: what a program verifying such proofs is built from. The
+/// shard's data (registers and streams) are that program's inputs, so only their sizes count:
+/// the stream table's periodic columns are as long as the table.
+pub fn chips_for_shape(tables: &[u8], log_heights: &[usize]) -> Result<Vec<Chip>, VerifyError> {
+    if tables.len() != log_heights.len() {
+        return Err(VerifyError::Malformed("one height per table expected".into()));
+    }
+    if !tables.windows(2).all(|w| w[0] < w[1])
+        || tables.iter().any(|&t| t as usize >= chips::CHIP_NAMES.len())
+    {
+        return Err(VerifyError::Malformed("tables out of order or unknown".into()));
+    }
+    if log_heights.iter().any(|&h| h > 24) {
+        return Err(VerifyError::Malformed("a table taller than 2^24 rows".into()));
+    }
+    // The tables and fixed heights the native verifier requires of every shard proof.
+    if let Some(t) =
+        (0..chips::CHIP_NAMES.len()).find(|&t| !OPTIONAL_TABLES.contains(&t) && !tables.contains(&(t as u8)))
+    {
+        return Err(VerifyError::Malformed(format!("no {} table", chips::CHIP_NAMES[t])));
+    }
+    let height = |t: usize| tables.iter().position(|&x| x as usize == t).map(|p| log_heights[p]);
+    let register_height = chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
+    if height(index::BYTE) != Some(16) || height(index::REGISTERS) != Some(register_height) {
+        return Err(VerifyError::Malformed("byte or register table missing or of the wrong height".into()));
+    }
+    let stream_rows =
+        tables.iter().position(|&t| t as usize == index::STREAM).map(|p| 1usize << log_heights[p]);
+    let streams = stream_rows.map(|rows| Streams {
+        input: Arc::from(Vec::new()),
+        input_read: 0..0,
+        output: Arc::from(vec![0u8; rows]),
+        output_start: 0,
+        private_input: true,
+    });
+    if let (Some(streams), Some(rows)) = (&streams, stream_rows)
+        && streams.height() != rows
+    {
+        return Err(VerifyError::Malformed("a stream table shorter than the smallest".into()));
+    }
+    let used: Vec<usize> = tables.iter().map(|&t| t as usize).collect();
+    Ok(select(machine_chips(None, None, None, streams), &used))
+}
+
 /// The work a verifier does for one shard proof (see [`hearth_stark::VerifierWork`]): what a
 /// recursive verifier of this machine's proofs must reproduce.
 pub fn shard_verifier_work(proof: &ShardProof) -> Result<hearth_stark::VerifierWork, VerifyError> {
@@ -880,5 +925,58 @@ fn trace_single_shard(program: &Program, input: &[u8]) -> Result<ShardRecord, Pr
     match shards.pop() {
         Some(record) if shards.is_empty() => Ok(record),
         _ => Err(ProveError::TooLong),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shard shape with every required table, at plausible heights.
+    fn required_shape() -> (Vec<u8>, Vec<usize>) {
+        let tables: Vec<u8> =
+            (0..chips::CHIP_NAMES.len()).filter(|t| !OPTIONAL_TABLES.contains(t)).map(|t| t as u8).collect();
+        let heights = tables
+            .iter()
+            .map(|&t| match t as usize {
+                index::BYTE => 16,
+                index::REGISTERS => chips::registers::NUM_REGISTERS.trailing_zeros() as usize,
+                _ => 10,
+            })
+            .collect();
+        (tables, heights)
+    }
+
+    #[test]
+    fn shapes_the_native_verifier_refuses_give_no_tables() {
+        let (tables, heights) = required_shape();
+        let chips = chips_for_shape(&tables, &heights).expect("a well-formed shape");
+        assert_eq!(chips.len(), tables.len());
+        let stream = tables.iter().position(|&t| t as usize == index::STREAM).expect("a stream table");
+        let periodic = p3_air::BaseAir::<Val>::periodic_columns(&chips[stream]);
+        assert!(periodic.iter().all(|c| c.len() == 1 << heights[stream]), "stream data as tall as the table");
+
+        let refused = |tables: &[u8], heights: &[usize]| chips_for_shape(tables, heights).is_err();
+        let cpu = tables.iter().position(|&t| t as usize == index::CPU).expect("cpu");
+        let (mut fewer, mut fewer_heights) = (tables.clone(), heights.clone());
+        fewer.remove(cpu);
+        fewer_heights.remove(cpu);
+        assert!(refused(&fewer, &fewer_heights), "a required table left out");
+        let byte = tables.iter().position(|&t| t as usize == index::BYTE).expect("byte");
+        let mut short_byte = heights.clone();
+        short_byte[byte] = 15;
+        assert!(refused(&tables, &short_byte), "a byte table of another height");
+        let mut tall = heights.clone();
+        tall[cpu] = 25;
+        assert!(refused(&tables, &tall), "a table past 2^24 rows");
+        let mut swapped = tables.clone();
+        swapped.swap(0, 1);
+        assert!(refused(&swapped, &heights), "tables out of order");
+        assert!(refused(&tables, &heights[1..]), "a height missing");
+        let mut unknown = tables.clone();
+        unknown.push(chips::CHIP_NAMES.len() as u8);
+        let mut one_more = heights.clone();
+        one_more.push(10);
+        assert!(refused(&unknown, &one_more), "an unknown table");
     }
 }

@@ -5,7 +5,8 @@
 
 use hearth_executor::Program;
 use hearth_machine::ProgramSource;
-use hearth_recursion::aggregate::{LastLayer, aggregate_run, check_run_statement};
+use hearth_recursion::aggregate::{LastLayer, aggregate_run, check_key, check_run_statement};
+use hearth_recursion::verifier::InnerShape;
 use hearth_stark::ProofParams;
 use hearth_verifier::{AggregationKey, FinalProof, VerifyError, verify_final};
 
@@ -41,6 +42,19 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     assert!(run.shards.len() >= 4, "{} shards", run.shards.len());
     let output = run.output();
     assert_eq!(output, 60u64.to_le_bytes());
+
+    // A leaf program's view of a shard proof, derived from its tables and heights alone, is
+    // the one read from the proof: what rebuilding a key from its recipe relies on.
+    let memory = hearth_machine::run_memory(&run).expect("memory");
+    for (shard, context) in run.shards.iter().zip(&memory.contexts) {
+        let statement = hearth_machine::shard_statement(shard, &input, ProgramSource::Elf(&program), context)
+            .expect("statement");
+        let from_proof = InnerShape::of(&statement.chips, &shard.stark).expect("shape");
+        let heights = shard.stark.log_heights();
+        let chips = hearth_machine::chips_for_shape(&shard.tables, &heights).expect("chips");
+        let derived = InnerShape::for_heights(&params, &chips, heights).expect("shape");
+        assert_eq!(format!("{derived:?}"), format!("{from_proof:?}"));
+    }
 
     // The final step at the tree's parameters, then one wrap around it.
     let wrapped = [LastLayer::Given(params.clone()), LastLayer::Given(params.clone())];
@@ -131,6 +145,28 @@ fn a_multi_shard_run_aggregates_into_one_final_proof() {
     assert!(matches!(refused(&read(), &other_key, &hash), VerifyError::Statement(_)), "other allowed keys");
     assert!(matches!(FinalProof::from_bytes(&key_bytes), Err(VerifyError::NotAFinalProof)));
     assert!(matches!(AggregationKey::from_bytes(&bytes), Err(VerifyError::NotAKey)));
+    let mut old_version = key_bytes.clone();
+    old_version[8] = 2;
+    assert!(matches!(AggregationKey::from_bytes(&old_version), Err(VerifyError::Version { got: 2, .. })));
+
+    // The key is the one its recipe gives, rebuilt with no proof; a key whose programs, final
+    // parameters or security record differ from its recipe's is refused.
+    let started = std::time::Instant::now();
+    check_key(&key).expect("the key is its recipe's");
+    eprintln!("key rebuilt from its recipe in {:?}", started.elapsed());
+    let mut recipe = key.recipe.clone();
+    recipe.leaf_shapes.swap(0, 1);
+    assert_ne!(recipe, key.recipe, "at least two leaf shapes");
+    let refused_key = |edit: &dyn Fn(&mut AggregationKey)| {
+        let mut other = AggregationKey::from_bytes(&key_bytes).expect("key file");
+        edit(&mut other);
+        check_key(&other).expect_err("a key its recipe does not give")
+    };
+    refused_key(&|k| k.recipe = recipe.clone());
+    refused_key(&|k| k.layers[0].bits += 1);
+    refused_key(&|k| {
+        k.recipe.last_layers.pop();
+    });
 
     // Corrupted files: every flipped bit is refused, or leaves a file that means the same
     // proof; none makes the verifier panic.
@@ -389,6 +425,8 @@ fn lifted_leaves_aggregate_and_a_lift_refuses_tampered_leaves() {
     let hash = run.shards[0].descriptor.hash();
     let aggregated = aggregate_with_setup(&run, setup, &[], &()).expect("aggregates");
     assert_eq!(aggregated.report.lifted_leaf_programs, aggregated.report.leaf_programs);
+    assert!(aggregated.key.recipe.lift_every_leaf);
+    check_key(&aggregated.key).expect("a key with lifted leaves is its recipe's");
     let verified = aggregated.verify(&hash).expect("the final proof verifies");
     assert_eq!(verified.shards, run.shards.len() as u64);
     assert_eq!(verified.exit_code, 40);

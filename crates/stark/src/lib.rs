@@ -14,7 +14,8 @@ pub use cost::{VerifierWork, verifier_work};
 pub use params::ProofParams;
 pub use prover::{
     Commitment, CpuBackend, ProvableAir, Proven, ProverBackend, StarkError, StarkProof, TableShape,
-    preprocessed_commitment, security_inputs, table_lookups, table_shapes, transcript_shape, verify,
+    preprocessed_commitment, quotient_chunks, security_inputs, table_lookups, table_shapes, transcript_shape,
+    verify,
 };
 
 /// The KoalaBear prime `2^31 - 2^24 + 1`.

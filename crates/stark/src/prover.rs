@@ -5,7 +5,9 @@ use p3_air::symbolic::AirLayout;
 use p3_air::{Air, AirBuilder, BaseAir};
 use p3_batch_stark::common::{GlobalPreprocessed, PreprocessedInstanceMeta};
 use p3_batch_stark::folder::{ProverConstraintFolderWithLookups, VerifierConstraintFolderWithLookups};
-use p3_batch_stark::symbolic::{get_max_constraint_degree, get_symbolic_constraints};
+use p3_batch_stark::symbolic::{
+    get_log_num_quotient_chunks_for_domain, get_max_constraint_degree, get_symbolic_constraints,
+};
 use p3_batch_stark::{BatchProof, CommonData, ProverData, StarkInstance};
 use p3_lookup::{InteractionSymbolicBuilder, LogUpGadget};
 use p3_matrix::Matrix;
@@ -409,6 +411,47 @@ pub fn table_lookups<A: ProvableAir>(
     log_heights: &[usize],
 ) -> Result<Vec<Vec<p3_lookup::Lookup<Val>>>, StarkError> {
     Ok(uncommitted_common(params, airs, log_heights)?.lookups.iter().map(|l| l.to_vec()).collect())
+}
+
+/// Each table's quotient chunks at the given heights, derived from the constraints as prover
+/// and verifier derive them: what a recursive verifier of such proofs must expect, known
+/// without a proof.
+pub fn quotient_chunks<A: ProvableAir>(
+    params: &ProofParams,
+    airs: &[A],
+    log_heights: &[usize],
+) -> Result<Vec<usize>, StarkError> {
+    let common = uncommitted_common(params, airs, log_heights)?;
+    let config = make_config(params);
+    let pcs = p3_uni_stark::StarkGenericConfig::pcs(&config);
+    let gadget = LogUpGadget::new();
+    let zk = p3_uni_stark::StarkGenericConfig::is_zk(&config);
+    Ok(airs
+        .iter()
+        .enumerate()
+        .map(|(i, air)| {
+            let layout = AirLayout {
+                preprocessed_width: BaseAir::<Val>::preprocessed_width(air),
+                main_width: BaseAir::<Val>::width(air),
+                num_public_values: BaseAir::<Val>::num_public_values(air),
+                num_periodic_columns: BaseAir::<Val>::num_periodic_columns(air),
+                ..Default::default()
+            };
+            let domain = p3_commit::Pcs::<
+                Challenge,
+                <HearthConfig as p3_uni_stark::StarkGenericConfig>::Challenger,
+            >::natural_domain_for_degree(pcs, 1 << log_heights[i]);
+            let log_chunks = get_log_num_quotient_chunks_for_domain::<Val, Challenge, A, _>(
+                air,
+                layout,
+                domain,
+                &common.lookups[i],
+                zk,
+                &gadget,
+            );
+            1 << (log_chunks + zk)
+        })
+        .collect())
 }
 
 /// Shape of one table, for the security calculator.

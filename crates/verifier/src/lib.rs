@@ -29,7 +29,8 @@ pub mod statement;
 pub use chips::RecursionChip;
 pub use descriptor::{ProgramDescriptor, ProgramId};
 pub use proof::{
-    AggregationKey, FinalProof, Key, LayerSecurity, Verified, VerifyError, statement_digest, verify_final,
+    AggregationKey, FinalProof, Key, KeyRecipe, LastLayer, LayerSecurity, ShardShape, Verified, VerifyError,
+    statement_digest, verify_final,
 };
 pub use statement::{RUN_STATEMENT_LEN, RunStatement};
 

@@ -54,6 +54,50 @@ pub struct AggregationKey {
     pub digested_statement: bool,
     /// Security of the layers below the outermost one (their parameters are fixed by the keys).
     pub layers: Vec<LayerSecurity>,
+    /// What the key's programs are built from: with it anyone rebuilds the key and compares
+    /// (`hearth key --check`) rather than trust whoever made it.
+    pub recipe: KeyRecipe,
+}
+
+/// Everything an aggregation key's programs are built from. The programs follow from it
+/// deterministically and each verifies only proofs of the shape it names, so a key rebuilt
+/// from a recipe is sound whoever wrote the recipe: the verifier checks the parameters and
+/// the security the rebuild computes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRecipe {
+    /// Per leaf program, in the order of the allowed keys: the shapes of the shard proofs it
+    /// verifies.
+    pub leaf_shapes: Vec<ShardShape>,
+    /// Whether every leaf is proven at its own heights and lifted, whether or not it fits the
+    /// tree's shape (tests cover lifting so on small runs).
+    pub lift_every_leaf: bool,
+    /// The parameters of the tree's proofs (leaves, lifts and nodes).
+    pub tree_params: ProofParams,
+    /// `log2` of the final list proof's table heights.
+    pub final_list_log_heights: Vec<usize>,
+    /// The layers above the tree: the final step's, then each wrap's, innermost first; none
+    /// proves the final step at the tree's parameters.
+    pub last_layers: Vec<LastLayer>,
+}
+
+/// The shape of a shard proof as a leaf program sees it: the tables it holds (machine table
+/// indices, ascending) and their heights.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ShardShape {
+    /// Machine table indices.
+    pub tables: Vec<u8>,
+    /// `log2` of each table's height.
+    pub log_heights: Vec<usize>,
+}
+
+/// How one of the layers above the tree (the final step, a wrap) is proven.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LastLayer {
+    /// With parameters tuned for size at blowup `2^log_blowup`: query grinding, the longest
+    /// final polynomial the shortest table allows and the fewest queries reaching 128 bits.
+    SizeTuned(u8),
+    /// With the given parameters (their lookups packed for recursion tables).
+    Given(ProofParams),
 }
 
 /// The digest a wrapped final proof exposes for the run's statement: the sponge hash of its
@@ -70,7 +114,7 @@ impl AggregationKey {
     pub fn to_bytes(&self) -> Result<Vec<u8>, VerifyError> {
         let mut bytes = AGGREGATION_KEY_MAGIC.to_vec();
         bytes.extend(
-            postcard::to_allocvec(&(FINAL_PROOF_VERSION, self))
+            postcard::to_allocvec(&(AGGREGATION_KEY_VERSION, self))
                 .map_err(|e| VerifyError::Encoding(e.to_string()))?,
         );
         Ok(bytes)
@@ -79,14 +123,18 @@ impl AggregationKey {
     /// Reads an aggregation key file; refuses other files and other versions.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
         let body = bytes.strip_prefix(AGGREGATION_KEY_MAGIC).ok_or(VerifyError::NotAKey)?;
-        let (version, key): (u32, Self) =
-            postcard::from_bytes(body).map_err(|e| VerifyError::Encoding(e.to_string()))?;
-        if version != FINAL_PROOF_VERSION {
-            return Err(VerifyError::Version { expected: FINAL_PROOF_VERSION, got: version });
+        // The version first: a key of another version is named as such, not as garbage.
+        let (version, rest): (u32, &[u8]) =
+            postcard::take_from_bytes(body).map_err(|e| VerifyError::Encoding(e.to_string()))?;
+        if version != AGGREGATION_KEY_VERSION {
+            return Err(VerifyError::Version { expected: AGGREGATION_KEY_VERSION, got: version });
         }
-        Ok(key)
+        postcard::from_bytes(rest).map_err(|e| VerifyError::Encoding(e.to_string()))
     }
 }
+
+/// Version of the aggregation key's encoding (3: the key carries its recipe).
+pub const AGGREGATION_KEY_VERSION: u32 = 3;
 
 /// Bytes that open a final proof file.
 pub const FINAL_PROOF_MAGIC: &[u8; 8] = b"HEARTHFP";

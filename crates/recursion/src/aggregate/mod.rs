@@ -19,7 +19,7 @@ pub use run::{
     AggregationObserver, AggregationReport, AggregationSetup, AggregationTask, FINAL_QUERY_POW_BITS,
     LastLayer, QUARTER_RATE_MAX_LOG_HEIGHT, RangeProof, RunAggregation, StepStore, TreeParams, aggregate_run,
     aggregate_run_observed, aggregate_run_resuming, aggregate_with_setup, aggregate_with_setup_resuming,
-    check_run_statement, size_tuned, size_tuned_with,
+    check_key, check_run_statement, layer_params, rebuild_key, size_tuned, size_tuned_with,
 };
 pub use statement::{RangeStatement, RunStatement};
 pub use wrap::WrapProgram;

@@ -27,8 +27,11 @@ use crate::verifier::{InnerShape, Statement};
 use hearth_machine::final_list::{
     FinalListProof, final_list_chips, final_list_commitment, final_list_security, prove_final_list,
 };
-use hearth_verifier::proof::recursion_proof_bits;
-use hearth_verifier::{AggregationKey, FinalProof, LayerSecurity, Verified, VerifyError, verify_final};
+pub use hearth_verifier::LastLayer;
+use hearth_verifier::proof::{recursion_bits, recursion_proof_bits};
+use hearth_verifier::{
+    AggregationKey, FinalProof, KeyRecipe, LayerSecurity, ShardShape, Verified, VerifyError, verify_final,
+};
 
 /// A run's final proof with what checking it takes.
 pub struct RunAggregation {
@@ -184,6 +187,8 @@ pub struct AggregationSetup {
     challenges: Challenges,
     image: core::ops::Range<u32>,
     input_len: u32,
+    /// Whether every leaf is lifted, whether or not it fits the tree.
+    lift_every_leaf: bool,
     /// Seconds building it.
     setup_seconds: f64,
 }
@@ -269,6 +274,120 @@ impl ShapeProbe {
         let public = self.shape.degree_bits[table::PUBLIC];
         let degree_bits = table_log_heights(heights, public, super::TREE_OPENING_TABLE);
         Ok(self.shape.at_heights(&self.airs, degree_bits)?)
+    }
+}
+
+/// The tree's programs and their keys: everything of a setup that follows from the shard
+/// shapes, the final list's shape and the parameters alone, so a verifier rebuilds it from a
+/// key's recipe without any proof.
+struct TreePrograms {
+    params: ProofParams,
+    leaf_pads: Vec<Option<PadHeights>>,
+    leaf_rows: Vec<[usize; 6]>,
+    lift_of: Vec<Option<usize>>,
+    lift_shapes: Vec<InnerShape>,
+    airs: Vec<RecursionChip>,
+    depth: usize,
+    node: NodeProgram,
+    final_program: FinalProgram,
+    keys: Vec<Commitment>,
+    key_list: KeyList,
+    heights: PadHeights,
+}
+
+impl TreePrograms {
+    fn build(
+        leaf_shapes: &[LeafShape],
+        list_shape: InnerShape,
+        list_key: &Key,
+        tree_params: TreeParams,
+        lift_all: bool,
+    ) -> Result<Self, AggregationError> {
+        let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
+        let mut natural: Vec<PadHeights> = Vec::with_capacity(leaf_shapes.len());
+        for leaf_shape in leaf_shapes {
+            let _span = info_span!("aggregation_leaf_program").entered();
+            let leaf = leaf_shape.build(None)?;
+            leaf_rows.push(leaf.circuit.table_rows());
+            natural.push(leaf.circuit.pad_heights());
+        }
+        let params = &tree_params.for_leaves(&natural).for_recursion();
+
+        // The tree's shape: the heights a node verifying two proofs of that shape needs (and
+        // every lift), grown until they hold their own proofs. Leaves that fit are padded to
+        // it; taller ones are proven at their own heights and lifted.
+        let probe = ShapeProbe::new(params)?;
+        let airs = probe.airs.clone();
+        let n = leaf_shapes.len();
+        let mut heights = [MIN_LOG_HEIGHT; 7];
+        let mut lift_heights: HashMap<(usize, usize), PadHeights> = HashMap::new();
+        let mut settled = None;
+        let (lifted, depth) = loop {
+            let lifted: Vec<usize> = (0..n).filter(|&i| lift_all || !fits(natural[i], heights)).collect();
+            let depth = keys_depth(n + 1 + lifted.len());
+            if settled == Some((heights, depth)) {
+                break (lifted, depth);
+            }
+            let _span = info_span!("aggregation_tree_shape", heights = ?heights).entered();
+            let node = NodeProgram::build(&airs, &probe.at(heights)?, depth, None)?;
+            let mut needed = node.circuit.pad_heights();
+            drop(node);
+            for &i in &lifted {
+                let h = match lift_heights.get(&(i, depth)) {
+                    Some(&h) => h,
+                    None => {
+                        let lift = LiftProgram::build(&airs, &probe.at(natural[i])?, depth, None)?;
+                        let h = lift.circuit.pad_heights();
+                        lift_heights.insert((i, depth), h);
+                        h
+                    }
+                };
+                needed = core::array::from_fn(|t| needed[t].max(h[t]));
+            }
+            settled = Some((heights, depth));
+            heights = core::array::from_fn(|t| heights[t].max(needed[t]));
+        };
+        let tree_shape = probe.at(heights)?;
+        let mut leaf_pads: Vec<Option<PadHeights>> = vec![Some(heights); n];
+        let mut lift_of = vec![None; n];
+        let mut lift_shapes = Vec::with_capacity(lifted.len());
+        for (j, &i) in lifted.iter().enumerate() {
+            leaf_pads[i] = None;
+            lift_of[i] = Some(j);
+            lift_shapes.push(probe.at(natural[i])?);
+        }
+        let node = NodeProgram::build(&airs, &tree_shape, depth, Some(heights))?;
+
+        // Keys: the leaves (each at its heights), the node, the lifts.
+        let mut keys = Vec::with_capacity(n + 1 + lifted.len());
+        for (leaf_shape, pad) in leaf_shapes.iter().zip(&leaf_pads) {
+            let _span = info_span!("aggregation_leaf_program").entered();
+            keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
+        }
+        keys.push(node.circuit.verifying_key(params)?);
+        for shape in &lift_shapes {
+            keys.push(LiftProgram::build(&airs, shape, depth, Some(heights))?.circuit.verifying_key(params)?);
+        }
+        let key_list = KeyList::new(&keys.iter().map(key_of).collect::<Vec<_>>())
+            .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
+        if key_list.depth() != depth {
+            return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
+        }
+        let final_program = FinalProgram::build(&airs, &tree_shape, depth, list_shape, list_key)?;
+        Ok(Self {
+            params: params.clone(),
+            leaf_pads,
+            leaf_rows,
+            lift_of,
+            lift_shapes,
+            airs,
+            depth,
+            node,
+            final_program,
+            keys,
+            key_list,
+            heights,
+        })
     }
 }
 
@@ -361,96 +480,27 @@ impl AggregationSetup {
             }
             leaf_of.push(index);
         }
-        let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
-        let mut natural: Vec<PadHeights> = Vec::with_capacity(leaf_shapes.len());
-        for leaf_shape in &leaf_shapes {
-            let _span = info_span!("aggregation_leaf_program").entered();
-            let leaf = leaf_shape.build(None)?;
-            leaf_rows.push(leaf.circuit.table_rows());
-            natural.push(leaf.circuit.pad_heights());
-        }
-        let params = &tree_params.for_leaves(&natural).for_recursion();
-
-        // The tree's shape: the heights a node verifying two proofs of that shape needs (and
-        // every lift), grown until they hold their own proofs. Leaves that fit are padded to
-        // it; taller ones are proven at their own heights and lifted.
-        let probe = ShapeProbe::new(params)?;
-        let airs = probe.airs.clone();
-        let n = leaf_shapes.len();
-        let mut heights = [MIN_LOG_HEIGHT; 7];
-        let mut lift_heights: HashMap<(usize, usize), PadHeights> = HashMap::new();
-        let mut settled = None;
-        let (lifted, depth) = loop {
-            let lifted: Vec<usize> = (0..n).filter(|&i| lift_all || !fits(natural[i], heights)).collect();
-            let depth = keys_depth(n + 1 + lifted.len());
-            if settled == Some((heights, depth)) {
-                break (lifted, depth);
-            }
-            let _span = info_span!("aggregation_tree_shape", heights = ?heights).entered();
-            let node = NodeProgram::build(&airs, &probe.at(heights)?, depth, None)?;
-            let mut needed = node.circuit.pad_heights();
-            drop(node);
-            for &i in &lifted {
-                let h = match lift_heights.get(&(i, depth)) {
-                    Some(&h) => h,
-                    None => {
-                        let lift = LiftProgram::build(&airs, &probe.at(natural[i])?, depth, None)?;
-                        let h = lift.circuit.pad_heights();
-                        lift_heights.insert((i, depth), h);
-                        h
-                    }
-                };
-                needed = core::array::from_fn(|t| needed[t].max(h[t]));
-            }
-            settled = Some((heights, depth));
-            heights = core::array::from_fn(|t| heights[t].max(needed[t]));
-        };
-        let tree_shape = probe.at(heights)?;
-        let mut leaf_pads: Vec<Option<PadHeights>> = vec![Some(heights); n];
-        let mut lift_of = vec![None; n];
-        let mut lift_shapes = Vec::with_capacity(lifted.len());
-        for (j, &i) in lifted.iter().enumerate() {
-            leaf_pads[i] = None;
-            lift_of[i] = Some(j);
-            lift_shapes.push(probe.at(natural[i])?);
-        }
-        let node = NodeProgram::build(&airs, &tree_shape, depth, Some(heights))?;
-
-        // Keys: the leaves (each at its heights), the node, the lifts.
-        let mut keys = Vec::with_capacity(n + 1 + lifted.len());
-        for (leaf_shape, pad) in leaf_shapes.iter().zip(&leaf_pads) {
-            let _span = info_span!("aggregation_leaf_program").entered();
-            keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
-        }
-        keys.push(node.circuit.verifying_key(params)?);
-        for shape in &lift_shapes {
-            keys.push(LiftProgram::build(&airs, shape, depth, Some(heights))?.circuit.verifying_key(params)?);
-        }
-        let key_list = KeyList::new(&keys.iter().map(key_of).collect::<Vec<_>>())
-            .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
-        if key_list.depth() != depth {
-            return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
-        }
-        let final_program = FinalProgram::build(&airs, &tree_shape, depth, list_shape, &list_key)?;
+        let tree = TreePrograms::build(&leaf_shapes, list_shape, &list_key, tree_params, lift_all)?;
         Ok(Self {
-            params: params.clone(),
-            final_params: params.clone(),
+            final_params: tree.params.clone(),
+            params: tree.params,
             statements,
             leaf_shapes,
-            leaf_pads,
+            leaf_pads: tree.leaf_pads,
             built_leaf: LastBuilt::default(),
             leaf_of,
-            leaf_rows,
-            lift_of,
-            lift_shapes,
+            leaf_rows: tree.leaf_rows,
+            lift_of: tree.lift_of,
+            lift_shapes: tree.lift_shapes,
             built_lift: LastBuilt::default(),
-            airs,
-            depth,
-            node,
-            final_program,
-            keys,
-            key_list,
-            heights,
+            airs: tree.airs,
+            depth: tree.depth,
+            node: tree.node,
+            final_program: tree.final_program,
+            keys: tree.keys,
+            key_list: tree.key_list,
+            heights: tree.heights,
+            lift_every_leaf: lift_all,
             final_words,
             final_list,
             challenges,
@@ -468,8 +518,24 @@ impl AggregationSetup {
 
     /// Proves the final step as `layer` says instead of with the tree's parameters.
     pub fn set_final(&mut self, layer: &LastLayer) -> Result<&ProofParams, AggregationError> {
-        self.final_params = layer.params(&self.final_program.circuit, &self.params)?;
+        self.final_params = layer_params(layer, &self.final_program.circuit, &self.params)?;
         Ok(&self.final_params)
+    }
+
+    /// The recipe of the key an aggregation with this setup ends in, when `last_layers` are
+    /// the layers above its tree ([`rebuild_key`] makes the key from it).
+    pub fn recipe(&self, last_layers: &[LastLayer]) -> KeyRecipe {
+        KeyRecipe {
+            leaf_shapes: self
+                .leaf_shapes
+                .iter()
+                .map(|l| ShardShape { tables: l.tables.clone(), log_heights: l.shape.degree_bits.clone() })
+                .collect(),
+            lift_every_leaf: self.lift_every_leaf,
+            tree_params: self.params.clone(),
+            final_list_log_heights: self.final_list.stark.log_heights(),
+            last_layers: last_layers.to_vec(),
+        }
     }
 
     /// The tree's parameters (every leaf and node proof's).
@@ -650,34 +716,28 @@ impl AggregationSetup {
     }
 }
 
-/// How one of the layers above the tree (the final step, a wrap) is proven.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LastLayer {
-    /// With parameters tuned for size at blowup `2^log_blowup` ([`size_tuned`]).
-    SizeTuned(u8),
-    /// With the given parameters (their lookups packed for recursion tables).
-    Given(ProofParams),
-}
-
-impl LastLayer {
-    /// The parameters a proof of `circuit` is made with; `base` gives what size tuning keeps.
-    pub fn params(&self, circuit: &Circuit, base: &ProofParams) -> Result<ProofParams, AggregationError> {
-        match self {
-            Self::Given(params) => Ok(params.for_recursion()),
-            &Self::SizeTuned(log_blowup) => size_tuned(circuit, log_blowup, base).ok_or_else(|| {
-                let tallest = circuit.log_heights().into_iter().max().unwrap_or(0);
-                let blowup = 1u64 << log_blowup;
-                if tallest + usize::from(log_blowup) > TWO_ADICITY {
-                    AggregationError::Shape(format!(
-                        "a program of 2^{tallest} rows cannot be proven at blowup {blowup}: its \
-                         extension would pass the field's 2^{TWO_ADICITY} limit (wrap at a smaller \
-                         blowup first)"
-                    ))
-                } else {
-                    AggregationError::Shape(format!("no query count reaches 128 bits at blowup {blowup}"))
-                }
-            }),
-        }
+/// The parameters a proof of `circuit` is made with as `layer` says; `base` gives what size
+/// tuning keeps.
+pub fn layer_params(
+    layer: &LastLayer,
+    circuit: &Circuit,
+    base: &ProofParams,
+) -> Result<ProofParams, AggregationError> {
+    match layer {
+        LastLayer::Given(params) => Ok(params.for_recursion()),
+        &LastLayer::SizeTuned(log_blowup) => size_tuned(circuit, log_blowup, base).ok_or_else(|| {
+            let tallest = circuit.log_heights().into_iter().max().unwrap_or(0);
+            let blowup = 1u64 << log_blowup;
+            if tallest + usize::from(log_blowup) > TWO_ADICITY {
+                AggregationError::Shape(format!(
+                    "a program of 2^{tallest} rows cannot be proven at blowup {blowup}: its \
+                     extension would pass the field's 2^{TWO_ADICITY} limit (wrap at a smaller \
+                     blowup first)"
+                ))
+            } else {
+                AggregationError::Shape(format!("no query count reaches 128 bits at blowup {blowup}"))
+            }
+        }),
     }
 }
 
@@ -949,6 +1009,7 @@ pub fn aggregate_with_setup_resuming(
     let mut outer_airs = setup.final_program.circuit.chips().to_vec();
     let final_log_heights = setup.final_program.circuit.log_heights();
     let (leaf_programs, lifted_leaf_programs) = (setup.leaf_programs(), setup.lifted_leaf_programs());
+    let recipe = setup.recipe(last_layers);
     // `{ setup }` moves the setup into a temporary, so the fields not kept drop here.
     let AggregationSetup { key_list, params: tree_params, final_params, heights, .. } = { setup };
     let mut outer = (final_key, final_params, final_log_heights, proof);
@@ -961,9 +1022,7 @@ pub fn aggregate_with_setup_resuming(
             bits: bits(inner)?,
         });
         let shape = InnerShape::of(&outer_airs, &inner.proof)?;
-        let inner_root = key_of(inner_key);
-        let wrap = WrapProgram::build(&outer_airs, shape, &inner_root, i == 0)?;
-        let wrap_params = layer.params(&wrap.circuit, &tree_params)?;
+        let (wrap, wrap_params) = build_wrap(&outer_airs, shape, inner_key, i, layer, &tree_params)?;
         let proven = wrap.prove(&wrap_params, inner, inner_key)?;
         let wrap_key = wrap.circuit.verifying_key(&wrap_params)?;
         outer_airs = wrap.circuit.chips().to_vec();
@@ -983,6 +1042,7 @@ pub fn aggregate_with_setup_resuming(
         final_log_heights: outer_log_heights,
         digested_statement: last_layers.len() > 1,
         layers,
+        recipe,
     };
     let final_proof = FinalProof {
         proof: outer_proof.proof,
@@ -1004,6 +1064,136 @@ pub fn aggregate_with_setup_resuming(
         wrap_seconds,
     };
     Ok(RunAggregation { final_proof, key, statement, keys: key_list, report })
+}
+
+/// The `i`-th wrap (the first exposes the digest of the run's statement) around proofs shaped
+/// `inner_shape` of `inner_airs` under `inner_key`, and its parameters as `layer` says.
+fn build_wrap(
+    inner_airs: &[RecursionChip],
+    inner_shape: InnerShape,
+    inner_key: &Commitment,
+    i: usize,
+    layer: &LastLayer,
+    tree_params: &ProofParams,
+) -> Result<(WrapProgram, ProofParams), AggregationError> {
+    let wrap = WrapProgram::build(inner_airs, inner_shape, &key_of(inner_key), i == 0)?;
+    let params = layer_params(layer, &wrap.circuit, tree_params)?;
+    Ok((wrap, params))
+}
+
+/// Rebuilds the aggregation key `recipe` describes, for shard proofs made with `shard_params`:
+/// every program of the tree, the final step and the wraps, their keys and each layer's
+/// security by the calculator, with no proof. A verifier that rebuilds a key this way need
+/// not trust whoever made it: every program verifies only proofs of the shape the recipe
+/// names, at the parameters the recomputed security covers. It takes about as long as an
+/// aggregation's setup.
+pub fn rebuild_key(
+    recipe: &KeyRecipe,
+    shard_params: &ProofParams,
+) -> Result<AggregationKey, AggregationError> {
+    let _span = info_span!("rebuild_key", leaf_programs = recipe.leaf_shapes.len()).entered();
+    let shape_error = |e: hearth_machine::VerifyError| AggregationError::Shape(e.to_string());
+    let mut leaf_shapes = Vec::with_capacity(recipe.leaf_shapes.len());
+    let mut shard_bits: Option<u32> = None;
+    for s in &recipe.leaf_shapes {
+        let chips = hearth_machine::chips_for_shape(&s.tables, &s.log_heights).map_err(shape_error)?;
+        let shape = InnerShape::for_heights(shard_params, &chips, s.log_heights.clone())?;
+        let mut heights = vec![None; hearth_machine::chips::CHIP_NAMES.len()];
+        for (&t, &h) in s.tables.iter().zip(&s.log_heights) {
+            heights[t as usize] = Some(h);
+        }
+        let [_, johnson] = hearth_machine::machine_security(shard_params, &heights).map_err(shape_error)?;
+        shard_bits = Some(shard_bits.map_or(johnson.total, |b| b.min(johnson.total)));
+        leaf_shapes.push(LeafShape { chips, tables: s.tables.clone(), shape });
+    }
+    let shard_bits =
+        shard_bits.ok_or_else(|| AggregationError::Shape("a recipe without leaf programs".into()))?;
+    let list_heights = recipe.final_list_log_heights.clone();
+    let list_shape = InnerShape::for_heights(shard_params, &final_list_chips(), list_heights.clone())?;
+    let list_bits = hearth_machine::final_list::final_list_bits(shard_params, &list_heights)?;
+    let list_key = key_of(&final_list_commitment(shard_params)?);
+    let tree = TreePrograms::build(
+        &leaf_shapes,
+        list_shape,
+        &list_key,
+        TreeParams::Fixed(recipe.tree_params.clone()),
+        recipe.lift_every_leaf,
+    )?;
+    drop(leaf_shapes);
+    let verify_error = |e: VerifyError| AggregationError::Shape(e.to_string());
+    let mut layers = vec![
+        LayerSecurity { layer: "shards".into(), bits: shard_bits.min(list_bits) },
+        LayerSecurity {
+            layer: "aggregation".into(),
+            bits: recursion_bits(RANGE_STATEMENT_LEN, &tree.node.circuit.log_heights(), &tree.params)
+                .map_err(verify_error)?,
+        },
+    ];
+    let final_params = match recipe.last_layers.first() {
+        Some(layer) => layer_params(layer, &tree.final_program.circuit, &tree.params)?,
+        None => tree.params.clone(),
+    };
+    let circuit = &tree.final_program.circuit;
+    let mut outer = (
+        circuit.verifying_key(&final_params)?,
+        final_params,
+        circuit.log_heights(),
+        circuit.num_public_values(),
+        circuit.chips().to_vec(),
+    );
+    for (i, layer) in recipe.last_layers.iter().skip(1).enumerate() {
+        let (inner_key, inner_params, inner_heights, inner_public, inner_airs) = &outer;
+        layers.push(LayerSecurity {
+            layer: if i == 0 { "final step".into() } else { format!("wrap {i}") },
+            bits: recursion_bits(*inner_public, inner_heights, inner_params).map_err(verify_error)?,
+        });
+        let shape = InnerShape::for_heights(inner_params, inner_airs, inner_heights.clone())?;
+        let (wrap, params) = build_wrap(inner_airs, shape, inner_key, i, layer, &tree.params)?;
+        outer = (
+            wrap.circuit.verifying_key(&params)?,
+            params,
+            wrap.circuit.log_heights(),
+            wrap.circuit.num_public_values(),
+            wrap.circuit.chips().to_vec(),
+        );
+    }
+    let (final_key, final_params, final_log_heights, _, _) = outer;
+    Ok(AggregationKey {
+        keys_root: tree.key_list.root(),
+        final_key,
+        final_params,
+        shard_params: shard_params.clone(),
+        final_log_heights,
+        digested_statement: recipe.last_layers.len() > 1,
+        layers,
+        recipe: recipe.clone(),
+    })
+}
+
+/// Checks that `key` is the one its recipe gives ([`rebuild_key`]): the allowed keys, the
+/// outermost key, its parameters and heights and every layer's security. Refuses a key that
+/// names a program its recipe does not make, or claims a security its parameters do not give.
+pub fn check_key(key: &AggregationKey) -> Result<(), AggregationError> {
+    let rebuilt = rebuild_key(&key.recipe, &key.shard_params)?;
+    let fields: [(&str, Vec<u8>, Vec<u8>); 6] = [
+        ("allowed keys", encoded(&key.keys_root), encoded(&rebuilt.keys_root)),
+        ("outermost key", encoded(&key.final_key), encoded(&rebuilt.final_key)),
+        ("outermost parameters", encoded(&key.final_params), encoded(&rebuilt.final_params)),
+        ("outermost table heights", encoded(&key.final_log_heights), encoded(&rebuilt.final_log_heights)),
+        ("statement digest flag", encoded(&key.digested_statement), encoded(&rebuilt.digested_statement)),
+        ("layers' security", encoded(&key.layers), encoded(&rebuilt.layers)),
+    ];
+    match fields.iter().find(|(_, given, made)| given != made) {
+        Some((what, _, _)) => Err(AggregationError::Shape(format!(
+            "the key's {what} differ from those its recipe gives: it was not made from it"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A key's field as bytes, for comparison (commitments have no equality of their own).
+fn encoded<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).expect("serializing to memory cannot fail")
 }
 
 fn first_descriptor(run: &RunProof) -> Result<ProgramDescriptor, AggregationError> {

@@ -73,6 +73,45 @@ impl InnerShape {
         })
     }
 
+    /// The shape of proofs of `airs` at `params` with tables `2^degree_bits` rows tall, derived
+    /// from the tables alone: how a verifier rebuilds the programs of an aggregation key
+    /// without any proof.
+    pub fn for_heights<A: ProvableAir>(
+        params: &ProofParams,
+        airs: &[A],
+        degree_bits: Vec<usize>,
+    ) -> Result<Self, StarkError> {
+        if params.cap_height != 0 {
+            return Err(StarkError::Shape(
+                "a recursion program verifies only single-root commitments".into(),
+            ));
+        }
+        if degree_bits.len() != airs.len() {
+            return Err(StarkError::Shape("one height per table expected".into()));
+        }
+        let lookups = hearth_stark::table_lookups(params, airs, &degree_bits)?;
+        let batch = hearth_stark::transcript_shape(params, airs, &lookups);
+        let quotient_chunks = hearth_stark::quotient_chunks(params, airs, &degree_bits)?;
+        let permutation_widths =
+            lookups.iter().map(|l| if l.is_empty() { 0 } else { (l.len() + 1) * EXTENSION_DEGREE }).collect();
+        Ok(Self {
+            params: params.clone(),
+            batch,
+            degree_bits,
+            main_next: airs.iter().map(|a| !BaseAir::<Val>::main_next_row_columns(a).is_empty()).collect(),
+            preprocessed_next: airs
+                .iter()
+                .map(|a| {
+                    BaseAir::<Val>::preprocessed_width(a) > 0
+                        && !BaseAir::<Val>::preprocessed_next_row_columns(a).is_empty()
+                })
+                .collect(),
+            quotient_chunks,
+            permutation_widths,
+            lookups,
+        })
+    }
+
     /// The shape of proofs of the same tables at the same parameters but of heights
     /// `2^degree_bits`: nothing else in a shape depends on the heights, so a program verifying
     /// tall proofs is built from a small proof's shape without proving a tall one.
