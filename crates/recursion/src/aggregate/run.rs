@@ -155,33 +155,15 @@ impl RangeProof {
 /// history and the challenges it fixes; and the final program. Built from the run alone, so
 /// a worker on another machine rebuilds the same one.
 pub struct AggregationSetup {
-    params: ProofParams,
+    /// The programs and keys, which follow from the shapes and parameters alone.
+    tree: TreePrograms,
     final_params: ProofParams,
     statements: Vec<(Vec<hearth_machine::chips::Chip>, Statement)>,
     leaf_shapes: Vec<LeafShape>,
-    /// Per leaf program: the tree's heights it is padded to, or none for a leaf proven at its
-    /// own heights and lifted.
-    leaf_pads: Vec<Option<PadHeights>>,
     /// The leaf program last built: consecutive shards often share a shape.
     built_leaf: LastBuilt<LeafProgram>,
     leaf_of: Vec<usize>,
-    /// Each leaf program's rows per table before padding.
-    leaf_rows: Vec<[usize; 6]>,
-    /// Per leaf program: the lift its proofs go through, if any.
-    lift_of: Vec<Option<usize>>,
-    /// Per lift: the shape of the leaf proofs it verifies.
-    lift_shapes: Vec<InnerShape>,
     built_lift: LastBuilt<LiftProgram>,
-    /// The recursion tables, as the programs verifying recursion proofs see them.
-    airs: Vec<RecursionChip>,
-    /// Levels of the allowed-keys tree.
-    depth: usize,
-    node: NodeProgram,
-    final_program: FinalProgram,
-    /// The leaves' keys, the node's, then the lifts'.
-    keys: Vec<Commitment>,
-    key_list: KeyList,
-    heights: PadHeights,
     final_words: Vec<FinalWord>,
     final_list: FinalListProof,
     challenges: Challenges,
@@ -281,17 +263,27 @@ impl ShapeProbe {
 /// shapes, the final list's shape and the parameters alone, so a verifier rebuilds it from a
 /// key's recipe without any proof.
 struct TreePrograms {
+    /// The tree's parameters.
     params: ProofParams,
+    /// Per leaf program: the tree's heights it is padded to, or none for a leaf proven at its
+    /// own heights and lifted.
     leaf_pads: Vec<Option<PadHeights>>,
+    /// Each leaf program's rows per table before padding.
     leaf_rows: Vec<[usize; 6]>,
+    /// Per leaf program: the lift its proofs go through, if any.
     lift_of: Vec<Option<usize>>,
+    /// Per lift: the shape of the leaf proofs it verifies.
     lift_shapes: Vec<InnerShape>,
+    /// The recursion tables, as the programs verifying recursion proofs see them.
     airs: Vec<RecursionChip>,
+    /// Levels of the allowed-keys tree.
     depth: usize,
     node: NodeProgram,
     final_program: FinalProgram,
+    /// The leaves' keys, the node's, then the lifts'.
     keys: Vec<Commitment>,
     key_list: KeyList,
+    /// `log2` of the heights every program of the tree is padded to.
     heights: PadHeights,
 }
 
@@ -305,11 +297,18 @@ impl TreePrograms {
     ) -> Result<Self, AggregationError> {
         let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
         let mut natural: Vec<PadHeights> = Vec::with_capacity(leaf_shapes.len());
+        // A leaf program is millions of instructions and only one is held at a time, so each
+        // leaf's key at its own heights is taken while it is built, under the parameters the
+        // tree most likely gets: a block's leaves are nearly all lifted, and a lifted leaf's
+        // key is that one, which saves building it again below.
+        let likely = tree_params.likely().for_recursion();
+        let mut natural_keys = Vec::with_capacity(leaf_shapes.len());
         for leaf_shape in leaf_shapes {
             let _span = info_span!("aggregation_leaf_program").entered();
             let leaf = leaf_shape.build(None)?;
             leaf_rows.push(leaf.circuit.table_rows());
             natural.push(leaf.circuit.pad_heights());
+            natural_keys.push(leaf.circuit.verifying_key(&likely)?);
         }
         let params = &tree_params.for_leaves(&natural).for_recursion();
 
@@ -360,9 +359,14 @@ impl TreePrograms {
 
         // Keys: the leaves (each at its heights), the node, the lifts.
         let mut keys = Vec::with_capacity(n + 1 + lifted.len());
-        for (leaf_shape, pad) in leaf_shapes.iter().zip(&leaf_pads) {
-            let _span = info_span!("aggregation_leaf_program").entered();
-            keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
+        for ((leaf_shape, pad), natural_key) in leaf_shapes.iter().zip(&leaf_pads).zip(natural_keys) {
+            match pad {
+                None if *params == likely => keys.push(natural_key),
+                _ => {
+                    let _span = info_span!("aggregation_leaf_program").entered();
+                    keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
+                }
+            }
         }
         keys.push(node.circuit.verifying_key(params)?);
         for shape in &lift_shapes {
@@ -483,23 +487,12 @@ impl AggregationSetup {
         let tree = TreePrograms::build(&leaf_shapes, list_shape, &list_key, tree_params, lift_all)?;
         Ok(Self {
             final_params: tree.params.clone(),
-            params: tree.params,
+            tree,
             statements,
             leaf_shapes,
-            leaf_pads: tree.leaf_pads,
             built_leaf: LastBuilt::default(),
             leaf_of,
-            leaf_rows: tree.leaf_rows,
-            lift_of: tree.lift_of,
-            lift_shapes: tree.lift_shapes,
             built_lift: LastBuilt::default(),
-            airs: tree.airs,
-            depth: tree.depth,
-            node: tree.node,
-            final_program: tree.final_program,
-            keys: tree.keys,
-            key_list: tree.key_list,
-            heights: tree.heights,
             lift_every_leaf: lift_all,
             final_words,
             final_list,
@@ -518,7 +511,7 @@ impl AggregationSetup {
 
     /// Proves the final step as `layer` says instead of with the tree's parameters.
     pub fn set_final(&mut self, layer: &LastLayer) -> Result<&ProofParams, AggregationError> {
-        self.final_params = layer_params(layer, &self.final_program.circuit, &self.params)?;
+        self.final_params = layer_params(layer, &self.tree.final_program.circuit, &self.tree.params)?;
         Ok(&self.final_params)
     }
 
@@ -532,7 +525,7 @@ impl AggregationSetup {
                 .map(|l| ShardShape { tables: l.tables.clone(), log_heights: l.shape.degree_bits.clone() })
                 .collect(),
             lift_every_leaf: self.lift_every_leaf,
-            tree_params: self.params.clone(),
+            tree_params: self.tree.params.clone(),
             final_list_log_heights: self.final_list.stark.log_heights(),
             last_layers: last_layers.to_vec(),
         }
@@ -540,7 +533,7 @@ impl AggregationSetup {
 
     /// The tree's parameters (every leaf and node proof's).
     pub fn params(&self) -> &ProofParams {
-        &self.params
+        &self.tree.params
     }
 
     /// The final step's parameters.
@@ -550,7 +543,7 @@ impl AggregationSetup {
 
     /// The allowed keys.
     pub fn keys(&self) -> &KeyList {
-        &self.key_list
+        &self.tree.key_list
     }
 
     /// Leaf programs (one per shard shape).
@@ -561,12 +554,12 @@ impl AggregationSetup {
     /// Each leaf program's rows per table (var, arithmetic, pack, Poseidon2, bits, public)
     /// before padding, by leaf program.
     pub fn leaf_rows(&self) -> &[[usize; 6]] {
-        &self.leaf_rows
+        &self.tree.leaf_rows
     }
 
     /// `log2` of the heights every program of the tree is padded to.
     pub fn log_heights(&self) -> PadHeights {
-        self.heights
+        self.tree.heights
     }
 
     /// The final list of touched words.
@@ -581,7 +574,7 @@ impl AggregationSetup {
 
     /// What every leaf is given besides its shard proof.
     pub fn leaf_inputs(&self) -> LeafInputs {
-        LeafInputs { keys_root: self.key_list.root(), input_len: self.input_len }
+        LeafInputs { keys_root: self.tree.key_list.root(), input_len: self.input_len }
     }
 
     /// Proves the leaf of shard `k` of `run` (the run the setup was built from).
@@ -598,7 +591,7 @@ impl AggregationSetup {
         witness: &LeafInputs,
     ) -> Result<RangeProof, AggregationError> {
         let leaf = self.prove_unlifted_leaf_with(run, k, witness)?;
-        match self.lift_of[leaf.program] {
+        match self.tree.lift_of[leaf.program] {
             Some(_) => self.prove_lift(&leaf),
             None => Ok(leaf),
         }
@@ -619,47 +612,53 @@ impl AggregationSetup {
             };
         let leaf = self.built_leaf.get_or_build(program, || {
             let _span = info_span!("aggregation_leaf_program").entered();
-            self.leaf_shapes[program].build(self.leaf_pads[program])
+            self.leaf_shapes[program].build(self.tree.leaf_pads[program])
         })?;
         let inputs = leaf.inputs(&shard.stark, statement, witness)?;
-        Ok(RangeProof { proof: leaf.circuit.prove(&self.params, &inputs)?, program })
+        Ok(RangeProof { proof: leaf.circuit.prove(&self.tree.params, &inputs)?, program })
     }
 
     /// Proves the lift of `leaf`, a proof of a leaf program taller than the tree's shape.
     pub fn prove_lift(&self, leaf: &RangeProof) -> Result<RangeProof, AggregationError> {
         let _span = info_span!("aggregation_lift").entered();
-        let lift = self.lift_of.get(leaf.program).copied().flatten().ok_or_else(|| {
+        let lift = self.tree.lift_of.get(leaf.program).copied().flatten().ok_or_else(|| {
             AggregationError::Shape("only proofs of a lifted leaf program are lifted".into())
         })?;
         let program = self.built_lift.get_or_build(lift, || {
-            LiftProgram::build(&self.airs, &self.lift_shapes[lift], self.depth, Some(self.heights))
+            LiftProgram::build(
+                &self.tree.airs,
+                &self.tree.lift_shapes[lift],
+                self.tree.depth,
+                Some(self.tree.heights),
+            )
         })?;
         let path = self.path(leaf)?;
         let inputs = program.inputs(self.child(leaf, &path))?;
         Ok(RangeProof {
-            proof: program.circuit.prove(&self.params, &inputs)?,
+            proof: program.circuit.prove(&self.tree.params, &inputs)?,
             program: self.leaf_shapes.len() + 1 + lift,
         })
     }
 
     /// Leaf programs proven at their own heights and lifted.
     pub fn lifted_leaf_programs(&self) -> usize {
-        self.lift_shapes.len()
+        self.tree.lift_shapes.len()
     }
 
     fn child<'a>(&'a self, proof: &'a RangeProof, path: &'a KeyPath) -> Child<'a> {
         Child {
             proof: &proof.proof.proof,
             public_values: &proof.proof.public_values,
-            key: &self.keys[proof.program],
+            key: &self.tree.keys[proof.program],
             path,
         }
     }
 
     fn path(&self, proof: &RangeProof) -> Result<KeyPath, AggregationError> {
-        self.keys
+        self.tree
+            .keys
             .get(proof.program)
-            .and_then(|key| self.key_list.path(&key_of(key)))
+            .and_then(|key| self.tree.key_list.path(&key_of(key)))
             .ok_or_else(|| AggregationError::Shape("a proof of a program outside the list".into()))
     }
 
@@ -667,9 +666,9 @@ impl AggregationSetup {
     pub fn prove_node(&self, left: &RangeProof, right: &RangeProof) -> Result<RangeProof, AggregationError> {
         let _span = info_span!("aggregation_node").entered();
         let (lp, rp) = (self.path(left)?, self.path(right)?);
-        let inputs = self.node.inputs(self.child(left, &lp), self.child(right, &rp))?;
+        let inputs = self.tree.node.inputs(self.child(left, &lp), self.child(right, &rp))?;
         Ok(RangeProof {
-            proof: self.node.circuit.prove(&self.params, &inputs)?,
+            proof: self.tree.node.circuit.prove(&self.tree.params, &inputs)?,
             program: self.leaf_shapes.len(),
         })
     }
@@ -691,8 +690,8 @@ impl AggregationSetup {
     ) -> Result<CircuitProof, AggregationError> {
         let _span = info_span!("aggregation_final").entered();
         let path = self.path(top)?;
-        let inputs = self.final_program.inputs(self.child(top, &path), &self.image, list)?;
-        Ok(self.final_program.circuit.prove(&self.final_params, &inputs)?)
+        let inputs = self.tree.final_program.inputs(self.child(top, &path), &self.image, list)?;
+        Ok(self.tree.final_program.circuit.prove(&self.final_params, &inputs)?)
     }
 
     /// Proves the final step with the run's final list.
@@ -712,7 +711,7 @@ impl AggregationSetup {
 
     /// The final step's program.
     pub fn final_program(&self) -> &FinalProgram {
-        &self.final_program
+        &self.tree.final_program
     }
 }
 
@@ -772,6 +771,15 @@ impl TreeParams {
                     ProofParams::half_rate_128()
                 }
             }
+        }
+    }
+
+    /// The parameters leaves most likely get: the fixed set, or rate 1/4 for `auto` (a
+    /// block's leaves are well below [`QUARTER_RATE_MAX_LOG_HEIGHT`]).
+    fn likely(&self) -> ProofParams {
+        match self {
+            Self::Fixed(params) => params.clone(),
+            Self::ByTallestLeaf => ProofParams::default_128(),
         }
     }
 
@@ -924,7 +932,7 @@ pub fn aggregate_with_setup_resuming(
         setup.params().name
     );
     tell(&setup_step, Some(setup_seconds));
-    let keys_root = setup.key_list.root();
+    let keys_root = setup.tree.key_list.root();
     // A step's proof: the one kept by the store if it states the same range under the same
     // keys, or else proven by `prove` and given to the store.
     let step = |first: usize,
@@ -1004,14 +1012,18 @@ pub fn aggregate_with_setup_resuming(
     // The wraps, each around the layer below: the outermost layer's program, key, parameters
     // and proof. The setup's programs (node, final step, leaf shapes) are dropped first: the
     // last wrap is the aggregation's peak in memory.
-    let final_key = setup.final_program.circuit.verifying_key(&setup.final_params)?;
+    let final_key = setup.tree.final_program.circuit.verifying_key(&setup.final_params)?;
     let statement_values = proof.public_values.clone();
-    let mut outer_airs = setup.final_program.circuit.chips().to_vec();
-    let final_log_heights = setup.final_program.circuit.log_heights();
+    let mut outer_airs = setup.tree.final_program.circuit.chips().to_vec();
+    let final_log_heights = setup.tree.final_program.circuit.log_heights();
     let (leaf_programs, lifted_leaf_programs) = (setup.leaf_programs(), setup.lifted_leaf_programs());
     let recipe = setup.recipe(last_layers);
     // `{ setup }` moves the setup into a temporary, so the fields not kept drop here.
-    let AggregationSetup { key_list, params: tree_params, final_params, heights, .. } = { setup };
+    let AggregationSetup {
+        tree: TreePrograms { key_list, params: tree_params, heights, .. },
+        final_params,
+        ..
+    } = { setup };
     let mut outer = (final_key, final_params, final_log_heights, proof);
     let mut wrap_seconds = Vec::new();
     for (i, layer) in last_layers.iter().skip(1).enumerate() {

@@ -59,14 +59,8 @@ impl InnerShape {
             params: proof.params.clone(),
             batch,
             degree_bits,
-            main_next: airs.iter().map(|a| !BaseAir::<Val>::main_next_row_columns(a).is_empty()).collect(),
-            preprocessed_next: airs
-                .iter()
-                .map(|a| {
-                    BaseAir::<Val>::preprocessed_width(a) > 0
-                        && !BaseAir::<Val>::preprocessed_next_row_columns(a).is_empty()
-                })
-                .collect(),
+            main_next: main_next(airs),
+            preprocessed_next: preprocessed_next(airs),
             quotient_chunks: instances.iter().map(|i| i.base_opened_values.quotient_chunks.len()).collect(),
             permutation_widths: instances.iter().map(|i| i.permutation_local.len()).collect(),
             lookups,
@@ -98,14 +92,8 @@ impl InnerShape {
             params: params.clone(),
             batch,
             degree_bits,
-            main_next: airs.iter().map(|a| !BaseAir::<Val>::main_next_row_columns(a).is_empty()).collect(),
-            preprocessed_next: airs
-                .iter()
-                .map(|a| {
-                    BaseAir::<Val>::preprocessed_width(a) > 0
-                        && !BaseAir::<Val>::preprocessed_next_row_columns(a).is_empty()
-                })
-                .collect(),
+            main_next: main_next(airs),
+            preprocessed_next: preprocessed_next(airs),
             quotient_chunks,
             permutation_widths,
             lookups,
@@ -130,6 +118,21 @@ impl InnerShape {
     fn tables(&self) -> usize {
         self.degree_bits.len()
     }
+}
+
+/// Per table: whether its main trace is opened at the next row too.
+fn main_next<A: ProvableAir>(airs: &[A]) -> Vec<bool> {
+    airs.iter().map(|a| !BaseAir::<Val>::main_next_row_columns(a).is_empty()).collect()
+}
+
+/// Per table: whether its preprocessed trace is opened at the next row too.
+fn preprocessed_next<A: ProvableAir>(airs: &[A]) -> Vec<bool> {
+    airs.iter()
+        .map(|a| {
+            BaseAir::<Val>::preprocessed_width(a) > 0
+                && !BaseAir::<Val>::preprocessed_next_row_columns(a).is_empty()
+        })
+        .collect()
 }
 
 /// One table's opened values, as program cells.
