@@ -6,7 +6,8 @@
 # by recursion into one final proof of under 300 KiB at >= 128 provable bits; that proof is
 # then verified on its own, which prints the block hash, the pre- and post-state roots and the
 # security of every layer. On 2 cores this takes about 40 minutes (shards 13, aggregation 27)
-# and peaks near 22 GiB in the last wrap; HEARTH_DEMO_AGGREGATE=0 keeps the shard proofs as
+# and peaks near 22 GiB in the last wrap; the key is then rebuilt from its recipe and compared
+# (about 2 minutes). HEARTH_DEMO_AGGREGATE=0 keeps the shard proofs as
 # the proof instead (`--shards-only`, ~15 minutes, ~12 GiB). Should the run stop, running
 # this script again resumes it: every shard proof and every proof of the aggregation tree is
 # kept in target/demo/block.proof.work as it is made, until the final proof is written.

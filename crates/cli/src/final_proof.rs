@@ -308,7 +308,7 @@ fn rebuild_and_compare(key: &AggregationKey) -> Result<f64, String> {
 }
 
 /// What a key's recipe names, one line each.
-fn print_recipe(key: &AggregationKey) {
+pub(crate) fn print_recipe(key: &AggregationKey) {
     let r = &key.recipe;
     println!(
         "leaf programs {}{}",

@@ -1,6 +1,7 @@
 //! `hearth inspect`: what a proof file holds, without verifying it. For a run proof, the shapes
 //! of its shards (the tables each holds and their heights), which decide how many recursion
-//! programs its aggregation needs; for a final proof, its layers.
+//! programs its aggregation needs; for a final proof, its layers; for an aggregation key, its
+//! recipe.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,9 +17,10 @@ use crate::prove::read_file;
 #[derive(clap::Args)]
 pub(crate) struct InspectArgs {
     /// The proof file: a run proof (`hearth prove`, `prove-block --shards-only`, or the
-    /// OUTPUT.run that aggregation keeps) or a final proof.
+    /// OUTPUT.run that aggregation keeps), a final proof, or an aggregation key (PROOF.key).
     proof: PathBuf,
-    /// Also list every shard: its cycles and the height of each of its tables.
+    /// Also list every shard: its cycles and the height of each of its tables (for a key,
+    /// the shard shape of each leaf program).
     #[arg(long)]
     per_shard: bool,
     /// Print one JSON object instead of text (every shard's heights included).
@@ -33,8 +35,14 @@ pub(crate) fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("{} is not a readable final proof", args.proof.display()))?;
         return inspect_final(&args, &proof, bytes.len());
     }
-    let run = RunProof::from_bytes(&bytes)
-        .with_context(|| format!("{} is neither a run proof nor a final proof", args.proof.display()))?;
+    if bytes.starts_with(hearth_verifier::proof::AGGREGATION_KEY_MAGIC) {
+        let key = hearth_verifier::AggregationKey::from_bytes(&bytes)
+            .with_context(|| format!("{} is not a readable aggregation key", args.proof.display()))?;
+        return inspect_key(&args, &key);
+    }
+    let run = RunProof::from_bytes(&bytes).with_context(|| {
+        format!("{} is neither a run proof, a final proof nor an aggregation key", args.proof.display())
+    })?;
     inspect_run(&args, &run, bytes.len())
 }
 
@@ -57,6 +65,44 @@ fn inspect_final(args: &InspectArgs, proof: &FinalProof, size: usize) -> anyhow:
     println!("output        {} bytes", proof.output.len());
     for (layer, bits) in layers {
         println!("layer         {layer}: {bits} bits claimed (Johnson bound)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect_key(args: &InspectArgs, key: &hearth_verifier::AggregationKey) -> anyhow::Result<ExitCode> {
+    if args.json {
+        let json = serde_json::json!({
+            "kind": "key",
+            "shard_params": key.shard_params.name,
+            "final_params": key.final_params,
+            "recipe": key.recipe,
+            "layers": key.layers.iter().map(|l| serde_json::json!({ "layer": l.layer, "johnson_bound": l.bits })).collect::<Vec<_>>(),
+        });
+        println!("{json}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("aggregation key, not checked here (`hearth check-key` rebuilds it from its recipe)");
+    crate::final_proof::print_recipe(key);
+    for layer in &key.layers {
+        println!("layer         {}: {} bits claimed (Johnson bound)", layer.layer, layer.bits);
+    }
+    if args.per_shard {
+        println!(
+            "leaf program  log2 heights of the shard proofs it verifies ({}; - absent)",
+            CHIP_NAMES.join(" ")
+        );
+        for (k, shape) in key.recipe.leaf_shapes.iter().enumerate() {
+            let heights: Vec<String> = (0..CHIP_NAMES.len())
+                .map(|t| {
+                    shape
+                        .tables
+                        .iter()
+                        .position(|&x| x as usize == t)
+                        .map_or_else(|| "-".to_string(), |p| shape.log_heights[p].to_string())
+                })
+                .collect();
+            println!("{k:>12}  {}", heights.join(" "));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

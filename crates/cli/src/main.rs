@@ -127,7 +127,8 @@ enum Command {
 
     /// Show what a proof file holds without verifying it: for a run proof, its shards' shapes
     /// (the tables each holds and their heights: one leaf program per distinct shape when it
-    /// is aggregated); for a final proof, its size, program and layers.
+    /// is aggregated); for a final proof, its size, program and layers; for an aggregation
+    /// key, its recipe.
     #[command(after_help = AFTER_HELP)]
     Inspect(inspect::InspectArgs),
 

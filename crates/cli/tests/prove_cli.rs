@@ -301,6 +301,15 @@ fn an_aggregated_run_verifies_with_its_key_and_only_with_it() {
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
     let text = String::from_utf8_lossy(&checked.stdout);
     assert!(text.contains("KEY MATCHES ITS RECIPE") && text.contains("leaf programs"), "{text}");
+    let inspected = hearth().arg("inspect").arg(&key).args(["--json"]).output().unwrap();
+    assert!(inspected.status.success(), "{}", String::from_utf8_lossy(&inspected.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    assert_eq!(json["kind"], "key", "{json}");
+    assert_eq!(
+        json["recipe"]["leaf_shapes"].as_array().unwrap().len(),
+        text_count(&text, "leaf programs"),
+        "{json}"
+    );
     let mut forged = hearth_verifier::AggregationKey::from_bytes(&std::fs::read(&key).unwrap()).unwrap();
     forged.layers[0].bits += 1;
     let forged_key = dir.path().join("forged.key");
@@ -500,4 +509,11 @@ fn a_stopped_run_resumes_from_its_kept_shards() {
     let verify = hearth().arg("verify").arg(&proof).arg("--elf").arg(&elf).output().unwrap();
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
     assert!(String::from_utf8_lossy(&verify.stdout).contains(&format!("shards        {}", resumed + proven)));
+}
+
+/// The number after `label` on its line of `text`.
+fn text_count(text: &str, label: &str) -> usize {
+    let line =
+        text.lines().find_map(|l| l.strip_prefix(label)).unwrap_or_else(|| panic!("no {label}: {text}"));
+    line.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"))
 }

@@ -297,18 +297,11 @@ impl TreePrograms {
     ) -> Result<Self, AggregationError> {
         let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
         let mut natural: Vec<PadHeights> = Vec::with_capacity(leaf_shapes.len());
-        // A leaf program is millions of instructions and only one is held at a time, so each
-        // leaf's key at its own heights is taken while it is built, under the parameters the
-        // tree most likely gets: a block's leaves are nearly all lifted, and a lifted leaf's
-        // key is that one, which saves building it again below.
-        let likely = tree_params.likely().for_recursion();
-        let mut natural_keys = Vec::with_capacity(leaf_shapes.len());
         for leaf_shape in leaf_shapes {
             let _span = info_span!("aggregation_leaf_program").entered();
             let leaf = leaf_shape.build(None)?;
             leaf_rows.push(leaf.circuit.table_rows());
             natural.push(leaf.circuit.pad_heights());
-            natural_keys.push(leaf.circuit.verifying_key(&likely)?);
         }
         let params = &tree_params.for_leaves(&natural).for_recursion();
 
@@ -359,14 +352,9 @@ impl TreePrograms {
 
         // Keys: the leaves (each at its heights), the node, the lifts.
         let mut keys = Vec::with_capacity(n + 1 + lifted.len());
-        for ((leaf_shape, pad), natural_key) in leaf_shapes.iter().zip(&leaf_pads).zip(natural_keys) {
-            match pad {
-                None if *params == likely => keys.push(natural_key),
-                _ => {
-                    let _span = info_span!("aggregation_leaf_program").entered();
-                    keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
-                }
-            }
+        for (leaf_shape, pad) in leaf_shapes.iter().zip(&leaf_pads) {
+            let _span = info_span!("aggregation_leaf_program").entered();
+            keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
         }
         keys.push(node.circuit.verifying_key(params)?);
         for shape in &lift_shapes {
@@ -771,15 +759,6 @@ impl TreeParams {
                     ProofParams::half_rate_128()
                 }
             }
-        }
-    }
-
-    /// The parameters leaves most likely get: the fixed set, or rate 1/4 for `auto` (a
-    /// block's leaves are well below [`QUARTER_RATE_MAX_LOG_HEIGHT`]).
-    fn likely(&self) -> ProofParams {
-        match self {
-            Self::Fixed(params) => params.clone(),
-            Self::ByTallestLeaf => ProofParams::default_128(),
         }
     }
 
