@@ -127,7 +127,10 @@ fn a_run_of_several_shards_proves_and_verifies_with_a_report() {
     std::fs::write(&garbage, b"not a proof").unwrap();
     let refused = hearth().arg("inspect").arg(&garbage).output().unwrap();
     assert_eq!(refused.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("neither a run proof nor a final proof"));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("neither a run proof, a final proof nor an aggregation key")
+    );
 
     let verify = hearth()
         .arg("verify")
