@@ -73,12 +73,6 @@ pub fn verify_final_list(proof: &FinalListProof) -> Result<(), StarkError> {
     hearth_stark::verify(&final_list_chips(), &proof.stark, &proof.table_public_values(), Some(commitment))
 }
 
-/// Provable bits of a final list proof (Johnson bound), by the calculator on its tables'
-/// shapes and parameters.
-pub fn final_list_security(proof: &FinalListProof) -> Result<u32, StarkError> {
-    final_list_bits(&proof.stark.params, &proof.stark.log_heights())
-}
-
 /// Provable bits (Johnson bound) of a final list proof made with `params` whose tables are
 /// `2^log_heights` rows tall.
 pub fn final_list_bits(params: &ProofParams, log_heights: &[usize]) -> Result<u32, StarkError> {

@@ -112,28 +112,43 @@ pub struct ShardProof {
 }
 
 impl ShardProof {
-    /// `log2` of each machine table's height, `None` for a table the proof leaves out. Refuses
-    /// a table list out of order, or one missing a table every proof must hold.
+    /// `log2` of each machine table's height, `None` for a table the proof leaves out, if the
+    /// proof's shape is one the verifier accepts ([`shape_log_heights`]).
     pub fn table_log_heights(&self) -> Result<Vec<Option<usize>>, VerifyError> {
-        let heights = self.stark.log_heights();
-        let malformed = |what: &str| Err(VerifyError::Malformed(what.into()));
-        if heights.len() != self.tables.len() {
-            return malformed("one height per table expected");
-        }
-        if self.tables.windows(2).any(|w| w[0] >= w[1])
-            || self.tables.last().is_some_and(|&t| t as usize >= chips::CHIP_NAMES.len())
-        {
-            return malformed("table list out of order");
-        }
-        let mut all = vec![None; chips::CHIP_NAMES.len()];
-        for (&table, height) in self.tables.iter().zip(heights) {
-            all[table as usize] = Some(height);
-        }
-        if let Some(t) = (0..all.len()).find(|t| all[*t].is_none() && !OPTIONAL_TABLES.contains(t)) {
-            return Err(VerifyError::Malformed(format!("no {} table", chips::CHIP_NAMES[t])));
-        }
-        Ok(all)
+        shape_log_heights(&self.tables, &self.stark.log_heights())
     }
+}
+
+/// `log2` of each machine table's height, `None` for a table left out, of a shard proof
+/// holding `tables` (machine indices) at `2^log_heights` rows. Refuses what no valid shard
+/// proof has: tables out of order or unknown, a required table missing (only
+/// [`OPTIONAL_TABLES`] may be), byte or register tables off their fixed heights, or a table
+/// past 2^24 rows. The one check of a shard's shape, for proofs and for recipes alike.
+pub fn shape_log_heights(tables: &[u8], log_heights: &[usize]) -> Result<Vec<Option<usize>>, VerifyError> {
+    let malformed = |what: &str| Err(VerifyError::Malformed(what.into()));
+    if log_heights.len() != tables.len() {
+        return malformed("one height per table expected");
+    }
+    if tables.windows(2).any(|w| w[0] >= w[1])
+        || tables.last().is_some_and(|&t| t as usize >= chips::CHIP_NAMES.len())
+    {
+        return malformed("tables out of order or unknown");
+    }
+    let mut all = vec![None; chips::CHIP_NAMES.len()];
+    for (&table, &height) in tables.iter().zip(log_heights) {
+        all[table as usize] = Some(height);
+    }
+    if let Some(t) = (0..all.len()).find(|t| all[*t].is_none() && !OPTIONAL_TABLES.contains(t)) {
+        return Err(VerifyError::Malformed(format!("no {} table", chips::CHIP_NAMES[t])));
+    }
+    let register_height = chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
+    if all[index::BYTE] != Some(16) || all[index::REGISTERS] != Some(register_height) {
+        return malformed("byte or register table of the wrong height");
+    }
+    if log_heights.iter().any(|&h| h > 24) {
+        return malformed("a table taller than 2^24 rows");
+    }
+    Ok(all)
 }
 
 /// Tables a proof leaves out when the run makes no call to them: the accelerators, and the
@@ -740,13 +755,6 @@ fn statement(
     let all_heights = proof.table_log_heights()?;
     let used: Vec<usize> = proof.tables.iter().map(|&t| t as usize).collect();
     let height = |t: usize| all_heights[t].unwrap_or(0);
-    let register_height = chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
-    if height(index::BYTE) != 16 || height(index::REGISTERS) != register_height {
-        return Err(VerifyError::Malformed("byte or register table of the wrong height".into()));
-    }
-    if all_heights.iter().flatten().any(|&h| h > 24) {
-        return Err(VerifyError::Malformed("a table taller than 2^24 rows".into()));
-    }
     let heights: Vec<usize> = all_heights.iter().flatten().copied().collect();
     let d = &proof.descriptor;
     if height(index::PROGRAM) != d.program_log_height as usize
@@ -794,30 +802,8 @@ pub fn machine_shapes(
 /// shard's data (registers and streams) are that program's inputs, so only their sizes count:
 /// the stream table's periodic columns are as long as the table.
 pub fn chips_for_shape(tables: &[u8], log_heights: &[usize]) -> Result<Vec<Chip>, VerifyError> {
-    if tables.len() != log_heights.len() {
-        return Err(VerifyError::Malformed("one height per table expected".into()));
-    }
-    if !tables.windows(2).all(|w| w[0] < w[1])
-        || tables.iter().any(|&t| t as usize >= chips::CHIP_NAMES.len())
-    {
-        return Err(VerifyError::Malformed("tables out of order or unknown".into()));
-    }
-    if log_heights.iter().any(|&h| h > 24) {
-        return Err(VerifyError::Malformed("a table taller than 2^24 rows".into()));
-    }
-    // The tables and fixed heights the native verifier requires of every shard proof.
-    if let Some(t) =
-        (0..chips::CHIP_NAMES.len()).find(|&t| !OPTIONAL_TABLES.contains(&t) && !tables.contains(&(t as u8)))
-    {
-        return Err(VerifyError::Malformed(format!("no {} table", chips::CHIP_NAMES[t])));
-    }
-    let height = |t: usize| tables.iter().position(|&x| x as usize == t).map(|p| log_heights[p]);
-    let register_height = chips::registers::NUM_REGISTERS.trailing_zeros() as usize;
-    if height(index::BYTE) != Some(16) || height(index::REGISTERS) != Some(register_height) {
-        return Err(VerifyError::Malformed("byte or register table missing or of the wrong height".into()));
-    }
-    let stream_rows =
-        tables.iter().position(|&t| t as usize == index::STREAM).map(|p| 1usize << log_heights[p]);
+    let heights = shape_log_heights(tables, log_heights)?;
+    let stream_rows = heights[index::STREAM].map(|h| 1usize << h);
     let streams = stream_rows.map(|rows| Streams {
         input: Arc::from(Vec::new()),
         input_read: 0..0,

@@ -24,11 +24,9 @@ use super::wrap::WrapProgram;
 use crate::chips::RecursionChip;
 use crate::circuit::{Circuit, CircuitProof, PadHeights, table, table_log_heights};
 use crate::verifier::{InnerShape, Statement};
-use hearth_machine::final_list::{
-    FinalListProof, final_list_chips, final_list_commitment, final_list_security, prove_final_list,
-};
+use hearth_machine::final_list::{FinalListProof, final_list_chips, final_list_commitment, prove_final_list};
 pub use hearth_verifier::LastLayer;
-use hearth_verifier::proof::{recursion_bits, recursion_proof_bits};
+use hearth_verifier::proof::recursion_bits;
 use hearth_verifier::{
     AggregationKey, FinalProof, KeyRecipe, LayerSecurity, ShardShape, Verified, VerifyError, verify_final,
 };
@@ -974,18 +972,11 @@ pub fn aggregate_with_setup_resuming(
     tell("final step", Some(final_seconds));
     let statement = RunStatement::from_slice(&proof.public_values)
         .ok_or_else(|| AggregationError::Statement("the final step's public values".into()))?;
-    let bits = |proof: &CircuitProof| {
-        recursion_proof_bits(&proof.proof, proof.public_values.len())
-            .map_err(|e| AggregationError::Shape(e.to_string()))
-    };
-    let mut layers = vec![
-        // The machine's proofs: the shards and the final list.
-        LayerSecurity {
-            layer: "shards".into(),
-            bits: shard_bits(run)?.min(final_list_security(&setup.final_list)?),
-        },
-        LayerSecurity { layer: "aggregation".into(), bits: bits(&top.proof)? },
-    ];
+    // Every layer's security comes from the recipe and the programs' heights, as a verifier
+    // rebuilding the key computes it ([`rebuild_key`]).
+    let shard_params = &run.shards[0].stark.params;
+    let recipe = setup.recipe(last_layers);
+    let mut layers = tree_layers(&recipe, shard_params, &setup.tree)?;
     debug_assert_eq!(top.proof.public_values.len(), RANGE_STATEMENT_LEN);
 
     // The wraps, each around the layer below: the outermost layer's program, key, parameters
@@ -996,7 +987,6 @@ pub fn aggregate_with_setup_resuming(
     let mut outer_airs = setup.tree.final_program.circuit.chips().to_vec();
     let final_log_heights = setup.tree.final_program.circuit.log_heights();
     let (leaf_programs, lifted_leaf_programs) = (setup.leaf_programs(), setup.lifted_leaf_programs());
-    let recipe = setup.recipe(last_layers);
     // `{ setup }` moves the setup into a temporary, so the fields not kept drop here.
     let AggregationSetup {
         tree: TreePrograms { key_list, params: tree_params, heights, .. },
@@ -1007,11 +997,8 @@ pub fn aggregate_with_setup_resuming(
     let mut wrap_seconds = Vec::new();
     for (i, layer) in last_layers.iter().skip(1).enumerate() {
         let started = Instant::now();
-        let (inner_key, _, _, inner) = &outer;
-        layers.push(LayerSecurity {
-            layer: if i == 0 { "final step".into() } else { format!("wrap {i}") },
-            bits: bits(inner)?,
-        });
+        let (inner_key, inner_params, inner_heights, inner) = &outer;
+        layers.push(last_layer_security(i, inner.public_values.len(), inner_heights, inner_params)?);
         let shape = InnerShape::of(&outer_airs, &inner.proof)?;
         let (wrap, wrap_params) = build_wrap(&outer_airs, shape, inner_key, i, layer, &tree_params)?;
         let proven = wrap.prove(&wrap_params, inner, inner_key)?;
@@ -1024,12 +1011,14 @@ pub fn aggregate_with_setup_resuming(
     }
     let (outer_key, outer_params, outer_log_heights, outer_proof) = outer;
     let mut security = layers.clone();
-    security.push(LayerSecurity { layer: "final".into(), bits: bits(&outer_proof)? });
+    let outermost = recursion_bits(outer_proof.public_values.len(), &outer_log_heights, &outer_params)
+        .map_err(|e| AggregationError::Shape(e.to_string()))?;
+    security.push(LayerSecurity { layer: "final".into(), bits: outermost });
     let key = AggregationKey {
         keys_root: key_list.root(),
         final_key: outer_key,
         final_params: outer_params,
-        shard_params: run.shards[0].stark.params.clone(),
+        shard_params: shard_params.clone(),
         final_log_heights: outer_log_heights,
         digested_statement: last_layers.len() > 1,
         layers,
@@ -1085,23 +1074,13 @@ pub fn rebuild_key(
     let _span = info_span!("rebuild_key", leaf_programs = recipe.leaf_shapes.len()).entered();
     let shape_error = |e: hearth_machine::VerifyError| AggregationError::Shape(e.to_string());
     let mut leaf_shapes = Vec::with_capacity(recipe.leaf_shapes.len());
-    let mut shard_bits: Option<u32> = None;
     for s in &recipe.leaf_shapes {
         let chips = hearth_machine::chips_for_shape(&s.tables, &s.log_heights).map_err(shape_error)?;
         let shape = InnerShape::for_heights(shard_params, &chips, s.log_heights.clone())?;
-        let mut heights = vec![None; hearth_machine::chips::CHIP_NAMES.len()];
-        for (&t, &h) in s.tables.iter().zip(&s.log_heights) {
-            heights[t as usize] = Some(h);
-        }
-        let [_, johnson] = hearth_machine::machine_security(shard_params, &heights).map_err(shape_error)?;
-        shard_bits = Some(shard_bits.map_or(johnson.total, |b| b.min(johnson.total)));
         leaf_shapes.push(LeafShape { chips, tables: s.tables.clone(), shape });
     }
-    let shard_bits =
-        shard_bits.ok_or_else(|| AggregationError::Shape("a recipe without leaf programs".into()))?;
     let list_heights = recipe.final_list_log_heights.clone();
-    let list_shape = InnerShape::for_heights(shard_params, &final_list_chips(), list_heights.clone())?;
-    let list_bits = hearth_machine::final_list::final_list_bits(shard_params, &list_heights)?;
+    let list_shape = InnerShape::for_heights(shard_params, &final_list_chips(), list_heights)?;
     let list_key = key_of(&final_list_commitment(shard_params)?);
     let tree = TreePrograms::build(
         &leaf_shapes,
@@ -1111,15 +1090,7 @@ pub fn rebuild_key(
         recipe.lift_every_leaf,
     )?;
     drop(leaf_shapes);
-    let verify_error = |e: VerifyError| AggregationError::Shape(e.to_string());
-    let mut layers = vec![
-        LayerSecurity { layer: "shards".into(), bits: shard_bits.min(list_bits) },
-        LayerSecurity {
-            layer: "aggregation".into(),
-            bits: recursion_bits(RANGE_STATEMENT_LEN, &tree.node.circuit.log_heights(), &tree.params)
-                .map_err(verify_error)?,
-        },
-    ];
+    let mut layers = tree_layers(recipe, shard_params, &tree)?;
     let final_params = match recipe.last_layers.first() {
         Some(layer) => layer_params(layer, &tree.final_program.circuit, &tree.params)?,
         None => tree.params.clone(),
@@ -1134,10 +1105,7 @@ pub fn rebuild_key(
     );
     for (i, layer) in recipe.last_layers.iter().skip(1).enumerate() {
         let (inner_key, inner_params, inner_heights, inner_public, inner_airs) = &outer;
-        layers.push(LayerSecurity {
-            layer: if i == 0 { "final step".into() } else { format!("wrap {i}") },
-            bits: recursion_bits(*inner_public, inner_heights, inner_params).map_err(verify_error)?,
-        });
+        layers.push(last_layer_security(i, *inner_public, inner_heights, inner_params)?);
         let shape = InnerShape::for_heights(inner_params, inner_airs, inner_heights.clone())?;
         let (wrap, params) = build_wrap(inner_airs, shape, inner_key, i, layer, &tree.params)?;
         outer = (
@@ -1248,15 +1216,49 @@ pub fn size_tuned_with(
         })
 }
 
-/// The weakest shard proof's provable bits (Johnson bound) by the calculator.
-fn shard_bits(run: &RunProof) -> Result<u32, AggregationError> {
+/// The security (Johnson bound, by the calculator) of the layers below the final step, from
+/// the recipe and the tree's programs alone: the machine's proofs (the weakest leaf shape's
+/// shard proofs, and the final list proof) and the tree's proofs (leaves and nodes share their
+/// heights and parameters). The aggregation and [`rebuild_key`] both compute it here.
+fn tree_layers(
+    recipe: &KeyRecipe,
+    shard_params: &ProofParams,
+    tree: &TreePrograms,
+) -> Result<Vec<LayerSecurity>, AggregationError> {
+    let shape_error = |e: hearth_machine::VerifyError| AggregationError::Shape(e.to_string());
     let mut weakest: Option<u32> = None;
-    for shard in &run.shards {
-        let heights = shard.table_log_heights()?;
-        let [_, johnson] = hearth_machine::machine_security(&shard.stark.params, &heights)?;
+    for s in &recipe.leaf_shapes {
+        let heights = hearth_machine::shape_log_heights(&s.tables, &s.log_heights).map_err(shape_error)?;
+        let [_, johnson] = hearth_machine::machine_security(shard_params, &heights).map_err(shape_error)?;
         weakest = Some(weakest.map_or(johnson.total, |w| w.min(johnson.total)));
     }
-    weakest.ok_or_else(|| AggregationError::Statement("no shards".into()))
+    let shards = weakest.ok_or_else(|| AggregationError::Shape("a recipe without leaf programs".into()))?;
+    let list = hearth_machine::final_list::final_list_bits(shard_params, &recipe.final_list_log_heights)?;
+    let tree_bits = recursion_bits(RANGE_STATEMENT_LEN, &tree.node.circuit.log_heights(), &tree.params)
+        .map_err(security_error)?;
+    Ok(vec![
+        LayerSecurity { layer: "shards".into(), bits: shards.min(list) },
+        LayerSecurity { layer: "aggregation".into(), bits: tree_bits },
+    ])
+}
+
+/// The security of the proofs the `i`-th layer above the final step verifies (the final
+/// step's own proofs for `i == 0`, then each wrap's), with `public_values` public values at
+/// `log_heights` and `params`.
+fn last_layer_security(
+    i: usize,
+    public_values: usize,
+    log_heights: &[usize],
+    params: &ProofParams,
+) -> Result<LayerSecurity, AggregationError> {
+    Ok(LayerSecurity {
+        layer: if i == 0 { "final step".into() } else { format!("wrap {i}") },
+        bits: recursion_bits(public_values, log_heights, params).map_err(security_error)?,
+    })
+}
+
+fn security_error(e: VerifyError) -> AggregationError {
+    AggregationError::Shape(e.to_string())
 }
 
 impl RunAggregation {
