@@ -190,8 +190,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                // The prover's stages (executed, traces generated, proved) show by default.
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,hearth_machine=info")),
+                // The prover's stages (executed, traces generated, proved) and the aggregation
+                // setup's show by default.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("warn,hearth_machine=info,hearth_recursion=info")
+                }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

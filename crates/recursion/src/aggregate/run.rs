@@ -10,7 +10,7 @@ use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, run_memory, sha
 use hearth_stark::prover::Commitment;
 use hearth_stark::{ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
-use tracing::info_span;
+use tracing::{info, info_span};
 
 use super::AggregationError;
 use super::keys::{Key, KeyList, KeyPath};
@@ -293,13 +293,22 @@ impl TreePrograms {
         tree_params: TreeParams,
         lift_all: bool,
     ) -> Result<Self, AggregationError> {
-        let mut leaf_rows = Vec::with_capacity(leaf_shapes.len());
-        let mut natural: Vec<PadHeights> = Vec::with_capacity(leaf_shapes.len());
-        for leaf_shape in leaf_shapes {
-            let _span = info_span!("aggregation_leaf_program").entered();
-            let leaf = leaf_shape.build(None)?;
+        // Building the programs takes minutes on a block (one build per shard shape, each
+        // taking seconds; the setup and a key rebuild both do it): each stage reports as it ends.
+        let started = Instant::now();
+        let n = leaf_shapes.len();
+        let mut leaf_rows = Vec::with_capacity(n);
+        let mut natural: Vec<PadHeights> = Vec::with_capacity(n);
+        for (i, leaf_shape) in leaf_shapes.iter().enumerate() {
+            let leaf = info_span!("aggregation_leaf_program").in_scope(|| leaf_shape.build(None))?;
             leaf_rows.push(leaf.circuit.table_rows());
             natural.push(leaf.circuit.pad_heights());
+            info!(
+                "programs {:.0} s: leaf program {}/{n} measured, log2 heights {:?}",
+                started.elapsed().as_secs_f64(),
+                i + 1,
+                natural[i]
+            );
         }
         let params = &tree_params.for_leaves(&natural).for_recursion();
 
@@ -308,7 +317,6 @@ impl TreePrograms {
         // it; taller ones are proven at their own heights and lifted.
         let probe = ShapeProbe::new(params)?;
         let airs = probe.airs.clone();
-        let n = leaf_shapes.len();
         let mut heights = [MIN_LOG_HEIGHT; 7];
         let mut lift_heights: HashMap<(usize, usize), PadHeights> = HashMap::new();
         let mut settled = None;
@@ -337,6 +345,11 @@ impl TreePrograms {
             settled = Some((heights, depth));
             heights = core::array::from_fn(|t| heights[t].max(needed[t]));
         };
+        info!(
+            "programs {:.0} s: tree log2 heights {heights:?}, {} of {n} leaf programs lifted, keys tree depth {depth}",
+            started.elapsed().as_secs_f64(),
+            lifted.len()
+        );
         let tree_shape = probe.at(heights)?;
         let mut leaf_pads: Vec<Option<PadHeights>> = vec![Some(heights); n];
         let mut lift_of = vec![None; n];
@@ -350,13 +363,22 @@ impl TreePrograms {
 
         // Keys: the leaves (each at its heights), the node, the lifts.
         let mut keys = Vec::with_capacity(n + 1 + lifted.len());
-        for (leaf_shape, pad) in leaf_shapes.iter().zip(&leaf_pads) {
-            let _span = info_span!("aggregation_leaf_program").entered();
-            keys.push(leaf_shape.build(*pad)?.circuit.verifying_key(params)?);
+        for (i, (leaf_shape, pad)) in leaf_shapes.iter().zip(&leaf_pads).enumerate() {
+            let key = info_span!("aggregation_leaf_program").in_scope(|| {
+                Ok::<_, AggregationError>(leaf_shape.build(*pad)?.circuit.verifying_key(params)?)
+            })?;
+            keys.push(key);
+            info!("programs {:.0} s: leaf key {}/{n}", started.elapsed().as_secs_f64(), i + 1);
         }
         keys.push(node.circuit.verifying_key(params)?);
-        for shape in &lift_shapes {
+        for (j, shape) in lift_shapes.iter().enumerate() {
             keys.push(LiftProgram::build(&airs, shape, depth, Some(heights))?.circuit.verifying_key(params)?);
+            info!(
+                "programs {:.0} s: lift key {}/{}",
+                started.elapsed().as_secs_f64(),
+                j + 1,
+                lift_shapes.len()
+            );
         }
         let key_list = KeyList::new(&keys.iter().map(key_of).collect::<Vec<_>>())
             .ok_or_else(|| AggregationError::Shape("no programs".into()))?;
@@ -364,6 +386,7 @@ impl TreePrograms {
             return Err(AggregationError::Shape("the allowed keys' tree has an unexpected depth".into()));
         }
         let final_program = FinalProgram::build(&airs, &tree_shape, depth, list_shape, list_key)?;
+        info!("programs {:.0} s: node and final step built", started.elapsed().as_secs_f64());
         Ok(Self {
             params: params.clone(),
             leaf_pads,
@@ -451,6 +474,12 @@ impl AggregationSetup {
             prove_final_list(&hearth_stark::CpuBackend, shard_params, &final_words, &image, &challenges)
                 .map_err(|e| AggregationError::Statement(format!("the final list cannot be proven: {e}")))?
         };
+        info!(
+            "setup {:.0} s: {} shard statements read, the final list of {} words proven",
+            started.elapsed().as_secs_f64(),
+            statements.len(),
+            final_words.len()
+        );
         let list_shape = InnerShape::of(&final_list_chips(), &final_list.stark)?;
         let list_key = key_of(&final_list_commitment(shard_params)?);
 
