@@ -824,7 +824,7 @@ pub fn aggregate_run(
 /// Told of each step of an aggregation as it ends (progress output).
 pub trait AggregationObserver {
     /// `step` (`setup`, `leaf 3`, `node 2`, `final step`, `wrap 1`) took `seconds`; it is the
-    /// `done`-th of `total` steps.
+    /// `done`-th of `total` steps. Told before the step's proof is given to the [`StepStore`].
     fn step_done(&self, _step: &str, _done: usize, _total: usize, _seconds: f64) {}
     /// `step`'s proof was kept from an earlier attempt ([`StepStore`]); it is the `done`-th of
     /// `total` steps.
@@ -955,8 +955,10 @@ pub fn aggregate_with_setup_resuming(
         }
         let started = Instant::now();
         let proof = prove()?;
-        store.save(first, count, &proof);
+        // Told before it is kept: an observer that logs the step's cost has it logged by the
+        // time the proof can be resumed from, so a stop between the two loses neither.
         tell(name, Some(started.elapsed().as_secs_f64()));
+        store.save(first, count, &proof);
         Ok(proof)
     };
     let started = Instant::now();
