@@ -97,10 +97,12 @@ pub(crate) fn prove_block(args: ProveBlockArgs) -> anyhow::Result<ExitCode> {
         params.name
     );
     let aggregate = !args.aggregation.shards_only;
-    let proven = match prove_with_progress(&program, &input, &params, &options, aggregate, &args.output)? {
-        Ok(proven) => proven,
-        Err(code) => return Ok(code),
-    };
+    let heights = args.run.table_heights();
+    let proven =
+        match prove_with_progress(&program, &input, &params, &options, heights, aggregate, &args.output)? {
+            Ok(proven) => proven,
+            Err(code) => return Ok(code),
+        };
     let public = proven.proof.output();
     let exit_code = proven.proof.shards.last().map_or(0, |s| s.exit_code);
     let output = PublicOutput::decode(&public)

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use hearth_executor::Program;
+use hearth_machine::heights::TableHeights;
 use hearth_machine::{ShardProof, ShardReport, ShardStore, ShardTask};
 use hearth_recursion::aggregate::{RangeProof, StepStore};
 use hearth_stark::ProofParams;
@@ -32,18 +33,19 @@ impl WorkDir {
     }
 
     /// The shard proofs of a run of `program` on `input`, proven with `params` in shards of
-    /// `shard_cycles` cycles, private input or not: opened (created if absent), or refused if
-    /// the folder holds another run's.
+    /// `shard_cycles` cycles at `heights`, private input or not: opened (created if absent), or
+    /// refused if the folder holds another run's.
     pub(crate) fn shards(
         &self,
         program: &Program,
         input: &[u8],
         params: &ProofParams,
         shard_cycles: u64,
+        heights: TableHeights,
         private_input: bool,
     ) -> anyhow::Result<KeptShards> {
         let identity = format!(
-            "{}program {}\ninput SHA-256 0x{} ({} bytes)\nparameters {}\nshard cycles {shard_cycles}\nprivate input {private_input}\n",
+            "{}program {}\ninput SHA-256 0x{} ({} bytes)\nparameters {}\nshard cycles {shard_cycles}\ntable heights {heights:?}\nprivate input {private_input}\n",
             build(),
             program.hash(),
             hex::encode(Sha256::digest(input)),

@@ -9,6 +9,7 @@ use std::{
 
 use anyhow::{Context as _, bail};
 use hearth_executor::Program;
+use hearth_machine::heights::TableHeights;
 use hearth_machine::{
     ProgramSource, ProveError, RunOptions, RunProof, RunProver, RunReport, machine_security, verify_run,
 };
@@ -203,6 +204,18 @@ pub(crate) struct RunArgs {
     /// Fault if the guest has not exited after this many cycles.
     #[arg(long, value_name = "N", default_value_t = hearth_executor::DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
+    /// Table heights: `natural` (each table at the smallest power of two that holds it) or
+    /// `menu` (the moving tables raised to a few canonical heights: a block's shards then fall
+    /// into a few shapes, so its aggregation builds fewer leaf programs, for some padding rows).
+    #[arg(long, value_name = "HEIGHTS", value_enum, default_value_t = HeightsArg::Natural)]
+    table_heights: HeightsArg,
+}
+
+/// The `--table-heights` choices.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum HeightsArg {
+    Natural,
+    Menu,
 }
 
 /// Parses a blowup (a power of two from 2 to 32) into its `log2`.
@@ -242,6 +255,13 @@ fn parse_size(text: &str) -> Result<u64, String> {
 impl RunArgs {
     pub(crate) fn params(&self) -> anyhow::Result<ProofParams> {
         params_named(&self.params)
+    }
+
+    pub(crate) fn table_heights(&self) -> TableHeights {
+        match self.table_heights {
+            HeightsArg::Natural => TableHeights::Natural,
+            HeightsArg::Menu => TableHeights::Menu,
+        }
     }
 
     pub(crate) fn options(&self) -> anyhow::Result<RunOptions> {
@@ -339,6 +359,7 @@ pub(crate) fn prove(args: ProveArgs) -> anyhow::Result<ExitCode> {
         &input,
         &params,
         &options,
+        args.run.table_heights(),
         args.aggregation.aggregate,
         &args.output,
     )? {
@@ -382,17 +403,19 @@ pub(crate) fn prove_with_progress(
     input: &[u8],
     params: &ProofParams,
     options: &RunOptions,
+    heights: TableHeights,
     for_aggregation: bool,
     output: &Path,
 ) -> anyhow::Result<Result<ProvenRun, ExitCode>> {
     let start = Instant::now();
-    let mut prover =
-        RunProver::new(&CpuBackend, program, input, params).context("cannot set up the prover")?;
+    let mut prover = RunProver::new(&CpuBackend, program, input, params)
+        .context("cannot set up the prover")?
+        .with_table_heights(heights);
     if for_aggregation {
         prover = prover.with_private_input();
     }
     let work = WorkDir::beside(output);
-    let kept = work.shards(program, input, params, options.shard_cycles, for_aggregation)?;
+    let kept = work.shards(program, input, params, options.shard_cycles, heights, for_aggregation)?;
     work.announce(kept.kept, "shard proofs");
     let progress = crate::progress::ShardProgress::new(options);
     let result = prover.prove_resuming(options, &progress, &kept);

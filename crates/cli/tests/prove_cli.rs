@@ -152,6 +152,46 @@ fn a_run_of_several_shards_proves_and_verifies_with_a_report() {
 }
 
 #[test]
+fn a_run_proven_on_the_height_menu_verifies_with_its_tables_raised() {
+    let dir = tempfile::tempdir().unwrap();
+    // About 9 k cycles: two shards of 2^13.
+    let elf = assemble(
+        dir.path(),
+        "li t0, 3000\nli a0, 0\n1:\naddi a0, a0, 1\naddi t0, t0, -1\nbne t0, zero, 1b\nandi a0, a0, 255\nli a7, 93\necall",
+    );
+    let proof = dir.path().join("p.bin");
+    let prove = |heights: &str| {
+        hearth()
+            .arg("prove")
+            .arg(&elf)
+            .arg("-o")
+            .arg(&proof)
+            .args(["--shard-cycles", "8192", "--table-heights", heights])
+            .output()
+            .unwrap()
+    };
+    let refused = prove("tall");
+    assert_eq!(refused.status.code(), Some(2), "an unknown choice is a command-line error");
+    let out = prove("menu");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let verify =
+        hearth().arg("verify").arg(&proof).arg("--elf").arg(&elf).args(["--exit-code", "184"]).output();
+    let verify = verify.unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let inspected = hearth().arg("inspect").arg(&proof).arg("--json").output().unwrap();
+    let shapes: serde_json::Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    let column = |name: &str| shapes["tables"].as_array().unwrap().iter().position(|t| t == name).unwrap();
+    let per_shard = shapes["per_shard"].as_array().unwrap();
+    assert_eq!(per_shard.len(), 2, "{shapes}");
+    // The loop makes no bitwise request and touches a few words: both tables sit at the menu's
+    // first entry, so the two shards share their shape but for the CPU's height.
+    for shard in per_shard {
+        assert_eq!(shard["log_heights"][column("bitwise")], 17, "{shapes}");
+        assert_eq!(shard["log_heights"][column("memory_boundary")], 13, "{shapes}");
+    }
+}
+
+#[test]
 fn bad_run_options_and_guest_faults_fail_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let elf = assemble(dir.path(), "li a0, 0\nli a7, 93\necall");

@@ -32,6 +32,7 @@ pub mod bus;
 pub mod check;
 pub mod chips;
 pub mod final_list;
+pub mod heights;
 mod list_table;
 pub mod lookups;
 pub mod memory_argument;

@@ -24,10 +24,12 @@ use tracing::{debug, info_span, instrument};
 
 use crate::boundary::ShardBoundary;
 use crate::chips::{self, index};
+use crate::heights::TableHeights;
 use crate::memory_argument::{MemoryContext, RunMemory};
 use crate::shard::{
     Known, MAX_SHARD_CYCLES, ProgramSource, ProgramTables, ProveError, PublicValues, RunInput, ShardProof,
-    VerifyError, prepare_shard, prove_prepared, shard_streams, stream_digest, streams_of, verify_statement,
+    VerifyError, boundary_height, prepare_shard, prove_prepared, shard_streams, stream_digest, streams_of,
+    verify_statement,
 };
 
 /// Cycles per shard unless told otherwise: at the default parameters, proving the validation
@@ -89,6 +91,8 @@ pub struct ShardTask {
     pub checkpoint: Checkpoint,
     /// The shard's place in the run's memory argument.
     pub memory: MemoryContext,
+    /// The heights its tables are proven at (the memory argument was drawn with them).
+    pub heights: TableHeights,
 }
 
 /// A run cut into shards, before proving.
@@ -238,6 +242,7 @@ pub struct RunProver<'a, B> {
     tables: ProgramTables,
     costs: TableCosts,
     private_input: bool,
+    heights: TableHeights,
 }
 
 impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
@@ -256,6 +261,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             tables: ProgramTables::of(program),
             costs: TableCosts::of(params)?,
             private_input: false,
+            heights: TableHeights::Natural,
         })
     }
 
@@ -266,6 +272,13 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
     /// a run must be set up the same way, as the task's memory context depends on it.
     pub fn with_private_input(mut self) -> Self {
         self.private_input = true;
+        self
+    }
+
+    /// Proves the shards with their tables at `heights` ([`TableHeights::Menu`]: fewer distinct
+    /// shard shapes, so fewer leaf programs when the run is aggregated, for some padding rows).
+    pub fn with_table_heights(mut self, heights: TableHeights) -> Self {
+        self.heights = heights;
         self
     }
 
@@ -294,7 +307,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             let shard_streams =
                 streams_of(self.input, input_read, &record.output, output_start, self.private_input)?;
             streams.push(Some(stream_digest(&shard_streams)));
-            heights.push(chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len()));
+            heights.push(boundary_height(boundary.memory.len(), self.heights));
             lists.push(boundary.memory);
             output_start += record.output.len();
         }
@@ -310,6 +323,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
                 cycles: record.cycles(),
                 checkpoint: record.start,
                 memory,
+                heights: self.heights,
             })
             .collect::<Vec<_>>();
         let execute_s = start.elapsed().as_secs_f64();
@@ -366,6 +380,7 @@ impl<'a, B: ProverBackend + Sync> RunProver<'a, B> {
             output_start,
             None,
             Some(&task.memory),
+            task.heights,
         )?;
         let trace_s = start.elapsed().as_secs_f64();
         let heights: Vec<Option<usize>> = (0..chips::CHIP_NAMES.len())
@@ -733,7 +748,7 @@ pub fn run_memory(proof: &RunProof) -> Result<RunMemory, VerifyError> {
     let mut streams = Vec::with_capacity(proof.shards.len());
     for shard in &proof.shards {
         streams.push(Some(stream_digest(&shard_streams(shard, &proof.input)?)));
-        heights.push(chips::memory_boundary::MemoryBoundaryChip::height(shard.boundary.memory.len()));
+        heights.push(shard.boundary_height()?);
         lists.push(&shard.boundary.memory[..]);
     }
     Ok(RunMemory::of(&lists, &heights, &streams, &(d.image_lo..d.image_hi)))

@@ -15,6 +15,7 @@ use tracing::{debug, instrument};
 use crate::boundary::ShardBoundary;
 use crate::chips::stream::Streams;
 use crate::chips::{self, Chip, index};
+use crate::heights::TableHeights;
 use crate::lookups::ByteCounts;
 use crate::memory_argument::{MemoryContext, RunMemory, memory_public_values};
 use crate::run::RunProof;
@@ -116,6 +117,19 @@ impl ShardProof {
     /// proof's shape is one the verifier accepts ([`shape_log_heights`]).
     pub fn table_log_heights(&self) -> Result<Vec<Option<usize>>, VerifyError> {
         shape_log_heights(&self.tables, &self.stark.log_heights())
+    }
+
+    /// Rows of the proof's memory boundary table, if its shape is accepted and the table holds
+    /// the boundary's list. It may be taller than the list needs (padding rows, as a run proven
+    /// on the height menu has them): the table's public values and the run's memory argument
+    /// take the proof's height.
+    pub fn boundary_height(&self) -> Result<usize, VerifyError> {
+        let log_height = self.table_log_heights()?[index::MEMORY_BOUNDARY]
+            .ok_or_else(|| VerifyError::Malformed("no memory boundary table".into()))?;
+        if 1 << log_height < chips::memory_boundary::MemoryBoundaryChip::height(self.boundary.memory.len()) {
+            return Err(VerifyError::Malformed("memory boundary table too short for its list".into()));
+        }
+        Ok(1 << log_height)
     }
 }
 
@@ -282,14 +296,14 @@ fn all_public_values(
     streams: &Streams,
     boundary: &ShardBoundary,
     context: &MemoryContext,
+    boundary_height: usize,
 ) -> Vec<Vec<Val>> {
     let mut pvs = vec![Vec::new(); chips::CHIP_NAMES.len()];
     use p3_air::BaseAir;
     let digest = |columns: &[Vec<Val>]| hearth_stark::config::periodic_digest(columns).to_vec();
     let registers = chips::registers::RegistersChip { boundary: Some(boundary.clone()) };
     pvs[index::REGISTERS] = digest(&BaseAir::<Val>::periodic_columns(&registers));
-    let height = chips::memory_boundary::MemoryBoundaryChip::height(boundary.memory.len());
-    pvs[index::MEMORY_BOUNDARY] = memory_public_values(&boundary.memory, context, height);
+    pvs[index::MEMORY_BOUNDARY] = memory_public_values(&boundary.memory, context, boundary_height);
     pvs[index::CPU] = cpu_public_values(exit_code, boundary);
     pvs[index::SYSCALL] = vec![Val::from_u32(streams.input.len() as u32)];
     pvs[index::STREAM] = stream_digest(streams).to_vec();
@@ -301,6 +315,11 @@ pub fn stream_digest(streams: &Streams) -> [Val; hearth_stark::config::DIGEST_EL
     use p3_air::BaseAir;
     let stream = chips::stream::StreamChip { streams: Some(streams.clone()) };
     hearth_stark::config::periodic_digest(&BaseAir::<Val>::periodic_columns(&stream))
+}
+
+/// Rows of the memory boundary table of a shard listing `len` words, at `heights`.
+pub(crate) fn boundary_height(len: usize, heights: TableHeights) -> usize {
+    heights.rows(index::MEMORY_BOUNDARY, chips::memory_boundary::MemoryBoundaryChip::height(len))
 }
 
 /// The memory argument of a run that is one shard: its context.
@@ -410,11 +429,15 @@ pub(crate) fn prove_prepared<B: ProverBackend>(
     prepared: Prepared,
 ) -> Result<ShardProof, ProveError> {
     let Prepared { exit_code, cycles, streams, traces, used, boundary, context } = prepared;
-    let (program_height, image_height) =
-        (traces[index::PROGRAM].height(), traces[index::MEMORY_IMAGE].height());
+    let (program_height, image_height, boundary_height) = (
+        traces[index::PROGRAM].height(),
+        traces[index::MEMORY_IMAGE].height(),
+        traces[index::MEMORY_BOUNDARY].height(),
+    );
     let chips = select(chips_of(tables, &streams, &boundary), &used);
     let traces = select(traces, &used);
-    let public_values = select(all_public_values(exit_code, &streams, &boundary, &context), &used);
+    let public_values =
+        select(all_public_values(exit_code, &streams, &boundary, &context, boundary_height), &used);
     debug!(params = %params.name, tables = used.len(), "proving");
     let start = std::time::Instant::now();
     let proven = backend.prove(params, &chips, &traces, &public_values)?;
@@ -461,7 +484,8 @@ pub(crate) struct Prepared {
 
 /// Generates a shard's traces from its record, with `claimed_output` (when given) in place of
 /// the output the shard wrote, at its place `context` in the run's memory argument (`None`: the
-/// run is this one shard).
+/// run is this one shard, at its natural heights), its tables at `heights` (the context's).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn prepare_shard(
     program: &Program,
     tables: &ProgramTables,
@@ -470,6 +494,7 @@ pub(crate) fn prepare_shard(
     output_start: usize,
     claimed_output: Option<Vec<u8>>,
     context: Option<&MemoryContext>,
+    heights: TableHeights,
 ) -> Result<Prepared, ProveError> {
     let RunInput { bytes: input, private: private_input } = input;
     record.rebase_to_shard_start();
@@ -487,7 +512,8 @@ pub(crate) fn prepare_shard(
             what: "a memory context for another shard".into(),
         });
     }
-    let traces = generate_traces(program, tables, &record, &streams, &boundary, &final_timestamps, &context)?;
+    let traces =
+        generate_traces(program, tables, &record, &streams, &boundary, &final_timestamps, &context, heights)?;
     let used = tables_used(&record, &streams);
     Ok(Prepared {
         exit_code: record.end.exit_code.unwrap_or(0),
@@ -500,8 +526,9 @@ pub(crate) fn prepare_shard(
     })
 }
 
-/// Generates every table's trace for a shard record.
+/// Generates every table's trace for a shard record, at `heights`.
 #[instrument(skip_all)]
+#[allow(clippy::too_many_arguments)]
 fn generate_traces(
     program: &Program,
     tables: &ProgramTables,
@@ -510,6 +537,7 @@ fn generate_traces(
     boundary: &ShardBoundary,
     final_timestamps: &[u64],
     context: &MemoryContext,
+    heights: TableHeights,
 ) -> Result<Vec<RowMajorMatrix<Val>>, ProveError> {
     let start = std::time::Instant::now();
     let mut counts = ByteCounts::default();
@@ -520,27 +548,28 @@ fn generate_traces(
         record,
         streams.input.len() as u64,
         [record.start.input_position, streams.output_start as u64],
+        heights,
         &mut counts,
     )?;
     let ecalls = chips::syscall::Ecalls::of(record);
-    let keccak_f = chips::keccak_f::generate_trace(record, &ecalls, &mut counts)?;
+    let keccak_f = chips::keccak_f::generate_trace(record, &ecalls, heights, &mut counts)?;
     let sha256 = chips::sha256::generate_trace(record, &ecalls, &mut counts)?;
     let [secp256k1_add, secp256k1_double, secp256k1_decompress] =
         [Secp256k1Op::Add, Secp256k1Op::Double, Secp256k1Op::Decompress]
-            .map(|op| chips::secp256k1::generate_trace(op, record, &ecalls, &mut counts));
-    let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, &mut counts)?;
+            .map(|op| chips::secp256k1::generate_trace(op, record, &ecalls, heights, &mut counts));
+    let io_word = chips::io_word::generate_trace::<Val>(record, &syscalls.transfers, heights, &mut counts)?;
     let stream = chips::stream::generate_trace::<Val>(streams);
     let input = chips::input::generate_trace::<Val>(streams, &mut counts);
     // Division first: it sends requests of its own to the add and comparison tables.
-    let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, &mut counts);
+    let (divrem, requests) = chips::divrem::generate_trace::<Val>(&out.alu_events, heights, &mut counts);
     let mut alu_events = out.alu_events;
     alu_events.extend(requests);
     alu_events.extend(syscalls.alu_events);
-    let add_sub = chips::add_sub::generate_trace::<Val>(&alu_events, &mut counts);
-    let bitwise = chips::bitwise::generate_trace::<Val>(&alu_events, &mut counts);
-    let lt = chips::lt::generate_trace::<Val>(&alu_events, &mut counts);
-    let shift = chips::shift::generate_trace::<Val>(&alu_events, &mut counts);
-    let mul = chips::mul::generate_trace::<Val>(&alu_events, &mut counts);
+    let add_sub = chips::add_sub::generate_trace::<Val>(&alu_events, heights, &mut counts);
+    let bitwise = chips::bitwise::generate_trace::<Val>(&alu_events, heights, &mut counts);
+    let lt = chips::lt::generate_trace::<Val>(&alu_events, heights, &mut counts);
+    let shift = chips::shift::generate_trace::<Val>(&alu_events, heights, &mut counts);
+    let mul = chips::mul::generate_trace::<Val>(&alu_events, heights, &mut counts);
     let registers =
         chips::registers::generate_trace::<Val>(record, boundary, syscalls.positions.map(|(_, ts)| ts));
 
@@ -548,8 +577,14 @@ fn generate_traces(
         &tables.image,
         boundary.memory.iter().filter(|w| w.from_image).map(|w| u64::from(w.addr)),
     );
-    let memory_boundary =
-        chips::memory_boundary::generate_trace(&boundary.memory, final_timestamps, context, &mut counts);
+    let boundary_height = boundary_height(boundary.memory.len(), heights);
+    let memory_boundary = chips::memory_boundary::generate_trace(
+        &boundary.memory,
+        final_timestamps,
+        context,
+        boundary_height,
+        &mut counts,
+    );
     let byte = chips::byte::generate_trace::<Val>(&counts);
     debug!(
         cycles = record.instructions.len(),
@@ -767,17 +802,14 @@ fn statement(
     if 1 << height(index::STREAM) != streams.height() {
         return Err(VerifyError::Malformed("stream table of the wrong height".into()));
     }
-    if 1 << height(index::MEMORY_BOUNDARY)
-        != chips::memory_boundary::MemoryBoundaryChip::height(b.memory.len())
-    {
-        return Err(VerifyError::Malformed("memory boundary table of the wrong height".into()));
-    }
+    let boundary_height = proof.boundary_height()?;
     if context.prev.len() != b.memory.len() {
         return Err(VerifyError::Malformed("a memory context for another shard".into()));
     }
     let commitment = known.commitment_for(proof, &heights)?;
     let chips = select(machine_chips(Some(b), None, None, Some(streams.clone())), &used);
-    let public_values = select(all_public_values(proof.exit_code, &streams, b, context), &used);
+    let public_values =
+        select(all_public_values(proof.exit_code, &streams, b, context, boundary_height), &used);
     Ok(ShardStatement { chips, public_values, commitment })
 }
 
@@ -873,7 +905,8 @@ fn witness_of(program: &Program, input: &[u8], private_input: bool) -> Result<Sh
     // Every table, the unused accelerators' padding included: the checks cover them too.
     let (tables, Prepared { exit_code, streams, traces, boundary, context, .. }) =
         prepare_single(program, input, None, private_input)?;
-    let public_values = all_public_values(exit_code, &streams, &boundary, &context);
+    let boundary_height = traces[index::MEMORY_BOUNDARY].height();
+    let public_values = all_public_values(exit_code, &streams, &boundary, &context, boundary_height);
     Ok(ShardWitness { chips: chips_of(&tables, &streams, &boundary), traces, public_values })
 }
 
@@ -897,6 +930,7 @@ fn prepare_single(
         0,
         claimed_output,
         None,
+        TableHeights::Natural,
     )?;
     Ok((tables, prepared))
 }

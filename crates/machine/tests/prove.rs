@@ -251,6 +251,44 @@ fn keccak_f_accelerator_proves_keccak256() {
     }
 }
 
+/// A proof of `program` on `input` with its tables on the height menu.
+fn prove_on_menu(program: &Program, input: &[u8], shard_cycles: u64) -> RunProof {
+    let params = params();
+    let prover = hearth_machine::RunProver::new(&CpuBackend, program, input, &params)
+        .expect("prover")
+        .with_table_heights(hearth_machine::heights::TableHeights::Menu);
+    let options = hearth_machine::RunOptions { shard_cycles, ..Default::default() };
+    prover.prove(&options, &()).expect("proves").0
+}
+
+#[test]
+fn accelerator_tables_raised_to_the_height_menu_prove_and_verify() {
+    use hearth_machine::heights::menu;
+    let keccak = bundled("keccak");
+    let input: Vec<u8> = (0..300).map(|i| (i * 7 + 3) as u8).collect();
+    let secp256k1 = common::assemble(common::SECP256K1);
+    for (program, input, tables) in [
+        (&keccak, &input[..], &[index::KECCAK_F][..]),
+        (
+            &secp256k1,
+            &[][..],
+            &[index::SECP256K1_ADD, index::SECP256K1_DOUBLE, index::SECP256K1_DECOMPRESS][..],
+        ),
+    ] {
+        let natural = prove_shard(program, input, &params()).expect("proves");
+        let raised = prove_on_menu(program, input, hearth_machine::MAX_SHARD_CYCLES);
+        assert_eq!(raised.shards.len(), 1);
+        let public = verify_run(&raised, ProgramSource::Elf(program)).expect("verifies");
+        assert_eq!(public, verify_run(&natural, ProgramSource::Elf(program)).expect("verifies"));
+        let heights = raised.shards[0].table_log_heights().expect("a well-formed shape");
+        let natural_heights = natural.shards[0].table_log_heights().expect("a well-formed shape");
+        for &table in tables {
+            assert_eq!(heights[table], Some(menu(table)[0]), "table {table}");
+            assert!(natural_heights[table] < heights[table], "table {table} raised");
+        }
+    }
+}
+
 #[test]
 fn forged_keccak_f_state_is_rejected() {
     use hearth_machine::chips::keccak_f::KECCAK_F_COL_MAP as KECCAK;
@@ -666,6 +704,60 @@ fn a_changed_memory_list_is_rejected() {
         })),
         "an untouched word added"
     );
+}
+
+#[test]
+fn a_memory_list_longer_than_its_table_is_refused_before_the_stark() {
+    let program = common::assemble(common::IO);
+    let proof = prove_shard(&program, b"some input", &params()).expect("proves");
+    let rows = proof.shards[0].boundary_height().expect("a well-formed proof");
+    let mut words = proof.shards[0].boundary.memory.to_vec();
+    // Untouched words, in order among the touched ones: a list well-formed but too long.
+    let untouched = (0..).map(|i: u32| 0x4000_0000 + 8 * i).filter(|a| words.iter().all(|w| w.addr != *a));
+    let added: Vec<u32> = untouched.take(rows).collect();
+    words.extend(added.into_iter().map(|addr| hearth_machine::boundary::BoundaryWord {
+        addr,
+        before: 0,
+        after: 0,
+        from_image: false,
+    }));
+    words.sort_by_key(|w| w.addr);
+    let mut long = proof;
+    long.shards[0].boundary.memory = words.into();
+    let error = verify_run(&long, ProgramSource::Elf(&program)).expect_err("a list the table cannot hold");
+    assert!(error.to_string().contains("too short for its list"), "{error}");
+}
+
+#[test]
+fn a_run_proven_on_the_height_menu_verifies_with_its_moving_tables_raised() {
+    use hearth_machine::heights::{TableHeights, menu};
+    let (program, input, natural) = sort_run(300, 7, 1 << 14);
+    assert!(natural.shards.len() >= 2, "{} shards", natural.shards.len());
+    let params = params();
+    let prover = hearth_machine::RunProver::new(&CpuBackend, &program, &input, &params)
+        .expect("prover")
+        .with_table_heights(TableHeights::Menu);
+    let options = hearth_machine::RunOptions { shard_cycles: 1 << 14, ..Default::default() };
+    let (raised, _) = prover.prove(&options, &()).expect("proves");
+    let public = verify_run(&raised, ProgramSource::Elf(&program)).expect("verifies");
+    assert_eq!(public, verify_run(&natural, ProgramSource::Elf(&program)).expect("verifies"));
+    assert_eq!(raised.shards.len(), natural.shards.len());
+    let mut raised_tables = 0;
+    for (menu_shard, natural_shard) in raised.shards.iter().zip(&natural.shards) {
+        assert_eq!(menu_shard.tables, natural_shard.tables);
+        let heights = menu_shard.table_log_heights().expect("a well-formed shape");
+        let natural_heights = natural_shard.table_log_heights().expect("a well-formed shape");
+        for (table, (height, natural_height)) in heights.iter().zip(&natural_heights).enumerate() {
+            let (Some(height), Some(natural_height)) = (*height, *natural_height) else { continue };
+            let entries = menu(table);
+            match entries.iter().find(|&&entry| entry >= natural_height) {
+                Some(&entry) => assert_eq!(height, entry, "table {table}"),
+                None => assert_eq!(height, natural_height, "table {table}"),
+            }
+            raised_tables += usize::from(height > natural_height);
+        }
+    }
+    assert!(raised_tables >= 2 * raised.shards.len(), "{raised_tables} tables raised");
 }
 
 /// A run of the bundled `sort` guest on `values` numbers, cut into shards of `cycles`.

@@ -105,6 +105,18 @@ pub mod index {
     pub const BYTE: usize = 1;
     /// CPU table.
     pub const CPU: usize = 2;
+    /// Addition and subtraction table.
+    pub const ADD_SUB: usize = 3;
+    /// Bitwise operations table.
+    pub const BITWISE: usize = 4;
+    /// Comparison table.
+    pub const LT: usize = 5;
+    /// Shift table.
+    pub const SHIFT: usize = 6;
+    /// Multiplication table.
+    pub const MUL: usize = 7;
+    /// Division and remainder table.
+    pub const DIVREM: usize = 8;
     /// Syscall table.
     pub const SYSCALL: usize = 9;
     /// Keccak-f table.

@@ -13,6 +13,7 @@ use super::Chip;
 use crate::bus::{ALU, BYTE, ByteOp};
 use crate::check::{CheckFailure, Interaction, balance, table_interactions};
 use crate::chips::cpu::AluEvent;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Operands that exercise sign, overflow and zero cases.
@@ -155,29 +156,31 @@ pub fn uncaught_tampers(
 
 /// Generates a chip's trace for `events` with the chip's own trace generator.
 pub fn trace_of(
-    generate: impl Fn(&[AluEvent], &mut ByteCounts) -> RowMajorMatrix<Val>,
+    generate: impl Fn(&[AluEvent], TableHeights, &mut ByteCounts) -> RowMajorMatrix<Val>,
     events: &[AluEvent],
 ) -> RowMajorMatrix<Val> {
-    generate(events, &mut ByteCounts::default())
+    generate(events, TableHeights::Natural, &mut ByteCounts::default())
 }
 
 /// Honest traces for [`events`] of `ops` (random operands and every pair of edge values) pass
-/// [`check_alu`].
+/// [`check_alu`], at their natural heights and raised to the height menu's.
 pub fn assert_honest_traces_accepted(
     chip: &Chip,
-    generate: impl Fn(&[AluEvent], &mut ByteCounts) -> RowMajorMatrix<Val>,
+    generate: impl Fn(&[AluEvent], TableHeights, &mut ByteCounts) -> RowMajorMatrix<Val>,
     ops: &[Opcode],
 ) {
     let events = events(ops, 300, 1);
-    let trace = trace_of(generate, &events);
-    check_alu(chip, &trace, &events).expect("honest trace");
+    let natural = generate(&events, TableHeights::Natural, &mut ByteCounts::default());
+    check_alu(chip, &natural, &events).expect("honest trace");
+    let raised = generate(&events, TableHeights::Menu, &mut ByteCounts::default());
+    check_alu(chip, &raised, &events).expect("honest trace at the menu's height");
 }
 
 /// With one row per operation of `ops` and operand pair of `operands`, every one-cell change of
 /// every row is caught.
 pub fn assert_every_tamper_caught(
     chip: &Chip,
-    generate: impl Fn(&[AluEvent], &mut ByteCounts) -> RowMajorMatrix<Val>,
+    generate: impl Fn(&[AluEvent], TableHeights, &mut ByteCounts) -> RowMajorMatrix<Val>,
     ops: &[Opcode],
     operands: &[(u64, u64)],
 ) {

@@ -1043,7 +1043,7 @@ pub fn aggregate_with_setup_resuming(
     let (outer_key, outer_params, outer_log_heights, outer_proof) = outer;
     let mut security = layers.clone();
     let outermost = recursion_bits(outer_proof.public_values.len(), &outer_log_heights, &outer_params)
-        .map_err(|e| AggregationError::Shape(e.to_string()))?;
+        .map_err(security_error)?;
     security.push(LayerSecurity { layer: "final".into(), bits: outermost });
     let key = AggregationKey {
         keys_root: key_list.root(),
@@ -1103,10 +1103,9 @@ pub fn rebuild_key(
     shard_params: &ProofParams,
 ) -> Result<AggregationKey, AggregationError> {
     let _span = info_span!("rebuild_key", leaf_programs = recipe.leaf_shapes.len()).entered();
-    let shape_error = |e: hearth_machine::VerifyError| AggregationError::Shape(e.to_string());
     let mut leaf_shapes = Vec::with_capacity(recipe.leaf_shapes.len());
     for s in &recipe.leaf_shapes {
-        let chips = hearth_machine::chips_for_shape(&s.tables, &s.log_heights).map_err(shape_error)?;
+        let chips = hearth_machine::chips_for_shape(&s.tables, &s.log_heights).map_err(recipe_error)?;
         let shape = InnerShape::for_heights(shard_params, &chips, s.log_heights.clone())?;
         leaf_shapes.push(LeafShape { chips, tables: s.tables.clone(), shape });
     }
@@ -1256,11 +1255,10 @@ fn tree_layers(
     shard_params: &ProofParams,
     tree: &TreePrograms,
 ) -> Result<Vec<LayerSecurity>, AggregationError> {
-    let shape_error = |e: hearth_machine::VerifyError| AggregationError::Shape(e.to_string());
     let mut weakest: Option<u32> = None;
     for s in &recipe.leaf_shapes {
-        let heights = hearth_machine::shape_log_heights(&s.tables, &s.log_heights).map_err(shape_error)?;
-        let [_, johnson] = hearth_machine::machine_security(shard_params, &heights).map_err(shape_error)?;
+        let heights = hearth_machine::shape_log_heights(&s.tables, &s.log_heights).map_err(recipe_error)?;
+        let [_, johnson] = hearth_machine::machine_security(shard_params, &heights).map_err(recipe_error)?;
         weakest = Some(weakest.map_or(johnson.total, |w| w.min(johnson.total)));
     }
     let shards = weakest.ok_or_else(|| AggregationError::Shape("a recipe without leaf programs".into()))?;
@@ -1288,8 +1286,15 @@ fn last_layer_security(
     })
 }
 
+/// A layer's parameters or heights the security calculator refuses.
 fn security_error(e: VerifyError) -> AggregationError {
     AggregationError::Shape(e.to_string())
+}
+
+/// A key recipe's shard shape the machine refuses (a proof's shape is refused as
+/// [`AggregationError::Shard`] instead: there the proof is at fault, here the recipe).
+fn recipe_error(e: hearth_machine::VerifyError) -> AggregationError {
+    AggregationError::Shape(format!("recipe: {e}"))
 }
 
 impl RunAggregation {

@@ -7,6 +7,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::bus::ByteOp;
 use crate::chips::cpu::{AluEvent, alu_rows};
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -17,9 +19,10 @@ pub fn handles(op: Opcode) -> bool {
 /// One row per add/sub request.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     events: &[AluEvent],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
-    let (events, height) = alu_rows(events, handles);
+    let (events, height) = alu_rows(events, handles, index::ADD_SUB, heights);
     let values = crate::cols::fill_rows(
         height,
         NUM_ADD_SUB_COLS,

@@ -7,6 +7,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::bus::ByteOp;
 use crate::chips::cpu::{AluEvent, alu_rows};
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -17,9 +19,10 @@ pub fn handles(op: Opcode) -> bool {
 /// One row per bitwise request.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     events: &[AluEvent],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
-    let (events, height) = alu_rows(events, handles);
+    let (events, height) = alu_rows(events, handles, index::BITWISE, heights);
     let mut values = vec![0u64; height * NUM_BITWISE_COLS];
     for (event, row) in events.iter().zip(values.chunks_exact_mut(NUM_BITWISE_COLS)) {
         let r: &mut BitwiseCols<u64> = row.borrow_mut();

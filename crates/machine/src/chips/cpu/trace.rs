@@ -10,6 +10,7 @@ use super::columns::*;
 use crate::ProveError;
 use crate::bus::ByteOp;
 use crate::chips::program::{INSTR_COL_MAP, NUM_INSTR_COLS, decode};
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes, padded_height};
 
 /// One request on the ALU bus.
@@ -85,10 +86,16 @@ impl AluEvent {
     }
 }
 
-/// The requests a chip proving the operations `handles` accepts receives, and its table's height.
-pub fn alu_rows(events: &[AluEvent], handles: impl Fn(Opcode) -> bool) -> (Vec<&AluEvent>, usize) {
+/// The requests a chip proving the operations `handles` accepts receives, and the height of its
+/// table (machine index `table`) at `heights`.
+pub fn alu_rows(
+    events: &[AluEvent],
+    handles: impl Fn(Opcode) -> bool,
+    table: usize,
+    heights: TableHeights,
+) -> (Vec<&AluEvent>, usize) {
     let rows: Vec<&AluEvent> = events.iter().filter(|e| handles(e.op)).collect();
-    let height = padded_height(rows.len());
+    let height = heights.rows(table, padded_height(rows.len()));
     (rows, height)
 }
 

@@ -2,15 +2,20 @@ use super::*;
 use crate::chips::Chip;
 use crate::chips::cpu::AluEvent;
 use crate::chips::testing::{assert_every_tamper_caught, assert_honest_traces_accepted, check_alu_claims};
+use crate::heights::TableHeights;
 use crate::lookups::ByteCounts;
 
 fn trace(events: &[AluEvent]) -> p3_matrix::dense::RowMajorMatrix<hearth_stark::Val> {
-    generate_trace(events, &mut ByteCounts::default()).0
+    generate_trace(events, TableHeights::Natural, &mut ByteCounts::default()).0
 }
 
 #[test]
 fn honest_traces_satisfy_the_constraints() {
-    assert_honest_traces_accepted(&Chip::DivRem(DivRemChip), |e, c| generate_trace(e, c).0, &DIVREM_OPS);
+    assert_honest_traces_accepted(
+        &Chip::DivRem(DivRemChip),
+        |e, h, c| generate_trace(e, h, c).0,
+        &DIVREM_OPS,
+    );
 }
 
 #[test]
@@ -21,7 +26,7 @@ fn every_tampered_cell_is_caught() {
         [(-1_000_003i64 as u64, 17), (0x1234_5678_9abc, 0), (i64::MIN as u64, u64::MAX), (77, -5i64 as u64)];
     assert_every_tamper_caught(
         &Chip::DivRem(DivRemChip),
-        |e, c| generate_trace(e, c).0,
+        |e, h, c| generate_trace(e, h, c).0,
         &DIVREM_OPS,
         &operands,
     );

@@ -8,6 +8,8 @@ use super::air::DIVREM_OPS;
 use super::columns::*;
 use crate::bus::ByteOp;
 use crate::chips::cpu::{AluEvent, alu_rows};
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -19,9 +21,10 @@ pub fn handles(op: Opcode) -> bool {
 /// comparison tables (negations and `|r| < |b|`), which those tables must answer.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     events: &[AluEvent],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> (RowMajorMatrix<F>, Vec<AluEvent>) {
-    let (events, height) = alu_rows(events, handles);
+    let (events, height) = alu_rows(events, handles, index::DIVREM, heights);
     let mut requests = Vec::new();
     let values = crate::cols::fill_rows(
         height,

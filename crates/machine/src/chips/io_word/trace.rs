@@ -8,6 +8,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::trace::fill_access;
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes, padded_height};
 
 /// One `read` or `write` (to the output) as the syscall table proved it.
@@ -32,6 +34,7 @@ pub struct Transfer {
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     record: &ShardRecord,
     transfers: &[Transfer],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> Result<RowMajorMatrix<F>, ProveError> {
     let mut rows = Vec::new();
@@ -71,7 +74,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
             });
         }
     }
-    let height = padded_height(rows.len());
+    let height = heights.rows(index::IO_WORD, padded_height(rows.len()));
     let values =
         crate::cols::fill_rows(height, NUM_IO_WORD_COLS, rows, |_| {}, |row, out| out.copy_from_slice(&row));
     Ok(crate::cols::field_matrix(values, NUM_IO_WORD_COLS))

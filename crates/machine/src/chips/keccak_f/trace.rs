@@ -8,24 +8,34 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::trace::fill_access;
+use crate::chips::index;
 use crate::chips::syscall::Ecalls;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// One block of 24 rows per Keccak-f call (at least one block, all padding when there is no
-/// call).
+/// call), padded with permutations of the zero state to a power of two at `heights`.
 pub fn generate_trace(
     record: &ShardRecord,
     ecalls: &Ecalls<'_>,
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> Result<RowMajorMatrix<hearth_stark::Val>, ProveError> {
     type F = hearth_stark::Val;
     let events = &record.precompiles.keccak_f1600;
     let mut inputs: Vec<[u64; 25]> = events.iter().map(|e| e.input).collect();
-    if inputs.is_empty() {
-        inputs.push([0; 25]);
+    let natural = (inputs.len().max(1) * NUM_ROUNDS).next_power_of_two();
+    let height = heights.rows(index::KECCAK_F, natural);
+    // The rows generator pads to the power of two above its blocks: enough blocks to pass half
+    // of `height` make it exactly `height` (a menu height is at least 2^10 rows, 42 blocks).
+    let blocks = if height > natural { height / 2 / NUM_ROUNDS + 1 } else { 1 };
+    if inputs.len() < blocks {
+        inputs.resize(blocks, [0; 25]);
     }
     let rounds = p3_keccak_air::generate_trace_rows::<F>(inputs, 0);
-    let height = rounds.values.len() / NUM_KECCAK_COLS;
+    if rounds.values.len() != height * NUM_KECCAK_COLS {
+        return Err(ProveError::Unsupported { pc: 0, what: format!("a Keccak-f table of {height} rows") });
+    }
     let mut values = F::zero_vec(height * NUM_KECCAK_F_COLS);
     for (row, round) in
         values.chunks_exact_mut(NUM_KECCAK_F_COLS).zip(rounds.values.chunks_exact(NUM_KECCAK_COLS))

@@ -8,6 +8,8 @@ use super::air::LT_OPS;
 use super::columns::*;
 use crate::bus::ByteOp;
 use crate::chips::cpu::{AluEvent, alu_rows};
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -16,8 +18,12 @@ pub fn handles(op: Opcode) -> bool {
 }
 
 /// One row per comparison request.
-pub fn generate_trace<F: Field>(events: &[AluEvent], counts: &mut ByteCounts) -> RowMajorMatrix<F> {
-    let (events, height) = alu_rows(events, handles);
+pub fn generate_trace<F: Field>(
+    events: &[AluEvent],
+    heights: TableHeights,
+    counts: &mut ByteCounts,
+) -> RowMajorMatrix<F> {
+    let (events, height) = alu_rows(events, handles, index::LT, heights);
     let mut values = F::zero_vec(height * NUM_LT_COLS);
     for (event, row) in events.iter().zip(values.chunks_exact_mut(NUM_LT_COLS)) {
         let r: &mut LtCols<F> = row.borrow_mut();

@@ -44,7 +44,13 @@ fn holds(trace: &RowMajorMatrix<Val>, public_values: &[Val]) -> bool {
 
 fn trace_of(words: &[BoundaryWord], context: &MemoryContext) -> (RowMajorMatrix<Val>, Vec<Val>) {
     let timestamps = vec![9; words.len()];
-    let trace = generate_trace(words, &timestamps, context, &mut ByteCounts::default());
+    let trace = generate_trace(
+        words,
+        &timestamps,
+        context,
+        MemoryBoundaryChip::height(words.len()),
+        &mut ByteCounts::default(),
+    );
     let public_values = memory_public_values(words, context, MemoryBoundaryChip::height(words.len()));
     (trace, public_values)
 }

@@ -12,14 +12,17 @@ use crate::lookups::{ByteCounts, bytes};
 use crate::memory_argument::{MemoryContext, consumed_token, list_sponge, produced_token};
 
 /// One row per listed word, with the timestamp of the shard's last access to it, its part of
-/// the run's memory argument in `context`, and the list sponge's permutations.
+/// the run's memory argument in `context`, and the list sponge's permutations, in a table of
+/// `height` rows (at least [`MemoryBoundaryChip::height`] of the list: the run's memory
+/// argument is drawn with the same height).
 pub fn generate_trace(
     words: &[BoundaryWord],
     final_timestamps: &[u64],
     context: &MemoryContext,
+    height: usize,
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<Val> {
-    let height = MemoryBoundaryChip::height(words.len());
+    debug_assert!(height >= MemoryBoundaryChip::height(words.len()) && height.is_power_of_two());
     let prev = |row: usize| context.prev.get(row).copied().unwrap_or(0);
     let mut values = vec![Val::ZERO; height * NUM_MEMORY_BOUNDARY_COLS];
     let mut sum = hearth_stark::Challenge::ZERO;

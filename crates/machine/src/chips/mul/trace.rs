@@ -8,6 +8,8 @@ use super::air::MUL_OPS;
 use super::columns::*;
 use crate::bus::ByteOp;
 use crate::chips::cpu::{AluEvent, alu_rows};
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -18,9 +20,10 @@ pub fn handles(op: Opcode) -> bool {
 /// One row per multiplication request.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     events: &[AluEvent],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
-    let (events, height) = alu_rows(events, handles);
+    let (events, height) = alu_rows(events, handles, index::MUL, heights);
     let values = crate::cols::fill_rows(
         height,
         NUM_MUL_COLS,

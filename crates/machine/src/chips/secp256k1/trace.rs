@@ -11,7 +11,9 @@ use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::AccessCols;
 use crate::chips::cpu::trace::fill_access;
+use crate::chips::index;
 use crate::chips::syscall::{Ecalls, register_access};
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes, padded_height};
 use crate::modular::LIMBS;
 
@@ -71,12 +73,13 @@ pub fn generate_trace(
     op: Secp256k1Op,
     record: &ShardRecord,
     ecalls: &Ecalls<'_>,
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> Result<RowMajorMatrix<hearth_stark::Val>, ProveError> {
     let width =
         <super::Secp256k1Chip as p3_air::BaseAir<hearth_stark::Val>>::width(&super::Secp256k1Chip { op });
     let events: Vec<&Secp256k1Event> = record.precompiles.secp256k1.iter().filter(|e| e.op == op).collect();
-    let height = padded_height(events.len());
+    let height = heights.rows(table_of(op), padded_height(events.len()));
     let padding = padding_row(op, width);
     let mut values = Vec::with_capacity(height * width);
     for event in &events {
@@ -89,6 +92,15 @@ pub fn generate_trace(
         values.extend_from_slice(&padding);
     }
     Ok(crate::cols::field_matrix(values, width))
+}
+
+/// The machine index of `op`'s table.
+fn table_of(op: Secp256k1Op) -> usize {
+    match op {
+        Secp256k1Op::Add => index::SECP256K1_ADD,
+        Secp256k1Op::Double => index::SECP256K1_DOUBLE,
+        Secp256k1Op::Decompress => index::SECP256K1_DECOMPRESS,
+    }
 }
 
 /// The access to the memory word at `addr` by `ecall`.

@@ -8,6 +8,8 @@ use super::air::SHIFT_OPS;
 use super::columns::*;
 use crate::bus::ByteOp;
 use crate::chips::cpu::{AluEvent, alu_rows};
+use crate::chips::index;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes};
 
 /// Whether this table proves `op`.
@@ -18,9 +20,10 @@ pub fn handles(op: Opcode) -> bool {
 /// One row per shift request.
 pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     events: &[AluEvent],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> RowMajorMatrix<F> {
-    let (events, height) = alu_rows(events, handles);
+    let (events, height) = alu_rows(events, handles, index::SHIFT, heights);
     let pad = |row: &mut [u64]| {
         let r: &mut ShiftCols<u64> = row.borrow_mut();
         r.pow = 1;

@@ -14,7 +14,9 @@ use super::columns::*;
 use crate::ProveError;
 use crate::chips::cpu::AluEvent;
 use crate::chips::cpu::trace::fill_access;
+use crate::chips::index;
 use crate::chips::io_word::Transfer;
+use crate::heights::TableHeights;
 use crate::lookups::{ByteCounts, bytes, padded_height};
 
 /// Syscalls this table performs (`write` only to the output and debug streams).
@@ -71,6 +73,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
     record: &ShardRecord,
     input_len: u64,
     start_positions: [u64; 2],
+    heights: TableHeights,
     counts: &mut ByteCounts,
 ) -> Result<(RowMajorMatrix<F>, SyscallOutputs), ProveError> {
     let mut out = SyscallOutputs { positions: start_positions.map(|p| (p, 0)), ..Default::default() };
@@ -166,7 +169,7 @@ pub fn generate_trace<F: PrimeCharacteristicRing + Clone + Send + Sync>(
         }
         rows.push(row);
     }
-    let height = padded_height(rows.len());
+    let height = heights.rows(index::SYSCALL, padded_height(rows.len()));
     let values =
         crate::cols::fill_rows(height, NUM_SYSCALL_COLS, rows, |_| {}, |row, out| out.copy_from_slice(&row));
     Ok((crate::cols::field_matrix(values, NUM_SYSCALL_COLS), out))
