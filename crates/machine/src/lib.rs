@@ -48,6 +48,6 @@ pub use shard::{
     MAX_SHARD_CYCLES, MAX_STREAM_BYTES, OPTIONAL_TABLES, ProgramDescriptor, ProgramSource, ProveError,
     PublicValues, ShardProof, ShardStatement, ShardWitness, VerifyError, chips_for_shape, machine_chips,
     machine_security, machine_shapes, program_descriptor, prove_forged, prove_leaving_out, prove_shard,
-    prove_shard_with, prove_tampered, shape_log_heights, shard_statement, shard_traces, shard_verifier_work,
-    shard_witness, shard_witness_with_private_input,
+    prove_shard_with, prove_tampered, shape_log_heights, shard_statement, shard_statements, shard_traces,
+    shard_verifier_work, shard_witness, shard_witness_with_private_input,
 };

@@ -742,6 +742,25 @@ pub fn shard_statement(
     statement(proof, input, &Known::of(program), context)
 }
 
+/// [`shard_statement`] of every shard of `run`, each at its place in `contexts`. The program's
+/// preprocessed commitment, which costs as much as proving a large table, is computed once for
+/// the run instead of once per shard.
+pub fn shard_statements(
+    run: &RunProof,
+    program: ProgramSource<'_>,
+    contexts: &[MemoryContext],
+) -> Result<Vec<ShardStatement>, VerifyError> {
+    if contexts.len() != run.shards.len() {
+        return Err(VerifyError::Malformed("one memory context per shard expected".into()));
+    }
+    let known = Known::of(program);
+    run.shards
+        .iter()
+        .zip(contexts)
+        .map(|(shard, context)| statement(shard, &run.input, &known, context))
+        .collect()
+}
+
 /// Verifies one shard's STARK for its claimed boundary, input and output, at its place
 /// `context` in the run's memory argument.
 pub(crate) fn verify_statement(

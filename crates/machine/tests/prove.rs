@@ -856,6 +856,27 @@ fn a_run_of_several_shards_proves_and_verifies_and_tampered_runs_do_not() {
 }
 
 #[test]
+fn a_runs_statements_at_once_are_each_shards_statement() {
+    let (program, _, proof) = sort_run(300, 3, 1 << 13);
+    let contexts = hearth_machine::run_memory(&proof).expect("a run's memory").contexts;
+    let all = hearth_machine::shard_statements(&proof, ProgramSource::Elf(&program), &contexts)
+        .expect("statements");
+    assert_eq!(all.len(), proof.shards.len());
+    for ((shard, context), at_once) in proof.shards.iter().zip(&contexts).zip(&all) {
+        let alone =
+            hearth_machine::shard_statement(shard, &proof.input, ProgramSource::Elf(&program), context)
+                .expect("a statement");
+        assert_eq!(alone.public_values, at_once.public_values);
+        assert_eq!(
+            postcard::to_allocvec(&alone.commitment).unwrap(),
+            postcard::to_allocvec(&at_once.commitment).unwrap()
+        );
+    }
+    let fewer = &contexts[1..];
+    assert!(hearth_machine::shard_statements(&proof, ProgramSource::Elf(&program), fewer).is_err());
+}
+
+#[test]
 fn a_shard_proven_for_another_memory_history_or_challenges_is_rejected() {
     let program = bundled("sort");
     let input: Vec<u8> = (0..300u32).flat_map(|i| i.wrapping_mul(0x9e37_79b9).to_le_bytes()).collect();

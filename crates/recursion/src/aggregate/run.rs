@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use hearth_machine::memory_argument::RunMemory;
-use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, run_memory, shard_statement};
+use hearth_machine::{ProgramDescriptor, ProgramSource, RunProof, run_memory, shard_statements};
 use hearth_stark::prover::Commitment;
 use hearth_stark::{ProofParams, Val};
 use p3_field::PrimeCharacteristicRing;
@@ -456,16 +456,13 @@ impl AggregationSetup {
         if memory.contexts.len() != run.shards.len() {
             return Err(AggregationError::Statement("one memory context per shard expected".into()));
         }
-        let statements = run
-            .shards
-            .iter()
-            .zip(&memory.contexts)
-            .map(|(shard, context)| {
-                let s = shard_statement(shard, &run.input, program, context)?;
+        let statements: Vec<_> = shard_statements(run, program, &memory.contexts)?
+            .into_iter()
+            .map(|s| {
                 let statement = Statement::of(&s.chips, s.commitment, s.public_values);
-                Ok((s.chips, statement))
+                (s.chips, statement)
             })
-            .collect::<Result<Vec<_>, hearth_machine::VerifyError>>()?;
+            .collect();
         let (challenges, final_words) = (memory.challenges, memory.final_words);
         // The final list's proof, at the shards' parameters: the final step verifies it.
         let shard_params = &first.stark.params;
