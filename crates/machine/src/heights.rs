@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chips::{CHIP_NAMES, index};
+use crate::chips::index;
 
 /// The heights a shard's tables are proven at.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,14 +57,10 @@ pub fn menu(table: usize) -> &'static [usize] {
     }
 }
 
-/// Whether `table`'s height is ever raised by the menu (for reports).
-pub fn on_menu(table: usize) -> bool {
-    table < CHIP_NAMES.len() && !menu(table).is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chips::CHIP_NAMES;
 
     #[test]
     fn natural_heights_are_kept() {
@@ -88,7 +84,6 @@ mod tests {
         assert_eq!(menu_rows(index::MEMORY_BOUNDARY, 19), 19);
         assert_eq!(menu_rows(index::CPU, 12), 12);
         assert_eq!(menu_rows(index::STREAM, 5), 5);
-        assert!(!on_menu(index::CPU) && on_menu(index::SHIFT));
     }
 
     #[test]

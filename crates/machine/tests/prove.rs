@@ -730,15 +730,10 @@ fn a_memory_list_longer_than_its_table_is_refused_before_the_stark() {
 
 #[test]
 fn a_run_proven_on_the_height_menu_verifies_with_its_moving_tables_raised() {
-    use hearth_machine::heights::{TableHeights, menu};
+    use hearth_machine::heights::menu;
     let (program, input, natural) = sort_run(300, 7, 1 << 14);
     assert!(natural.shards.len() >= 2, "{} shards", natural.shards.len());
-    let params = params();
-    let prover = hearth_machine::RunProver::new(&CpuBackend, &program, &input, &params)
-        .expect("prover")
-        .with_table_heights(TableHeights::Menu);
-    let options = hearth_machine::RunOptions { shard_cycles: 1 << 14, ..Default::default() };
-    let (raised, _) = prover.prove(&options, &()).expect("proves");
+    let raised = prove_on_menu(&program, &input, 1 << 14);
     let public = verify_run(&raised, ProgramSource::Elf(&program)).expect("verifies");
     assert_eq!(public, verify_run(&natural, ProgramSource::Elf(&program)).expect("verifies"));
     assert_eq!(raised.shards.len(), natural.shards.len());
